@@ -1,0 +1,68 @@
+import { canSeeConfidential, confidentialFieldOf, type Viewer } from './access.ts';
+import type { Contract } from './contract.ts';
+
+export interface FieldChange {
+  readonly field: string;
+  readonly from: unknown;
+  readonly to: unknown;
+}
+
+export interface AuditEntry {
+  readonly id: number;
+  readonly at: string;
+  readonly actorId: string;
+  readonly entity: 'contract' | 'unit' | 'supplier' | 'user' | 'settings' | string;
+  readonly entityId: string;
+  readonly action: string;
+  readonly changes: readonly FieldChange[];
+  /** Confidential fields of the entity when the entry was written (before or after the change). */
+  readonly sensitive: readonly string[];
+}
+
+const IGNORED = new Set(['version', 'updatedAt', 'createdAt']);
+
+/** Field-by-field differences between two versions (top-level fields; arrays/objects as a whole). */
+export function diffFields(
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown>,
+): FieldChange[] {
+  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after)]);
+  const changes: FieldChange[] = [];
+  for (const field of keys) {
+    if (IGNORED.has(field)) continue;
+    const from = before ? (before[field] ?? null) : null;
+    const to = after[field] ?? null;
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes.push({ field, from, to });
+  }
+  return changes;
+}
+
+/** The confidential fields of either version: what an audit entry must keep masked for good. */
+export function sensitiveFields(
+  before: Pick<Contract, 'confidential'> | null,
+  after: Pick<Contract, 'confidential'>,
+): string[] {
+  return [
+    ...new Set([...Object.keys(before?.confidential ?? {}), ...Object.keys(after.confidential)]),
+  ];
+}
+
+/** Audit entries about a contract, with confidential values masked for viewers without rights. */
+export function projectAuditEntry(
+  viewer: Viewer,
+  contract: Pick<Contract, 'ownerId' | 'managerId' | 'confidential'>,
+  entry: AuditEntry,
+): AuditEntry {
+  if (canSeeConfidential(viewer, contract)) return entry;
+  return {
+    ...entry,
+    changes: entry.changes.map((ch) => {
+      // The confidentiality map itself, and any field that is or was confidential, are masked.
+      const field = confidentialFieldOf(ch.field);
+      const masked =
+        ch.field === 'confidential' ||
+        (field !== null && (contract.confidential[field] || entry.sensitive.includes(field)));
+      return masked ? { field: ch.field, from: null, to: null, masked: true } : ch;
+    }),
+  };
+}
