@@ -1,5 +1,6 @@
 export * from './access.ts';
 export * from './audit.ts';
+export * from './collation.ts';
 export * from './contract.ts';
 export * from './dates.ts';
 export * from './errors.ts';

@@ -26,6 +26,7 @@ CREATE TABLE contracts (
   id TEXT NOT NULL UNIQUE,
   reference_number TEXT NOT NULL UNIQUE COLLATE NOCASE,
   title TEXT NOT NULL,
+  title_key TEXT NOT NULL,             -- Norwegian sort key (æ, ø, å last)
   kind TEXT NOT NULL,
   owning_unit_id TEXT NOT NULL,
   owner_id TEXT NOT NULL,
@@ -47,7 +48,7 @@ CREATE INDEX contracts_current_end ON contracts(current_end_date);
 CREATE INDEX contracts_unit ON contracts(owning_unit_id);
 CREATE INDEX contracts_owner ON contracts(owner_id);
 CREATE INDEX contracts_manager ON contracts(manager_id);
-CREATE INDEX contracts_title ON contracts(title COLLATE NOCASE);
+CREATE INDEX contracts_title ON contracts(title_key);
 CREATE INDEX contracts_updated ON contracts(updated_at);
 
 CREATE TABLE contract_suppliers (

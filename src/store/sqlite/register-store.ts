@@ -1,0 +1,674 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type AuditEntry,
+  addDays,
+  type Contract,
+  type ContractInput,
+  currentEndDate,
+  DomainError,
+  decideOption,
+  diffFields,
+  norwegianSortKey,
+  notFound,
+  type OptionDecision,
+  type Supplier,
+  sensitiveFields,
+  staleVersion,
+  type Unit,
+  type User,
+  withOptionIds,
+} from '../../core/index.ts';
+import type {
+  AuditLog,
+  ContractQuery,
+  ContractStore,
+  DirectoryStore,
+  RegisterStore,
+  SearchResult,
+  SearchScope,
+  StoreHealth,
+} from '../register.port.ts';
+import { type Db, openDatabase } from './db.ts';
+import { ftsDocument, ftsQuery } from './fts.ts';
+
+const PUBLIC_COLUMNS = '{title description suppliers refs categories}';
+/** bm25 weights per FTS column; `restricted` gets 0 so confidential text never shapes the order. */
+const RANK = 'bm25(contracts_fts, 10.0, 2.0, 5.0, 8.0, 3.0, 0.0)';
+
+const SORT_SQL: Record<string, string> = {
+  title: 'c.title_key',
+  referenceNumber: 'c.reference_number',
+  startDate: 'c.start_date',
+  endDate: 'c.current_end_date',
+  maxValue: 'c.max_value_ore',
+  updatedAt: 'c.updated_at',
+};
+
+const STATUS_SQL = `CASE
+  WHEN c.draft = 1 THEN 'draft'
+  WHEN c.terminated_on IS NOT NULL AND c.terminated_on <= @today THEN 'terminated'
+  WHEN c.current_end_date IS NULL THEN 'active'
+  WHEN c.current_end_date < @today THEN 'expired'
+  WHEN c.current_end_date <= @windowEnd THEN 'expiring'
+  ELSE 'active' END`;
+
+interface ContractRow {
+  seq: number;
+  data: string;
+}
+
+const toContract = (row: ContractRow): Contract => JSON.parse(row.data) as Contract;
+
+class SqliteContractStore implements ContractStore {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: SqliteAuditLog,
+    private readonly now: () => Date,
+  ) {}
+
+  async get(id: string): Promise<Contract | null> {
+    const row = this.db.prepare('SELECT seq, data FROM contracts WHERE id = ?').get(id) as
+      | ContractRow
+      | undefined;
+    return row ? toContract(row) : null;
+  }
+
+  async getByReference(referenceNumber: string): Promise<Contract | null> {
+    const row = this.db
+      .prepare('SELECT seq, data FROM contracts WHERE reference_number = ?')
+      .get(referenceNumber) as ContractRow | undefined;
+    return row ? toContract(row) : null;
+  }
+
+  async count(): Promise<number> {
+    return (this.db.prepare('SELECT count(*) AS n FROM contracts').get() as { n: number }).n;
+  }
+
+  async *all(): AsyncIterable<Contract> {
+    const page = this.db.prepare(
+      'SELECT seq, data FROM contracts WHERE reference_number > ? ORDER BY reference_number LIMIT 500',
+    );
+    let after = '';
+    for (;;) {
+      const rows = page.all(after) as (ContractRow & { data: string })[];
+      if (rows.length === 0) return;
+      for (const row of rows) yield toContract(row);
+      after = (JSON.parse((rows.at(-1) as ContractRow).data) as Contract).referenceNumber;
+    }
+  }
+
+  async search(query: ContractQuery, scope: SearchScope): Promise<SearchResult> {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {
+      today: scope.today,
+      windowEnd: addDays(scope.today, scope.expiringWindowDays),
+    };
+    const text = query.text ? ftsQuery(query.text) : null;
+    if (text) {
+      params.qall = text;
+      params.qpub = `${PUBLIC_COLUMNS} : (${text})`;
+      if (scope.seesAllConfidential) {
+        where.push('c.seq IN (SELECT rowid FROM contracts_fts WHERE contracts_fts MATCH @qall)');
+      } else {
+        params.uid = scope.userId ?? '';
+        where.push(`(c.seq IN (SELECT rowid FROM contracts_fts WHERE contracts_fts MATCH @qpub)
+          OR ((c.owner_id = @uid OR c.manager_id = @uid)
+              AND c.seq IN (SELECT rowid FROM contracts_fts WHERE contracts_fts MATCH @qall)))`);
+      }
+    }
+    if (query.status && query.status.length > 0) {
+      const names = query.status.map((s, i) => {
+        params[`st${i}`] = s;
+        return `@st${i}`;
+      });
+      where.push(`(${STATUS_SQL}) IN (${names.join(', ')})`);
+    } else if (!query.includeExpired) {
+      where.push(`(${STATUS_SQL}) NOT IN ('expired', 'terminated')`);
+    }
+    if (query.expiringWithinDays !== undefined) {
+      params.expEnd = addDays(scope.today, query.expiringWithinDays);
+      where.push(`c.draft = 0 AND (c.terminated_on IS NULL OR c.terminated_on > @today)
+        AND c.current_end_date >= @today AND c.current_end_date <= @expEnd`);
+    }
+    if (query.category) {
+      params.cat = `${query.category.replace(/[%_]/g, '')}%`;
+      where.push(
+        'EXISTS (SELECT 1 FROM contract_categories k WHERE k.contract_seq = c.seq AND k.code LIKE @cat)',
+      );
+    }
+    if (query.unitId) {
+      params.unit = query.unitId;
+      where.push('c.owning_unit_id = @unit');
+    }
+    if (query.supplierOrgnr) {
+      params.orgnr = query.supplierOrgnr;
+      params.uid2 = scope.userId ?? '';
+      const mayMatch = scope.seesAllConfidential
+        ? ''
+        : ' AND (c.suppliers_confidential = 0 OR c.owner_id = @uid2 OR c.manager_id = @uid2)';
+      where.push(
+        `EXISTS (SELECT 1 FROM contract_suppliers s WHERE s.contract_seq = c.seq AND s.orgnr = @orgnr)${mayMatch}`,
+      );
+    }
+    if (query.ownerId) {
+      params.owner = query.ownerId;
+      where.push('(c.owner_id = @owner OR c.manager_id = @owner)');
+    }
+    if (query.kind) {
+      params.kind = query.kind;
+      where.push('c.kind = @kind');
+    }
+    if (query.published !== undefined) {
+      params.published = query.published ? 1 : 0;
+      where.push('c.published = @published');
+    }
+    const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (
+      this.db.prepare(`SELECT count(*) AS n FROM contracts c ${whereSql}`).get(params) as {
+        n: number;
+      }
+    ).n;
+
+    const order = query.order === 'desc' ? 'DESC' : 'ASC';
+    let from = 'contracts c';
+    let orderSql: string;
+    const sort = query.sort ?? (text ? 'relevance' : 'title');
+    if (sort === 'relevance' && text) {
+      from = `contracts c JOIN (SELECT rowid AS seq, ${RANK} AS rank FROM contracts_fts
+        WHERE contracts_fts MATCH @qall) r ON r.seq = c.seq`;
+      orderSql = `r.rank ${query.order === 'desc' ? 'DESC' : 'ASC'}, c.reference_number`;
+    } else {
+      const column = SORT_SQL[sort] ?? SORT_SQL.title;
+      orderSql = `${column} IS NULL, ${column} ${order}, c.reference_number ${order}`;
+    }
+    params.limit = Math.min(Math.max(query.limit ?? 50, 1), 1000);
+    params.offset = Math.max(query.offset ?? 0, 0);
+    const rows = this.db
+      .prepare(
+        `SELECT c.seq, c.data FROM ${from} ${whereSql} ORDER BY ${orderSql} LIMIT @limit OFFSET @offset`,
+      )
+      .all(params) as ContractRow[];
+    return { items: rows.map(toContract), total };
+  }
+
+  async create(input: ContractInput, actorId: string): Promise<Contract> {
+    return this.db.transaction(() => this.insert(input, actorId, 'create'))();
+  }
+
+  async update(
+    id: string,
+    input: ContractInput,
+    expectedVersion: number | null,
+    actorId: string,
+  ): Promise<Contract> {
+    return this.db.transaction(() => {
+      const before = this.requireVersion(id, expectedVersion);
+      return this.replace(before, input, actorId, 'update');
+    })();
+  }
+
+  async remove(id: string, expectedVersion: number | null, actorId: string): Promise<void> {
+    this.db.transaction(() => {
+      const before = this.requireVersion(id, expectedVersion);
+      const seq = this.seqOf(id);
+      this.db.prepare('DELETE FROM contracts_fts WHERE rowid = ?').run(seq);
+      this.db.prepare('DELETE FROM contracts WHERE seq = ?').run(seq);
+      this.audit.appendSync({
+        actorId,
+        entity: 'contract',
+        entityId: id,
+        action: 'delete',
+        changes: [{ field: 'referenceNumber', from: before.referenceNumber, to: null }],
+        sensitive: sensitiveFields(null, before),
+      });
+    })();
+  }
+
+  async decideOption(
+    id: string,
+    optionId: string,
+    decision: OptionDecision,
+    expectedVersion: number | null,
+    actorId: string,
+    today: string,
+  ): Promise<Contract> {
+    return this.db.transaction(() => {
+      const before = this.requireVersion(id, expectedVersion);
+      const options = decideOption(before, optionId, decision, today, actorId);
+      const { id: _id, version: _v, createdAt: _c, updatedAt: _u, ...input } = before;
+      return this.replace(before, { ...input, options }, actorId, `option.${decision}`);
+    })();
+  }
+
+  async importMany(
+    inputs: readonly ContractInput[],
+    actorId: string,
+  ): Promise<{ created: number; updated: number }> {
+    assertDistinctReferences(inputs);
+    return this.db.transaction(() => {
+      let created = 0;
+      let updated = 0;
+      for (const input of inputs) {
+        const existing = this.db
+          .prepare('SELECT seq, data FROM contracts WHERE reference_number = ?')
+          .get(input.referenceNumber) as ContractRow | undefined;
+        if (existing) {
+          this.replace(toContract(existing), input, actorId, 'import');
+          updated++;
+        } else {
+          this.insert(input, actorId, 'import');
+          created++;
+        }
+      }
+      return { created, updated };
+    })();
+  }
+
+  private requireVersion(id: string, expectedVersion: number | null): Contract {
+    const row = this.db.prepare('SELECT seq, data FROM contracts WHERE id = ?').get(id) as
+      | ContractRow
+      | undefined;
+    if (!row) throw notFound('Avtalen');
+    const contract = toContract(row);
+    if (expectedVersion !== null && contract.version !== expectedVersion) throw staleVersion();
+    return contract;
+  }
+
+  private seqOf(id: string): number {
+    return (this.db.prepare('SELECT seq FROM contracts WHERE id = ?').get(id) as { seq: number })
+      .seq;
+  }
+
+  private insert(input: ContractInput, actorId: string, action: string): Contract {
+    const at = this.now().toISOString();
+    const contract: Contract = {
+      ...input,
+      options: withOptionIds(input.options),
+      id: randomUUID(),
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+    };
+    this.assertUniqueReference(contract);
+    const { lastInsertRowid } = this.db
+      .prepare(
+        `INSERT INTO contracts (id, reference_number, title, title_key, kind, owning_unit_id, owner_id,
+          manager_id, start_date, end_date, current_end_date, max_value_ore, draft, terminated_on,
+          published, suppliers_confidential, version, created_at, updated_at, data)
+         VALUES (@id, @referenceNumber, @title, @titleKey, @kind, @owningUnitId, @ownerId, @managerId,
+          @startDate, @endDate, @currentEnd, @maxValue, @draft, @terminatedOn, @published,
+          @suppliersConfidential, @version, @createdAt, @updatedAt, @data)`,
+      )
+      .run(this.rowParams(contract));
+    this.writeChildren(Number(lastInsertRowid), contract);
+    this.audit.appendSync({
+      actorId,
+      entity: 'contract',
+      entityId: contract.id,
+      action,
+      changes: diffFields(null, contract as unknown as Record<string, unknown>).filter(
+        (ch) => ch.field !== 'id',
+      ),
+      sensitive: sensitiveFields(null, contract),
+    });
+    return contract;
+  }
+
+  private replace(
+    before: Contract,
+    input: ContractInput,
+    actorId: string,
+    action: string,
+  ): Contract {
+    const contract: Contract = {
+      ...input,
+      options: withOptionIds(input.options),
+      id: before.id,
+      version: before.version + 1,
+      createdAt: before.createdAt,
+      updatedAt: this.now().toISOString(),
+    };
+    this.assertUniqueReference(contract);
+    const changes = diffFields(
+      before as unknown as Record<string, unknown>,
+      contract as unknown as Record<string, unknown>,
+    );
+    if (changes.length === 0) return before;
+    this.db
+      .prepare(
+        `UPDATE contracts SET reference_number = @referenceNumber, title = @title, title_key = @titleKey,
+          kind = @kind, owning_unit_id = @owningUnitId, owner_id = @ownerId, manager_id = @managerId,
+          start_date = @startDate, end_date = @endDate, current_end_date = @currentEnd,
+          max_value_ore = @maxValue, draft = @draft, terminated_on = @terminatedOn,
+          published = @published, suppliers_confidential = @suppliersConfidential,
+          version = @version, updated_at = @updatedAt, data = @data
+         WHERE id = @id`,
+      )
+      .run(this.rowParams(contract));
+    this.writeChildren(this.seqOf(contract.id), contract);
+    this.audit.appendSync({
+      actorId,
+      entity: 'contract',
+      entityId: contract.id,
+      action,
+      changes,
+      sensitive: sensitiveFields(before, contract),
+    });
+    return contract;
+  }
+
+  private assertUniqueReference(c: Contract): void {
+    const other = this.db
+      .prepare('SELECT id FROM contracts WHERE reference_number = ? AND id <> ?')
+      .get(c.referenceNumber, c.id);
+    if (other) {
+      throw new DomainError('conflict', `Avtalenummeret ${c.referenceNumber} finnes allerede`, [
+        { field: 'referenceNumber', message: 'finnes allerede på en annen avtale' },
+      ]);
+    }
+  }
+
+  private rowParams(c: Contract) {
+    return {
+      id: c.id,
+      referenceNumber: c.referenceNumber,
+      title: c.title,
+      titleKey: norwegianSortKey(c.confidential.title ? '' : c.title),
+      kind: c.kind,
+      owningUnitId: c.owningUnitId,
+      ownerId: c.ownerId,
+      managerId: c.managerId,
+      startDate: c.startDate,
+      endDate: c.endDate,
+      currentEnd: currentEndDate(c),
+      // A confidential value must not leak through sort order either.
+      maxValue: c.confidential.maxValueOre ? null : c.maxValueOre,
+      draft: c.draft ? 1 : 0,
+      terminatedOn: c.terminatedOn,
+      published: c.published ? 1 : 0,
+      suppliersConfidential: c.confidential.suppliers ? 1 : 0,
+      version: c.version,
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
+      data: JSON.stringify(c),
+    };
+  }
+
+  private writeChildren(seq: number, c: Contract): void {
+    const db = this.db;
+    db.prepare('DELETE FROM contract_suppliers WHERE contract_seq = ?').run(seq);
+    db.prepare('DELETE FROM contract_categories WHERE contract_seq = ?').run(seq);
+    db.prepare('DELETE FROM contracts_fts WHERE rowid = ?').run(seq);
+    const supplier = db.prepare(
+      'INSERT INTO contract_suppliers (contract_seq, orgnr, position) VALUES (?, ?, ?)',
+    );
+    const register = db.prepare(
+      'INSERT INTO suppliers (orgnr, name) VALUES (?, ?) ON CONFLICT(orgnr) DO UPDATE SET name = excluded.name',
+    );
+    c.suppliers.forEach((s, i) => {
+      supplier.run(seq, s.orgnr, i);
+      register.run(s.orgnr, s.name);
+    });
+    const category = db.prepare(
+      'INSERT OR IGNORE INTO contract_categories (contract_seq, code) VALUES (?, ?)',
+    );
+    for (const code of c.cpvCodes) category.run(seq, code.slice(0, 8));
+    db.prepare(
+      `INSERT INTO contracts_fts (rowid, title, description, suppliers, refs, categories, restricted)
+       VALUES (@seq, @title, @description, @suppliers, @refs, @categories, @restricted)`,
+    ).run({ seq, ...ftsDocument(c) });
+  }
+}
+
+/** A batch that names one reference number twice is ambiguous: refuse it whole. */
+export function assertDistinctReferences(inputs: readonly ContractInput[]): void {
+  const seen = new Map<string, number>();
+  inputs.forEach((input, i) => {
+    const key = input.referenceNumber.toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined) {
+      throw new DomainError('validation', `Avtalenummeret ${input.referenceNumber} står to ganger`, [
+        { field: `${i}.referenceNumber`, message: `står også i rad ${first + 1}` },
+      ]);
+    }
+    seen.set(key, i);
+  });
+}
+
+interface AuditRow {
+  id: number;
+  at: string;
+  actor_id: string;
+  entity: string;
+  entity_id: string;
+  action: string;
+  changes: string;
+  sensitive: string;
+}
+
+const toAudit = (r: AuditRow): AuditEntry => ({
+  id: r.id,
+  at: r.at,
+  actorId: r.actor_id,
+  entity: r.entity,
+  entityId: r.entity_id,
+  action: r.action,
+  changes: JSON.parse(r.changes),
+  sensitive: JSON.parse(r.sensitive),
+});
+
+class SqliteAuditLog implements AuditLog {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date,
+  ) {}
+
+  async list(entity: string, entityId: string): Promise<AuditEntry[]> {
+    return (
+      this.db
+        .prepare('SELECT * FROM audit WHERE entity = ? AND entity_id = ? ORDER BY id')
+        .all(entity, entityId) as AuditRow[]
+    ).map(toAudit);
+  }
+
+  async since(afterId: number, limit: number): Promise<AuditEntry[]> {
+    return (
+      this.db
+        .prepare('SELECT * FROM audit WHERE id > ? ORDER BY id LIMIT ?')
+        .all(afterId, limit) as AuditRow[]
+    ).map(toAudit);
+  }
+
+  async append(entry: Omit<AuditEntry, 'id' | 'at'>): Promise<AuditEntry> {
+    return this.appendSync(entry);
+  }
+
+  appendSync(entry: Omit<AuditEntry, 'id' | 'at'>): AuditEntry {
+    const at = this.now().toISOString();
+    const { lastInsertRowid } = this.db
+      .prepare(
+        `INSERT INTO audit (at, actor_id, entity, entity_id, action, changes, sensitive)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        at,
+        entry.actorId,
+        entry.entity,
+        entry.entityId,
+        entry.action,
+        JSON.stringify(entry.changes),
+        JSON.stringify(entry.sensitive),
+      );
+    return { ...entry, id: Number(lastInsertRowid), at };
+  }
+}
+
+class SqliteDirectory implements DirectoryStore {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: SqliteAuditLog,
+  ) {}
+
+  async listUnits(): Promise<Unit[]> {
+    return this.db
+      .prepare('SELECT id, name, parent_id AS parentId, sector FROM units ORDER BY name')
+      .all() as Unit[];
+  }
+
+  async getUnit(id: string): Promise<Unit | null> {
+    return (
+      (this.db
+        .prepare('SELECT id, name, parent_id AS parentId, sector FROM units WHERE id = ?')
+        .get(id) as Unit | undefined) ?? null
+    );
+  }
+
+  async saveUnit(unit: Unit, actorId: string): Promise<Unit> {
+    return this.db.transaction(() => {
+      const before = (this.db
+        .prepare('SELECT id, name, parent_id AS parentId, sector FROM units WHERE id = ?')
+        .get(unit.id) ?? null) as Record<string, unknown> | null;
+      this.db
+        .prepare(
+          `INSERT INTO units (id, name, parent_id, sector) VALUES (@id, @name, @parentId, @sector)
+           ON CONFLICT(id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id,
+             sector = excluded.sector`,
+        )
+        .run(unit);
+      this.record('unit', unit.id, before, unit as unknown as Record<string, unknown>, actorId);
+      return unit;
+    })();
+  }
+
+  async listUsers(): Promise<User[]> {
+    return this.db
+      .prepare('SELECT id, name, email, role, unit_id AS unitId FROM users ORDER BY name')
+      .all() as User[];
+  }
+
+  async getUser(id: string): Promise<User | null> {
+    return (
+      (this.db
+        .prepare('SELECT id, name, email, role, unit_id AS unitId FROM users WHERE id = ?')
+        .get(id) as User | undefined) ?? null
+    );
+  }
+
+  async saveUser(user: User, actorId: string): Promise<User> {
+    return this.db.transaction(() => {
+      const before = (this.db
+        .prepare('SELECT id, name, email, role, unit_id AS unitId FROM users WHERE id = ?')
+        .get(user.id) ?? null) as Record<string, unknown> | null;
+      this.db
+        .prepare(
+          `INSERT INTO users (id, name, email, role, unit_id) VALUES (@id, @name, @email, @role, @unitId)
+           ON CONFLICT(id) DO UPDATE SET name = excluded.name, email = excluded.email,
+             role = excluded.role, unit_id = excluded.unit_id`,
+        )
+        .run(user);
+      this.record('user', user.id, before, user as unknown as Record<string, unknown>, actorId);
+      return user;
+    })();
+  }
+
+  async listSuppliers(text?: string): Promise<(Supplier & { contractCount: number })[]> {
+    const filter = text?.trim() ? `%${text.trim().replace(/[%_]/g, '')}%` : null;
+    return this.db
+      .prepare(
+        `SELECT s.orgnr, s.name, count(cs.contract_seq) AS contractCount
+         FROM suppliers s LEFT JOIN contract_suppliers cs ON cs.orgnr = s.orgnr
+         WHERE @filter IS NULL OR s.name LIKE @filter OR s.orgnr LIKE @filter
+         GROUP BY s.orgnr ORDER BY s.name LIMIT 500`,
+      )
+      .all({ filter }) as (Supplier & { contractCount: number })[];
+  }
+
+  async getSupplier(orgnr: string): Promise<Supplier | null> {
+    return (
+      (this.db.prepare('SELECT orgnr, name FROM suppliers WHERE orgnr = ?').get(orgnr) as
+        | Supplier
+        | undefined) ?? null
+    );
+  }
+
+  async saveSupplier(supplier: Supplier, actorId: string): Promise<Supplier> {
+    return this.db.transaction(() => {
+      const before = (this.db
+        .prepare('SELECT orgnr, name FROM suppliers WHERE orgnr = ?')
+        .get(supplier.orgnr) ?? null) as Record<string, unknown> | null;
+      this.db
+        .prepare(
+          'INSERT INTO suppliers (orgnr, name) VALUES (@orgnr, @name) ON CONFLICT(orgnr) DO UPDATE SET name = excluded.name',
+        )
+        .run(supplier);
+      this.record(
+        'supplier',
+        supplier.orgnr,
+        before,
+        supplier as unknown as Record<string, unknown>,
+        actorId,
+      );
+      return supplier;
+    })();
+  }
+
+  private record(
+    entity: string,
+    entityId: string,
+    before: Record<string, unknown> | null,
+    after: Record<string, unknown>,
+    actorId: string,
+  ): void {
+    const changes = diffFields(before, after);
+    if (changes.length === 0) return;
+    this.audit.appendSync({
+      actorId,
+      entity,
+      entityId,
+      action: before ? 'update' : 'create',
+      changes,
+      sensitive: [],
+    });
+  }
+}
+
+export interface SqliteRegisterStore extends RegisterStore {
+  /** The open database, for the other SQLite-backed stores of the same data folder. */
+  readonly db: Db;
+}
+
+export function openSqliteRegister(
+  file: string,
+  now: () => Date = () => new Date(),
+): SqliteRegisterStore {
+  const db = openDatabase(file);
+  const audit = new SqliteAuditLog(db, now);
+  return {
+    db,
+    contracts: new SqliteContractStore(db, audit, now),
+    directory: new SqliteDirectory(db, audit),
+    audit,
+    async health(): Promise<StoreHealth> {
+      try {
+        const contracts = (db.prepare('SELECT count(*) AS n FROM contracts').get() as { n: number })
+          .n;
+        const schemaVersion = db.pragma('user_version', { simple: true });
+        return {
+          ok: true,
+          kind: 'sqlite',
+          detail: {
+            file,
+            contracts,
+            schemaVersion,
+            journalMode: db.pragma('journal_mode', { simple: true }),
+          },
+        };
+      } catch (error) {
+        return { ok: false, kind: 'sqlite', detail: { file, error: String(error) } };
+      }
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}
