@@ -11,6 +11,8 @@ const envSchema = z.object({
   ENTRA_CLIENT_ID: z.string().optional(),
   /** Accepted token audiences, comma-separated (default: api://<host>/<client id> and the client id). */
   ENTRA_AUDIENCE: z.string().optional(),
+  /** Where Entra ID's keys and issuer live; change only for sovereign clouds (or tests). */
+  ENTRA_AUTHORITY_HOST: z.string().url().default('https://login.microsoftonline.com'),
   STORE: z.enum(['sqlite', 'sharepoint']).default('sqlite'),
   EXPIRING_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   DEMO_DATA: z.enum(['on', 'off']).default('on'),

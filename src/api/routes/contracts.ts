@@ -1,0 +1,135 @@
+import { type RequestHandler, Router } from 'express';
+import { z } from 'zod';
+import { asViewer, CONTRACT_KINDS, CONTRACT_STATUSES } from '../../core/index.ts';
+import type { Services } from '../../services.ts';
+import { type ContractQuery, SORT_FIELDS } from '../../store/register.port.ts';
+import { currentUser } from '../auth.ts';
+import { toApiContract } from '../contract-view.ts';
+import { csvList, parseWith, queryBoolean, requiredVersion, sendWithEtag } from '../http.ts';
+
+/** The register's search and filter parameters, shared by the list, the search and the export. */
+export const contractQuerySchema = z
+  .object({
+    q: z.string().max(500, 'kan ha høyst 500 tegn').optional(),
+    status: csvList(CONTRACT_STATUSES).optional(),
+    category: z
+      .string()
+      .regex(/^\d{1,8}$/, 'må være en CPV-kode eller begynnelsen av en')
+      .optional(),
+    unit: z.string().max(100).optional(),
+    supplier: z
+      .string()
+      .regex(/^\d{9}$/, 'må være et organisasjonsnummer (9 siffer)')
+      .optional(),
+    owner: z.string().max(100).optional(),
+    kind: z.enum(CONTRACT_KINDS).optional(),
+    published: queryBoolean.optional(),
+    expiringWithinDays: z.coerce.number().int().min(0).max(3650).optional(),
+    includeExpired: queryBoolean.optional(),
+    sort: z.enum(SORT_FIELDS).optional(),
+    order: z.enum(['asc', 'desc']).optional(),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+
+export function toContractQuery(raw: unknown, userId: string): ContractQuery {
+  const q = parseWith(contractQuerySchema, raw);
+  return {
+    text: q.q,
+    status: q.status,
+    category: q.category,
+    unitId: q.unit,
+    supplierOrgnr: q.supplier,
+    ownerId: q.owner === 'me' ? userId : q.owner,
+    kind: q.kind,
+    published: q.published,
+    expiringWithinDays: q.expiringWithinDays,
+    includeExpired: q.includeExpired,
+    sort: q.sort,
+    order: q.order,
+    offset: q.offset,
+    limit: q.limit,
+  };
+}
+
+const decisionSchema = z.enum(['exercise', 'decline']);
+
+export function contractRoutes(services: Services): Router {
+  const router = Router();
+  const { contracts } = services;
+  const window = services.config.EXPIRING_WINDOW_DAYS;
+  const api = (view: Parameters<typeof toApiContract>[0]) =>
+    toApiContract(view, contracts.today(), window);
+
+  const list: RequestHandler = async (req, res) => {
+    const user = currentUser(req);
+    const query = toContractQuery(req.query, user.id);
+    const result = await contracts.search(asViewer(user), query);
+    res.json({
+      total: result.total,
+      offset: query.offset,
+      limit: query.limit,
+      items: result.items.map(api),
+    });
+  };
+  router.get('/contracts', list);
+  router.get('/search', list);
+
+  router.post('/contracts', async (req, res) => {
+    const user = currentUser(req);
+    const created = await contracts.create(user, req.body);
+    res.setHeader('Location', `/api/contracts/${created.id}`);
+    const { view } = await contracts.get(asViewer(user), created.id);
+    sendWithEtag(res, created.version, api(view), 201);
+  });
+
+  router.get('/contracts/:id', async (req, res) => {
+    const user = currentUser(req);
+    const { view, contract } = await contracts.get(asViewer(user), req.params.id);
+    sendWithEtag(res, contract.version, api(view));
+  });
+
+  const replace =
+    (partial: boolean): RequestHandler =>
+    async (req, res) => {
+      const user = currentUser(req);
+      const version = requiredVersion(req);
+      const updated = await contracts.update(
+        user,
+        req.params.id as string,
+        req.body,
+        version,
+        partial,
+      );
+      const { view } = await contracts.get(asViewer(user), updated.id);
+      sendWithEtag(res, updated.version, api(view));
+    };
+  router.put('/contracts/:id', replace(false));
+  router.patch('/contracts/:id', replace(true));
+
+  router.delete('/contracts/:id', async (req, res) => {
+    await contracts.remove(currentUser(req), req.params.id, requiredVersion(req));
+    res.status(204).end();
+  });
+
+  router.post('/contracts/:id/options/:optionId/:decision', async (req, res) => {
+    const user = currentUser(req);
+    const decision = parseWith(decisionSchema, req.params.decision, 'decision');
+    const updated = await contracts.decideOption(
+      user,
+      req.params.id,
+      req.params.optionId,
+      decision === 'exercise' ? 'exercised' : 'declined',
+      requiredVersion(req),
+    );
+    const { view } = await contracts.get(asViewer(user), updated.id);
+    sendWithEtag(res, updated.version, api(view));
+  });
+
+  router.get('/contracts/:id/history', async (req, res) => {
+    res.json({ items: await contracts.history(asViewer(currentUser(req)), req.params.id) });
+  });
+
+  return router;
+}
