@@ -52,7 +52,9 @@ export interface ArkivmeldingCase {
   /** The archive's case number when the contract already has one (e.g. "2024/1234"). */
   readonly caseNumber: string | null;
   readonly caseDate: IsoDate | null;
+  /** Identifier of the owning unit (administrativ enhet). */
   readonly administrativeUnit: string | null;
+  /** Identifier of the person responsible (saksansvarlig). */
   readonly responsible: string | null;
   readonly parts: readonly ArkivmeldingParty[];
   readonly screening: ArchiveScreening | null;
@@ -106,7 +108,8 @@ export interface ArkivmeldingInput {
   readonly entry: ArkivmeldingEntry;
 }
 
-const m = (name: string, ...children: Parameters<typeof el>[1][]) => el(`n5mdk:${name}`, ...children);
+const m = (name: string, ...children: Parameters<typeof el>[1][]) =>
+  el(`n5mdk:${name}`, ...children);
 
 function kode(name: string, code: Code): XmlElement {
   return el(name, m('kode', code.kode), m('beskrivelse', code.beskrivelse));
@@ -132,8 +135,8 @@ export function parseCaseNumber(caseNumber: string | null): { year: number; seq:
   return { year: Number(match[1]), seq: Number(match[2]) };
 }
 
-function identifiers(name: string, value: string | null): XmlElement | null {
-  return value ? el(name, m('navn', value)) : null;
+function identifiers(name: string, id: string | null): XmlElement | null {
+  return id ? el(name, m('identifikator', id)) : null;
 }
 
 function klassifikasjon(c: ArchiveClassification | null): XmlElement | null {
@@ -184,7 +187,10 @@ function korrespondansepart(e: ArkivmeldingEntry): XmlElement {
     const p = e.correspondent;
     return el(
       'korrespondansepart',
-      kode('korrespondanseparttype', codeOf(KORRESPONDANSEPARTTYPE, e.entryType === 'I' ? 'EA' : 'EM')),
+      kode(
+        'korrespondanseparttype',
+        codeOf(KORRESPONDANSEPARTTYPE, e.entryType === 'I' ? 'EA' : 'EM'),
+      ),
       el('korrespondansepartNavn', p.name),
       el('organisasjonid', p.orgnr),
       p.screened ? el('erSkjermet', 'true') : null,
@@ -240,7 +246,13 @@ function journalpost(input: ArkivmeldingInput): XmlElement {
     el('opprettetAv', e.createdBy),
     el(
       'referanseForelderMappe',
-      number ? m('saksnummer', m('saksaar', String(number.year)), m('sakssekvensnummer', String(number.seq))) : null,
+      number
+        ? m(
+            'saksnummer',
+            m('saksaar', String(number.year)),
+            m('sakssekvensnummer', String(number.seq)),
+          )
+        : null,
       m('referanseEksternNoekkel', m('fagsystem', input.fagsystem), m('noekkel', input.case.key)),
     ),
     skjerming(e.screening),
