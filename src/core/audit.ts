@@ -21,6 +21,15 @@ export interface AuditEntry {
 
 const IGNORED = new Set(['version', 'updatedAt', 'createdAt']);
 
+/** JSON with object keys sorted, so the same value always compares equal. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
+
 /** Field-by-field differences between two versions (top-level fields; arrays/objects as a whole). */
 export function diffFields(
   before: Record<string, unknown> | null,
@@ -32,7 +41,7 @@ export function diffFields(
     if (IGNORED.has(field)) continue;
     const from = before ? (before[field] ?? null) : null;
     const to = after[field] ?? null;
-    if (JSON.stringify(from) !== JSON.stringify(to)) changes.push({ field, from, to });
+    if (canonical(from) !== canonical(to)) changes.push({ field, from, to });
   }
   return changes;
 }

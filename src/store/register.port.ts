@@ -95,8 +95,15 @@ export interface DirectoryStore {
   listUsers(): Promise<User[]>;
   getUser(id: string): Promise<User | null>;
   saveUser(user: User, actorId: string): Promise<User>;
-  listSuppliers(text?: string): Promise<(Supplier & { contractCount: number })[]>;
-  getSupplier(orgnr: string): Promise<Supplier | null>;
+  /**
+   * Suppliers with the number of contracts the scope may see them on. A supplier known only from
+   * contracts whose supplier list is confidential is left out for those who may not see it.
+   */
+  listSuppliers(
+    scope: SearchScope,
+    text?: string,
+  ): Promise<(Supplier & { contractCount: number })[]>;
+  getSupplier(orgnr: string, scope: SearchScope): Promise<Supplier | null>;
   saveSupplier(supplier: Supplier, actorId: string): Promise<Supplier>;
 }
 

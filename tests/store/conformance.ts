@@ -208,6 +208,12 @@ export function registerConformance(name: string, factory: StoreFactory): void {
       assert.equal((await store.contracts.search({ text: 'skjult leverandør' }, reader)).total, 0);
       assert.equal((await store.contracts.search({ text: 'rabattnøkkel' }, reader)).total, 0);
       assert.equal((await store.contracts.search({ supplierOrgnr: '986105174' }, reader)).total, 0);
+      assert.equal(await store.directory.getSupplier('986105174', reader), null);
+      assert.deepEqual(await store.directory.listSuppliers(reader, 'skjult'), []);
+      assert.equal(
+        (await store.directory.getSupplier('986105174', admin))?.name,
+        'Skjult Leverandør AS',
+      );
       const owner = { ...reader, userId: 'eier2' };
       assert.equal((await store.contracts.search({ text: 'xylofonhemmelighet' }, owner)).total, 1);
       assert.equal((await store.contracts.search({ supplierOrgnr: '986105174' }, owner)).total, 1);
@@ -375,7 +381,7 @@ export function registerConformance(name: string, factory: StoreFactory): void {
         'ks',
       );
       assert.equal((await store.directory.getUser('leser'))?.role, 'reader');
-      const suppliers = await store.directory.listSuppliers('kontorlev');
+      const suppliers = await store.directory.listSuppliers(admin, 'kontorlev');
       assert.equal(suppliers[0]?.orgnr, '123456785');
       assert.ok((suppliers[0]?.contractCount ?? 0) > 0);
       assert.ok((await store.health()).ok);

@@ -64,14 +64,17 @@ export function directoryRoutes(services: Services): Router {
   });
 
   router.get('/suppliers', async (req, res) => {
-    currentUser(req);
+    const scope = services.contracts.scopeFor(asViewer(currentUser(req)));
     const q = parseWith(z.object({ q: z.string().max(200).optional() }), req.query);
-    res.json({ items: await dir.listSuppliers(q.q) });
+    res.json({ items: await dir.listSuppliers(scope, q.q) });
   });
 
   router.get('/suppliers/:orgnr', async (req, res) => {
     const user = currentUser(req);
-    const supplier = await dir.getSupplier(req.params.orgnr);
+    const supplier = await dir.getSupplier(
+      req.params.orgnr,
+      services.contracts.scopeFor(asViewer(user)),
+    );
     if (!supplier) throw notFound('Leverandøren');
     const found = await services.contracts.search(asViewer(user), {
       supplierOrgnr: supplier.orgnr,

@@ -82,7 +82,11 @@ const longLead = { setting: 'longLeadTimesDays' } as const;
 export const DEFAULT_ROUTINES: readonly RoutineInput[] = [
   {
     id: 'basis-felles',
-    name: { nb: 'Grunnleggende oppfølging', nn: 'Grunnleggjande oppfølging', en: 'Basic follow-up' },
+    name: {
+      nb: 'Grunnleggende oppfølging',
+      nn: 'Grunnleggjande oppfølging',
+      en: 'Basic follow-up',
+    },
     description: { nb: 'DFØ beste praksis, basisnivå: gjelder alle avtaler.' },
     level: 'basic',
     activities: [
@@ -126,7 +130,10 @@ export const DEFAULT_ROUTINES: readonly RoutineInput[] = [
           nb: 'Vurder leverandørens skriftlige krav om prisregulering etter avtalt indeks; endringen gjelder fra årsdagen etter godkjenning.',
         },
         evidence: { nb: 'Beslutning om prisregulering' },
-        rule: { kind: 'price_adjustment', monthsBefore: { setting: 'priceAdjustmentMonthsBefore' } },
+        rule: {
+          kind: 'price_adjustment',
+          monthsBefore: { setting: 'priceAdjustmentMonthsBefore' },
+        },
         responsible: 'manager',
         leadTimesDays: longLead,
       },
@@ -147,7 +154,9 @@ export const DEFAULT_ROUTINES: readonly RoutineInput[] = [
       {
         id: 'opsjon-beslutning',
         title: { nb: 'Beslutt opsjon', nn: 'Avgjer opsjon', en: 'Decide on option' },
-        description: { nb: 'Budsjett-/avtaleeier beslutter om opsjonen utløses, og varsler leverandøren.' },
+        description: {
+          nb: 'Budsjett-/avtaleeier beslutter om opsjonen utløses, og varsler leverandøren.',
+        },
         evidence: { nb: 'Beslutning, arkivert' },
         rule: { kind: 'before_option_deadline', days: { setting: 'optionDecisionDaysBefore' } },
         responsible: 'owner',
@@ -254,7 +263,10 @@ export const DEFAULT_ROUTINES: readonly RoutineInput[] = [
       },
       {
         id: 'ny-konkurranse-enkelt',
-        title: { nb: 'Start ny anskaffelse ved fortsatt behov', en: 'Start a new procurement if still needed' },
+        title: {
+          nb: 'Start ny anskaffelse ved fortsatt behov',
+          en: 'Start a new procurement if still needed',
+        },
         rule: { kind: 'before_end', months: { setting: 'retenderStartMonthsSingle' } },
         responsible: 'owner',
         leadTimesDays: longLead,
@@ -297,7 +309,10 @@ export const DEFAULT_ROUTINES: readonly RoutineInput[] = [
       },
       {
         id: 'leverandorstatistikk',
-        title: { nb: 'Hent statistikk fra leverandøren', en: 'Collect statistics from the supplier' },
+        title: {
+          nb: 'Hent statistikk fra leverandøren',
+          en: 'Collect statistics from the supplier',
+        },
         rule: {
           kind: 'recurring',
           everyMonths: { setting: 'supplierStatisticsEveryMonths' },

@@ -52,6 +52,13 @@ const STATUS_SQL = `CASE
   WHEN c.current_end_date <= @windowEnd THEN 'expiring'
   ELSE 'active' END`;
 
+/** Contracts on which the scope may see who the suppliers are. */
+const VISIBLE_SUPPLIERS = `(@all = 1 OR c.suppliers_confidential = 0 OR c.owner_id = @uid OR c.manager_id = @uid)`;
+const scopeParams = (scope: SearchScope) => ({
+  all: scope.seesAllConfidential ? 1 : 0,
+  uid: scope.userId ?? '',
+});
+
 interface ContractRow {
   seq: number;
   data: string;
@@ -427,9 +434,11 @@ export function assertDistinctReferences(inputs: readonly ContractInput[]): void
     const key = input.referenceNumber.toLowerCase();
     const first = seen.get(key);
     if (first !== undefined) {
-      throw new DomainError('validation', `Avtalenummeret ${input.referenceNumber} står to ganger`, [
-        { field: `${i}.referenceNumber`, message: `står også i rad ${first + 1}` },
-      ]);
+      throw new DomainError(
+        'validation',
+        `Avtalenummeret ${input.referenceNumber} står to ganger`,
+        [{ field: `${i}.referenceNumber`, message: `står også i rad ${first + 1}` }],
+      );
     }
     seen.set(key, i);
   });
@@ -571,24 +580,28 @@ class SqliteDirectory implements DirectoryStore {
     })();
   }
 
-  async listSuppliers(text?: string): Promise<(Supplier & { contractCount: number })[]> {
+  async listSuppliers(
+    scope: SearchScope,
+    text?: string,
+  ): Promise<(Supplier & { contractCount: number })[]> {
     const filter = text?.trim() ? `%${text.trim().replace(/[%_]/g, '')}%` : null;
     return this.db
       .prepare(
-        `SELECT s.orgnr, s.name, count(cs.contract_seq) AS contractCount
-         FROM suppliers s LEFT JOIN contract_suppliers cs ON cs.orgnr = s.orgnr
-         WHERE @filter IS NULL OR s.name LIKE @filter OR s.orgnr LIKE @filter
-         GROUP BY s.orgnr ORDER BY s.name LIMIT 500`,
+        `SELECT s.orgnr, s.name, count(c.seq) AS contractCount
+         FROM suppliers s
+         LEFT JOIN contract_suppliers cs ON cs.orgnr = s.orgnr
+         LEFT JOIN contracts c ON c.seq = cs.contract_seq AND ${VISIBLE_SUPPLIERS}
+         WHERE (@filter IS NULL OR s.name LIKE @filter OR s.orgnr LIKE @filter)
+         GROUP BY s.orgnr
+         HAVING count(c.seq) > 0 OR count(cs.contract_seq) = 0
+         ORDER BY s.name LIMIT 500`,
       )
-      .all({ filter }) as (Supplier & { contractCount: number })[];
+      .all({ filter, ...scopeParams(scope) }) as (Supplier & { contractCount: number })[];
   }
 
-  async getSupplier(orgnr: string): Promise<Supplier | null> {
-    return (
-      (this.db.prepare('SELECT orgnr, name FROM suppliers WHERE orgnr = ?').get(orgnr) as
-        | Supplier
-        | undefined) ?? null
-    );
+  async getSupplier(orgnr: string, scope: SearchScope): Promise<Supplier | null> {
+    const found = (await this.listSuppliers(scope, orgnr)).find((s) => s.orgnr === orgnr);
+    return found ? { orgnr: found.orgnr, name: found.name } : null;
   }
 
   async saveSupplier(supplier: Supplier, actorId: string): Promise<Supplier> {
