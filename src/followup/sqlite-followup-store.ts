@@ -1,0 +1,380 @@
+import type { Statement } from 'better-sqlite3';
+import type { IsoDate } from '../core/dates.ts';
+import {
+  DEFAULT_SETTINGS,
+  type FollowUpSettings,
+  type Routine,
+  type RoutineData,
+  type ScanTask,
+  settingsSchema,
+  type Task,
+  type TaskEvent,
+  type TaskState,
+} from '../core/followup/index.ts';
+import type { Db } from '../store/sqlite/db.ts';
+
+interface TaskRow {
+  id: string;
+  contract_id: string;
+  routine_id: string;
+  activity_id: string;
+  occurrence: string;
+  responsible_role: Task['responsibleRole'];
+  assignee_id: string | null;
+  unit_id: string;
+  due_date: string;
+  state: TaskState;
+  snoozed_until: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  data: string;
+}
+
+interface TaskData {
+  title: Task['title'];
+  description: Task['description'];
+  leadTimesDays: Task['leadTimesDays'];
+  completedAt: string | null;
+  completedBy: string | null;
+  comment: string | null;
+  evidenceDocumentId: string | null;
+  reason: string | null;
+}
+
+interface HistoryRow {
+  task_id: string;
+  at: string;
+  actor_id: string;
+  action: TaskEvent['action'];
+  from_value: string | null;
+  to_value: string | null;
+  comment: string | null;
+}
+
+export interface TaskQuery {
+  readonly assigneeId?: string | undefined;
+  /** Team tasks (no assignee, Kontraktservice's role). */
+  readonly team?: boolean | undefined;
+  readonly unitId?: string | undefined;
+  readonly contractIds?: readonly string[] | undefined;
+  readonly states?: readonly TaskState[] | undefined;
+  readonly dueOnOrBefore?: IsoDate | undefined;
+  readonly dueOnOrAfter?: IsoDate | undefined;
+  readonly limit?: number | undefined;
+}
+
+const SELECT = `SELECT id, contract_id, routine_id, activity_id, occurrence, responsible_role, assignee_id,
+  unit_id, due_date, state, snoozed_until, version, created_at, updated_at, data FROM followup_tasks`;
+
+/**
+ * SQLite storage for routines, settings and tasks (with append-only history). Synchronous, as
+ * better-sqlite3 is; the follow-up service composes it.
+ */
+export class SqliteFollowUpStore {
+  private readonly insert: Statement;
+  private readonly update: Statement;
+  private readonly history: Statement;
+
+  constructor(readonly db: Db) {
+    this.insert = db.prepare(
+      `INSERT INTO followup_tasks (id, contract_id, routine_id, activity_id, occurrence, responsible_role,
+       assignee_id, unit_id, due_date, state, snoozed_until, version, created_at, updated_at, data)
+       VALUES (@id, @contract_id, @routine_id, @activity_id, @occurrence, @responsible_role, @assignee_id,
+       @unit_id, @due_date, @state, @snoozed_until, @version, @created_at, @updated_at, @data)`,
+    );
+    this.update = db.prepare(
+      `UPDATE followup_tasks SET routine_id = @routine_id, responsible_role = @responsible_role,
+       assignee_id = @assignee_id, unit_id = @unit_id, due_date = @due_date, state = @state,
+       snoozed_until = @snoozed_until, version = @version, updated_at = @updated_at, data = @data
+       WHERE id = @id`,
+    );
+    this.history = db.prepare(
+      `INSERT INTO followup_task_history (task_id, at, actor_id, action, from_value, to_value, comment)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+  }
+
+  // --- settings and routines ---------------------------------------------------------------
+
+  getSettings(): FollowUpSettings {
+    const row = this.db.prepare('SELECT data FROM followup_settings WHERE id = ?').get('default') as
+      | { data: string }
+      | undefined;
+    return row ? settingsSchema.parse(JSON.parse(row.data)) : DEFAULT_SETTINGS;
+  }
+
+  saveSettings(settings: FollowUpSettings, actorId: string, at: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO followup_settings (id, data, updated_at, updated_by) VALUES ('default', ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at,
+         updated_by = excluded.updated_by`,
+      )
+      .run(JSON.stringify(settings), at, actorId);
+  }
+
+  routineCount(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM followup_routines').get() as { n: number })
+      .n;
+  }
+
+  listRoutines(): Routine[] {
+    const rows = this.db
+      .prepare('SELECT version, data, updated_at, updated_by FROM followup_routines ORDER BY id')
+      .all() as { version: number; data: string; updated_at: string; updated_by: string }[];
+    return rows.map((r) => ({
+      ...(JSON.parse(r.data) as RoutineData),
+      version: r.version,
+      updatedAt: r.updated_at,
+      updatedBy: r.updated_by,
+    }));
+  }
+
+  getRoutine(id: string): Routine | null {
+    return this.listRoutines().find((r) => r.id === id) ?? null;
+  }
+
+  /** Inserts or replaces; `expectedVersion` null creates (fails if it exists) or skips the check. */
+  saveRoutine(
+    routine: RoutineData,
+    expectedVersion: number | null | 'create',
+    actorId: string,
+    at: string,
+  ): Routine | 'exists' | 'stale' | 'missing' {
+    const current = this.db
+      .prepare('SELECT version FROM followup_routines WHERE id = ?')
+      .get(routine.id) as { version: number } | undefined;
+    if (expectedVersion === 'create' && current) return 'exists';
+    if (typeof expectedVersion === 'number') {
+      if (!current) return 'missing';
+      if (current.version !== expectedVersion) return 'stale';
+    }
+    const version = (current?.version ?? 0) + 1;
+    this.db
+      .prepare(
+        `INSERT INTO followup_routines (id, version, data, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET version = excluded.version, data = excluded.data,
+         updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+      )
+      .run(routine.id, version, JSON.stringify(routine), at, actorId);
+    return { ...routine, version, updatedAt: at, updatedBy: actorId };
+  }
+
+  removeRoutine(id: string): boolean {
+    return this.db.prepare('DELETE FROM followup_routines WHERE id = ?').run(id).changes > 0;
+  }
+
+  // --- tasks -------------------------------------------------------------------------------
+
+  getTask(id: string): Task | null {
+    const row = this.db.prepare(`${SELECT} WHERE id = ?`).get(id) as TaskRow | undefined;
+    return row ? (this.withHistory([row])[0] ?? null) : null;
+  }
+
+  tasksOfContracts(contractIds: readonly string[]): Task[] {
+    if (contractIds.length === 0) return [];
+    const rows: TaskRow[] = [];
+    for (let i = 0; i < contractIds.length; i += 500) {
+      const chunk = contractIds.slice(i, i + 500);
+      rows.push(
+        ...(this.db
+          .prepare(`${SELECT} WHERE contract_id IN (${chunk.map(() => '?').join(',')})`)
+          .all(...chunk) as TaskRow[]),
+      );
+    }
+    return this.withHistory(rows);
+  }
+
+  query(q: TaskQuery): Task[] {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (q.assigneeId !== undefined || q.team) {
+      const who: string[] = [];
+      if (q.assigneeId !== undefined) {
+        who.push('assignee_id = ?');
+        args.push(q.assigneeId);
+      }
+      if (q.team) who.push(`(assignee_id IS NULL AND responsible_role = 'kontraktservice')`);
+      where.push(`(${who.join(' OR ')})`);
+    }
+    if (q.unitId !== undefined) {
+      where.push('unit_id = ?');
+      args.push(q.unitId);
+    }
+    if (q.contractIds) {
+      if (q.contractIds.length === 0) return [];
+      where.push(`contract_id IN (${q.contractIds.map(() => '?').join(',')})`);
+      args.push(...q.contractIds);
+    }
+    const states = q.states ?? ['open', 'snoozed'];
+    where.push(`state IN (${states.map(() => '?').join(',')})`);
+    args.push(...states);
+    if (q.dueOnOrBefore) {
+      where.push('due_date <= ?');
+      args.push(q.dueOnOrBefore);
+    }
+    if (q.dueOnOrAfter) {
+      where.push('due_date >= ?');
+      args.push(q.dueOnOrAfter);
+    }
+    const limit = Math.min(Math.max(q.limit ?? 500, 1), 5000);
+    const rows = this.db
+      .prepare(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY due_date, id LIMIT ${limit}`)
+      .all(...args) as TaskRow[];
+    return this.withHistory(rows);
+  }
+
+  /** Open and snoozed tasks due in a window, with only what the reminder scan needs. */
+  *scan(from: IsoDate, to: IsoDate): IterableIterator<ScanTask> {
+    const stmt = this.db.prepare(
+      `SELECT id, assignee_id, due_date, state, snoozed_until, json_extract(data, '$.leadTimesDays') AS leads
+       FROM followup_tasks WHERE state IN ('open', 'snoozed') AND due_date BETWEEN ? AND ?`,
+    );
+    for (const r of stmt.iterate(from, to) as IterableIterator<{
+      id: string;
+      assignee_id: string | null;
+      due_date: string;
+      state: TaskState;
+      snoozed_until: string | null;
+      leads: string;
+    }>) {
+      yield {
+        id: r.id,
+        assigneeId: r.assignee_id,
+        dueDate: r.due_date,
+        state: r.state,
+        snoozedUntil: r.snoozed_until,
+        leadTimesDays: JSON.parse(r.leads) as number[],
+      };
+    }
+  }
+
+  /** Writes new and changed tasks with their new history events, all or nothing. */
+  saveTasks(
+    created: readonly Task[],
+    changed: readonly { task: Task; events: readonly TaskEvent[] }[],
+  ) {
+    this.db.transaction(() => {
+      for (const t of created) {
+        this.insert.run(this.params(t));
+        for (const e of t.history) this.appendEvent(t.id, e);
+      }
+      for (const { task, events } of changed) {
+        this.update.run(this.params(task));
+        for (const e of events) this.appendEvent(task.id, e);
+      }
+    })();
+  }
+
+  /** Replaces one task if its version is still `expectedVersion`; false when someone got there first. */
+  updateTask(task: Task, expectedVersion: number, events: readonly TaskEvent[]): boolean {
+    return this.db.transaction(() => {
+      const r = this.db
+        .prepare(
+          `UPDATE followup_tasks SET assignee_id = @assignee_id, due_date = @due_date, state = @state,
+           snoozed_until = @snoozed_until, version = @version, updated_at = @updated_at, data = @data
+           WHERE id = @id AND version = @expected`,
+        )
+        .run({ ...this.params(task), expected: expectedVersion });
+      if (r.changes === 0) return false;
+      for (const e of events) this.appendEvent(task.id, e);
+      return true;
+    })();
+  }
+
+  private appendEvent(taskId: string, e: TaskEvent): void {
+    this.history.run(
+      taskId,
+      e.at,
+      e.actorId,
+      e.action,
+      e.from ?? null,
+      e.to ?? null,
+      e.comment ?? null,
+    );
+  }
+
+  private params(t: Task) {
+    const data: TaskData = {
+      title: t.title,
+      description: t.description,
+      leadTimesDays: t.leadTimesDays,
+      completedAt: t.completedAt,
+      completedBy: t.completedBy,
+      comment: t.comment,
+      evidenceDocumentId: t.evidenceDocumentId,
+      reason: t.reason,
+    };
+    return {
+      id: t.id,
+      contract_id: t.contractId,
+      routine_id: t.routineId,
+      activity_id: t.activityId,
+      occurrence: t.occurrence,
+      responsible_role: t.responsibleRole,
+      assignee_id: t.assigneeId,
+      unit_id: t.unitId,
+      due_date: t.dueDate,
+      state: t.state,
+      snoozed_until: t.snoozedUntil,
+      version: t.version,
+      created_at: t.createdAt,
+      updated_at: t.updatedAt,
+      data: JSON.stringify(data),
+    };
+  }
+
+  private withHistory(rows: readonly TaskRow[]): Task[] {
+    const history = new Map<string, TaskEvent[]>();
+    for (let i = 0; i < rows.length; i += 500) {
+      const ids = rows.slice(i, i + 500).map((r) => r.id);
+      const events = this.db
+        .prepare(
+          `SELECT task_id, at, actor_id, action, from_value, to_value, comment FROM followup_task_history
+           WHERE task_id IN (${ids.map(() => '?').join(',')}) ORDER BY id`,
+        )
+        .all(...ids) as HistoryRow[];
+      for (const e of events) {
+        const list = history.get(e.task_id) ?? [];
+        if (list.length === 0) history.set(e.task_id, list);
+        list.push({
+          at: e.at,
+          actorId: e.actor_id,
+          action: e.action,
+          from: e.from_value,
+          to: e.to_value,
+          ...(e.comment !== null ? { comment: e.comment } : {}),
+        });
+      }
+    }
+    return rows.map((r) => {
+      const d = JSON.parse(r.data) as TaskData;
+      return {
+        id: r.id,
+        contractId: r.contract_id,
+        routineId: r.routine_id,
+        activityId: r.activity_id,
+        occurrence: r.occurrence,
+        title: d.title,
+        description: d.description,
+        responsibleRole: r.responsible_role,
+        assigneeId: r.assignee_id,
+        unitId: r.unit_id,
+        dueDate: r.due_date,
+        state: r.state,
+        snoozedUntil: r.snoozed_until,
+        leadTimesDays: d.leadTimesDays,
+        completedAt: d.completedAt,
+        completedBy: d.completedBy,
+        comment: d.comment,
+        evidenceDocumentId: d.evidenceDocumentId,
+        reason: d.reason,
+        history: history.get(r.id) ?? [],
+        version: r.version,
+        createdAt: r.created_at,
+        updatedAt: r.updated_at,
+      };
+    });
+  }
+}
