@@ -32,7 +32,7 @@ describe('Entra ID bearer tokens', () => {
     claims: Record<string, unknown>,
     opts?: { issuer?: string; audience?: string; exp?: string },
   ) => Promise<string>;
-  let otherKey: CryptoKey;
+  let otherKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
   before(async () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
