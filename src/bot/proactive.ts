@@ -1,0 +1,90 @@
+import type { CloudAdapter, ConversationReference } from 'botbuilder';
+import type { ConversationRefStore, Deliver, DeliveryResult } from '../followup/followup.port.ts';
+import type { BotLogic, LogFn } from './logic.ts';
+import { cardActivity } from './teams-bot.ts';
+
+/** `Retry-After` as seconds or an HTTP date, in milliseconds. */
+export function retryAfterMs(
+  header: string | null | undefined,
+  now = Date.now(),
+): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+interface HttpErrorShape {
+  statusCode?: unknown;
+  code?: unknown;
+  response?: { status?: unknown; headers?: { get?: (name: string) => string | null | undefined } };
+}
+
+/** The connector's HTTP answer in a failed send; network failures count as a bad gateway. */
+export function deliveryResultOf(error: unknown): DeliveryResult {
+  const e = (error ?? {}) as HttpErrorShape;
+  const status =
+    typeof e.statusCode === 'number'
+      ? e.statusCode
+      : typeof e.response?.status === 'number'
+        ? e.response.status
+        : null;
+  if (status === null) {
+    // No HTTP answer at all: timeouts are 504, refused/reset connections 502 (both retried).
+    const code = typeof e.code === 'string' ? e.code : '';
+    return { status: /TIMEDOUT|TIMEOUT|ABORT/i.test(code) ? 504 : 502 };
+  }
+  const header = e.response?.headers?.get?.('retry-after');
+  const retry = retryAfterMs(header);
+  return retry === undefined ? { status } : { status, retryAfterMs: retry };
+}
+
+/**
+ * The outbox sender's `deliver`: finds the recipient's personal conversation, builds the reminder
+ * card as that user sees the task now, and posts it with `continueConversationAsync`. Returns the
+ * connector's HTTP status (429, 412, 502, 504 … reach the sender, which retries); 404 when the user
+ * has no conversation with the bot, 204 when there is nothing left to remind of (task closed,
+ * deleted, or no longer the user's).
+ */
+export function createDeliver(
+  adapter: CloudAdapter,
+  appId: string,
+  logic: BotLogic,
+  refs: ConversationRefStore,
+  log: LogFn,
+): Deliver {
+  return async (notification) => {
+    const stored = await refs.get(notification.recipientUserId, 'personal');
+    if (!stored) return { status: 404 };
+    let reference: Partial<ConversationReference>;
+    try {
+      reference = JSON.parse(stored.referenceJson) as Partial<ConversationReference>;
+    } catch {
+      log('error', 'Bot: ugyldig lagret samtalereferanse', stored.conversationId);
+      return { status: 404 };
+    }
+    if (!reference.conversation?.id || !reference.serviceUrl) return { status: 404 };
+    const card = await logic.notificationCard(
+      notification,
+      reference.user?.id ?? '',
+      reference.locale ?? undefined,
+    );
+    if (!card) return { status: 204 };
+    let result: DeliveryResult = { status: 0 };
+    try {
+      await adapter.continueConversationAsync(appId, reference, async (context) => {
+        const sent = (await context.sendActivity(cardActivity(card))) as
+          | { _response?: { status?: number } }
+          | undefined;
+        result = { status: sent?._response?.status ?? 201 };
+      });
+    } catch (error) {
+      result = deliveryResultOf(error);
+      if (result.status < 400 || result.status >= 500 || result.status === 429) {
+        log('info', `Bot: levering feilet med ${result.status}`, String(error));
+      }
+    }
+    return result;
+  };
+}
