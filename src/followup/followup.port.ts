@@ -144,9 +144,14 @@ export interface OutboxStore {
   enqueue(items: readonly NewNotification[]): Promise<number>;
   /**
    * Claims up to `limit` pending items due at `now` whose lease is free or expired, leasing them to
-   * `workerId` until `now + leaseMs`, and records the attempt (attempts + 1, last attempt time).
+   * `workerId` until `now + leaseMs`.
    */
   claimDue(now: Date, limit: number, leaseMs: number, workerId: string): Promise<Notification[]>;
+  /**
+   * Records, durably and before the send, that `workerId` is about to send a claimed item (attempts + 1,
+   * last attempt time, lease renewed until `at + leaseMs`); false when the lease was lost.
+   */
+  beginAttempt(id: number, workerId: string, at: Date, leaseMs: number): Promise<boolean>;
   /** Marks a claimed item sent (only if `workerId` still holds the lease); true when it did. */
   markSent(id: number, workerId: string, at: Date): Promise<boolean>;
   /** Releases a claimed item for a retry at `retryAt`, keeping the error. */

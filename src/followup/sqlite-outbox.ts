@@ -86,13 +86,22 @@ export class SqliteOutbox implements OutboxStore {
         )
         .all(t, t, limit) as { id: number }[];
       const claim = this.db.prepare(
-        `UPDATE followup_outbox SET lease_owner = ?, lease_until = ?, attempts = attempts + 1,
-         last_attempt_at = ? WHERE id = ? RETURNING *`,
+        'UPDATE followup_outbox SET lease_owner = ?, lease_until = ? WHERE id = ? RETURNING *',
       );
-      return rows.map((r) =>
-        toNotification(claim.get(workerId, t + leaseMs, t, r.id) as OutboxRow),
-      );
+      return rows.map((r) => toNotification(claim.get(workerId, t + leaseMs, r.id) as OutboxRow));
     })();
+  }
+
+  async beginAttempt(id: number, workerId: string, at: Date, leaseMs: number): Promise<boolean> {
+    const t = at.getTime();
+    return (
+      this.db
+        .prepare(
+          `UPDATE followup_outbox SET attempts = attempts + 1, last_attempt_at = ?, lease_until = ?
+           WHERE id = ? AND lease_owner = ? AND lease_until > ? AND state = 'pending'`,
+        )
+        .run(t, t + leaseMs, id, workerId, t).changes > 0
+    );
   }
 
   async markSent(id: number, workerId: string, at: Date): Promise<boolean> {
