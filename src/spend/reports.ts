@@ -1,0 +1,391 @@
+/**
+ * The three spend reports, as SQL over the DuckDB store. Amounts are integer øre (NOK) or minor
+ * units; sums are exact (BIGINT/HUGEINT), never floating point.
+ */
+import type { DuckSpendStore } from './store/duckdb-store.ts';
+
+export interface Thresholds {
+  /** National threshold (NOK 1.3 M ex. VAT, 2024–2026), øre. */
+  readonly nationalOre: number;
+  /** EEA threshold for goods and services, municipalities (NOK 2.3 M), øre. */
+  readonly eeaOre: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = { nationalOre: 130_000_000, eeaOre: 230_000_000 };
+
+const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+const s = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+// ---------------------------------------------------------------- turnover per agreement
+
+export interface AgreementTurnover {
+  readonly agreementId: string;
+  readonly referenceNumber: string;
+  readonly title: string;
+  readonly turnoverOre: number;
+  readonly estimatedOre: number | null;
+  readonly maxOre: number | null;
+  /** Share of the maximum value used, in per mille (null without a maximum). */
+  readonly maxUsedPermille: number | null;
+  readonly alert: 'none' | 'warning_80' | 'exceeded_100';
+}
+
+export interface TurnoverBreakdown {
+  readonly agreementId: string;
+  readonly key: string;
+  readonly ore: number;
+}
+
+export interface TurnoverReport {
+  readonly agreements: AgreementTurnover[];
+  readonly byMonth: TurnoverBreakdown[];
+  readonly byUnit: TurnoverBreakdown[];
+  readonly bySupplier: TurnoverBreakdown[];
+  /** Alerts at 80 % and 100 % of the maximum value: each becomes a follow-up task. */
+  readonly alerts: AgreementTurnover[];
+}
+
+export async function turnoverReport(
+  store: DuckSpendStore,
+  options: { agreementId?: string; from?: string; to?: string } = {},
+): Promise<TurnoverReport> {
+  const where: string[] = ['l.agreement_id IS NOT NULL', 'l.net_nok_ore IS NOT NULL'];
+  const params: Record<string, string> = {};
+  if (options.agreementId) {
+    where.push('l.agreement_id = $agreement');
+    params.agreement = options.agreementId;
+  }
+  if (options.from) {
+    where.push('l.issue_date >= CAST($from AS DATE)');
+    params.from = options.from;
+  }
+  if (options.to) {
+    where.push('l.issue_date <= CAST($to AS DATE)');
+    params.to = options.to;
+  }
+  const rows = await store.rows(
+    `SELECT l.agreement_id AS a,
+            strftime(date_trunc('month', l.issue_date), '%Y-%m') AS month,
+            l.unit AS unit, l.supplier_key AS supplier,
+            GROUPING(month, unit, supplier) AS g,
+            sum(l.net_nok_ore)::BIGINT AS ore
+       FROM spend_line l
+      WHERE ${where.join(' AND ')}
+      GROUP BY GROUPING SETS ((a), (a, month), (a, unit), (a, supplier))`,
+    params,
+  );
+  const totals = new Map<string, number>();
+  const byMonth: TurnoverBreakdown[] = [];
+  const byUnit: TurnoverBreakdown[] = [];
+  const bySupplier: TurnoverBreakdown[] = [];
+  for (const r of rows) {
+    const a = String(r.a);
+    const g = n(r.g);
+    const ore = n(r.ore);
+    if (g === 7) totals.set(a, ore);
+    else if (g === 3) byMonth.push({ agreementId: a, key: String(r.month), ore });
+    else if (g === 5) byUnit.push({ agreementId: a, key: s(r.unit) ?? '(ukjent enhet)', ore });
+    else if (g === 6) bySupplier.push({ agreementId: a, key: String(r.supplier), ore });
+  }
+  const meta = await store.rows(
+    `SELECT agreement_id, reference_number, title, estimated_ore, max_ore FROM spend_agreement`,
+  );
+  const agreements: AgreementTurnover[] = [];
+  for (const m of meta) {
+    const id = String(m.agreement_id);
+    if (options.agreementId && id !== options.agreementId) continue;
+    const turnoverOre = totals.get(id) ?? 0;
+    const maxOre = m.max_ore === null ? null : n(m.max_ore);
+    const permille = maxOre && maxOre > 0 ? Math.floor((turnoverOre * 1000) / maxOre) : null;
+    agreements.push({
+      agreementId: id,
+      referenceNumber: String(m.reference_number),
+      title: String(m.title ?? ''),
+      turnoverOre,
+      estimatedOre: m.estimated_ore === null ? null : n(m.estimated_ore),
+      maxOre,
+      maxUsedPermille: permille,
+      alert:
+        permille === null
+          ? 'none'
+          : permille >= 1000
+            ? 'exceeded_100'
+            : permille >= 800
+              ? 'warning_80'
+              : 'none',
+    });
+  }
+  agreements.sort(
+    (x, y) => y.turnoverOre - x.turnoverOre || (x.referenceNumber < y.referenceNumber ? -1 : 1),
+  );
+  const sortKeys = (list: TurnoverBreakdown[]) =>
+    list.sort((x, y) =>
+      x.agreementId < y.agreementId
+        ? -1
+        : x.agreementId > y.agreementId
+          ? 1
+          : x.key < y.key
+            ? -1
+            : 1,
+    );
+  return {
+    agreements,
+    byMonth: sortKeys(byMonth),
+    byUnit: sortKeys(byUnit),
+    bySupplier: sortKeys(bySupplier),
+    alerts: agreements.filter((a) => a.alert !== 'none'),
+  };
+}
+
+// ---------------------------------------------------------------- contract leakage
+
+export interface LeakageClassTotal {
+  readonly unmatchedClass: string;
+  readonly last12MonthsOre: number;
+  readonly last4YearsOre: number;
+}
+
+export interface CategorySpend {
+  readonly category: string;
+  readonly last12MonthsOre: number;
+  readonly last4YearsOre: number;
+  /** Which threshold the 4-year sum passes ('eea', 'national' or 'none'). */
+  readonly threshold4Years: 'eea' | 'national' | 'none';
+  readonly threshold12Months: 'eea' | 'national' | 'none';
+}
+
+export interface LeakageReport {
+  readonly today: string;
+  readonly matchedOre: number;
+  readonly totalOre: number;
+  readonly byClass: LeakageClassTotal[];
+  /** Spend with suppliers without agreement, per CPV category, against the thresholds. */
+  readonly noAgreementByCategory: CategorySpend[];
+  /** Spend in a category covered by an active agreement but with another supplier. */
+  readonly otherSupplierByAgreement: { agreementId: string; ore: number }[];
+  /** Spend with a supplier after its agreement expired. */
+  readonly afterExpiryByAgreement: { agreementId: string; ore: number }[];
+  readonly byUnit: { unit: string; unmatchedClass: string; ore: number }[];
+}
+
+const thresholdOf = (ore: number, t: Thresholds) =>
+  ore >= t.eeaOre ? 'eea' : ore >= t.nationalOre ? 'national' : 'none';
+
+export async function leakageReport(
+  store: DuckSpendStore,
+  options: { today: string; categoryDigits?: number; thresholds?: Thresholds },
+): Promise<LeakageReport> {
+  const digits = Math.min(8, Math.max(2, options.categoryDigits ?? 3));
+  const t = options.thresholds ?? DEFAULT_THRESHOLDS;
+  const rows = await store.rows(
+    `WITH w AS (
+        SELECT l.*, l.issue_date > CAST($today AS DATE) - INTERVAL 12 MONTH AS in12
+          FROM spend_line l
+         WHERE l.net_nok_ore IS NOT NULL
+           AND l.issue_date <= CAST($today AS DATE)
+           AND l.issue_date > CAST($today AS DATE) - INTERVAL 48 MONTH)
+     SELECT 'class' AS kind, coalesce(unmatched_class, 'matched') AS k1, NULL AS k2,
+            sum(CASE WHEN in12 THEN net_nok_ore ELSE 0 END)::BIGINT AS o12, sum(net_nok_ore)::BIGINT AS o48
+       FROM w GROUP BY 2
+     UNION ALL
+     SELECT 'category', coalesce(substr(cpv, 1, ${digits}), '(ukjent)'), NULL,
+            sum(CASE WHEN in12 THEN net_nok_ore ELSE 0 END)::BIGINT, sum(net_nok_ore)::BIGINT
+       FROM w WHERE unmatched_class = 'no_agreement' GROUP BY 2
+     UNION ALL
+     SELECT unmatched_class, related_agreement_id, NULL, 0, sum(net_nok_ore)::BIGINT
+       FROM w WHERE unmatched_class IN ('other_supplier_in_category', 'after_expiry') GROUP BY 1, 2
+     UNION ALL
+     SELECT 'unit', coalesce(unit, '(ukjent enhet)'), unmatched_class, 0, sum(net_nok_ore)::BIGINT
+       FROM w WHERE unmatched_class IS NOT NULL GROUP BY 2, 3`,
+    { today: options.today },
+  );
+  const byClass: LeakageClassTotal[] = [];
+  const categories: CategorySpend[] = [];
+  const other: { agreementId: string; ore: number }[] = [];
+  const expired: { agreementId: string; ore: number }[] = [];
+  const byUnit: { unit: string; unmatchedClass: string; ore: number }[] = [];
+  let matched = 0;
+  let total = 0;
+  for (const r of rows) {
+    const kind = String(r.kind);
+    if (kind === 'class') {
+      total += n(r.o48);
+      if (r.k1 === 'matched') matched = n(r.o48);
+      else
+        byClass.push({
+          unmatchedClass: String(r.k1),
+          last12MonthsOre: n(r.o12),
+          last4YearsOre: n(r.o48),
+        });
+    } else if (kind === 'category') {
+      categories.push({
+        category: String(r.k1),
+        last12MonthsOre: n(r.o12),
+        last4YearsOre: n(r.o48),
+        threshold12Months: thresholdOf(n(r.o12), t),
+        threshold4Years: thresholdOf(n(r.o48), t),
+      });
+    } else if (kind === 'other_supplier_in_category') {
+      other.push({ agreementId: String(r.k1), ore: n(r.o48) });
+    } else if (kind === 'after_expiry') {
+      expired.push({ agreementId: String(r.k1), ore: n(r.o48) });
+    } else {
+      byUnit.push({ unit: String(r.k1), unmatchedClass: String(r.k2), ore: n(r.o48) });
+    }
+  }
+  byClass.sort((a, b) => b.last4YearsOre - a.last4YearsOre);
+  categories.sort(
+    (a, b) => b.last4YearsOre - a.last4YearsOre || (a.category < b.category ? -1 : 1),
+  );
+  other.sort((a, b) => b.ore - a.ore);
+  expired.sort((a, b) => b.ore - a.ore);
+  byUnit.sort((a, b) => b.ore - a.ore);
+  return {
+    today: options.today,
+    matchedOre: matched,
+    totalOre: total,
+    byClass,
+    noAgreementByCategory: categories,
+    otherSupplierByAgreement: other,
+    afterExpiryByAgreement: expired,
+    byUnit,
+  };
+}
+
+// ---------------------------------------------------------------- price control
+
+export interface OverpaymentRow {
+  readonly agreementId: string | null;
+  readonly supplierKey: string | null;
+  readonly item: string | null;
+  readonly currency: string;
+  readonly lines: number;
+  readonly overpaidMinor: number;
+}
+
+export interface PriceControlReport {
+  readonly toleranceBp: number;
+  readonly checkedLines: number;
+  readonly deviatingLines: number;
+  readonly totalOverpaidMinor: Record<string, number>;
+  readonly byAgreement: OverpaymentRow[];
+  readonly bySupplier: OverpaymentRow[];
+  readonly byItem: OverpaymentRow[];
+}
+
+/**
+ * SQL of the per-line price check: the invoiced unit price per normalised unit against the price
+ * allowed on the invoice date (price list, index-adjusted), matched by item number, else GTIN.
+ */
+export const PRICE_CHECK_SQL = (toleranceBp: number) => `
+  SELECT l.agreement_id, l.supplier_key, coalesce(l.seller_item_id, l.gtin) AS item, l.currency,
+         l.doc_id, l.line_no, l.issue_date, l.item_name, l.unit_price_micro, l.qty_base_micro,
+         coalesce(p1.allowed_micro, p2.allowed_micro) AS allowed_micro,
+         CASE WHEN coalesce(p1.allowed_micro, p2.allowed_micro) IS NOT NULL
+               AND l.unit_price_micro::HUGEINT * 10000
+                   > coalesce(p1.allowed_micro, p2.allowed_micro)::HUGEINT * ${10_000 + toleranceBp}
+              THEN ((l.unit_price_micro - coalesce(p1.allowed_micro, p2.allowed_micro))::HUGEINT
+                    * l.qty_base_micro + 5000000000) // 10000000000
+              ELSE 0 END AS over_minor
+    FROM spend_line l
+    LEFT JOIN spend_allowed_price p1
+      ON p1.agreement_id = l.agreement_id AND p1.item_number = l.seller_item_id
+     AND p1.base_unit = l.base_unit AND p1.currency = l.currency
+     AND l.issue_date >= p1.valid_from AND (p1.valid_to IS NULL OR l.issue_date < p1.valid_to)
+    LEFT JOIN spend_allowed_price p2
+      ON p1.allowed_micro IS NULL AND p2.agreement_id = l.agreement_id AND p2.gtin = l.gtin
+     AND p2.base_unit = l.base_unit AND p2.currency = l.currency
+     AND l.issue_date >= p2.valid_from AND (p2.valid_to IS NULL OR l.issue_date < p2.valid_to)
+   WHERE l.agreement_id IS NOT NULL AND l.doc_type = 'invoice'
+     AND l.unit_price_micro IS NOT NULL AND l.qty_base_micro > 0`;
+
+export async function priceControlReport(
+  store: DuckSpendStore,
+  options: { toleranceBp?: number } = {},
+): Promise<PriceControlReport> {
+  const tol = Math.max(0, Math.floor(options.toleranceBp ?? 0));
+  const rows = await store.rows(
+    `WITH c AS (${PRICE_CHECK_SQL(tol)})
+     SELECT agreement_id, supplier_key, item, currency,
+            GROUPING(agreement_id, supplier_key, item) AS g,
+            count(*) FILTER (WHERE allowed_micro IS NOT NULL)::BIGINT AS checked,
+            count(*) FILTER (WHERE over_minor > 0)::BIGINT AS deviating,
+            sum(over_minor)::BIGINT AS over
+       FROM c
+      GROUP BY GROUPING SETS ((currency), (agreement_id, currency), (supplier_key, currency),
+                              (agreement_id, item, currency))`,
+  );
+  let checked = 0;
+  let deviating = 0;
+  const total: Record<string, number> = {};
+  const byAgreement: OverpaymentRow[] = [];
+  const bySupplier: OverpaymentRow[] = [];
+  const byItem: OverpaymentRow[] = [];
+  for (const r of rows) {
+    const g = n(r.g);
+    const row: OverpaymentRow = {
+      agreementId: s(r.agreement_id),
+      supplierKey: s(r.supplier_key),
+      item: s(r.item),
+      currency: String(r.currency),
+      lines: n(r.deviating),
+      overpaidMinor: n(r.over),
+    };
+    if (g === 7) {
+      checked += n(r.checked);
+      deviating += n(r.deviating);
+      total[row.currency] = row.overpaidMinor;
+    } else if (row.overpaidMinor === 0) {
+      // only deviations are listed
+    } else if (g === 3) byAgreement.push(row);
+    else if (g === 5) bySupplier.push(row);
+    else if (g === 2) byItem.push(row);
+  }
+  const byOver = (a: OverpaymentRow, b: OverpaymentRow) => b.overpaidMinor - a.overpaidMinor;
+  return {
+    toleranceBp: tol,
+    checkedLines: checked,
+    deviatingLines: deviating,
+    totalOverpaidMinor: total,
+    byAgreement: byAgreement.sort(byOver),
+    bySupplier: bySupplier.sort(byOver),
+    byItem: byItem.sort(byOver),
+  };
+}
+
+/** Drill-down: the invoice lines behind a report cell. */
+export async function lineDrilldown(
+  store: DuckSpendStore,
+  filter: { agreementId?: string; supplierKey?: string; unmatchedClass?: string; limit?: number },
+): Promise<Record<string, unknown>[]> {
+  const where: string[] = ['TRUE'];
+  const params: Record<string, string | number> = {};
+  if (filter.agreementId) {
+    where.push('(l.agreement_id = $a OR l.related_agreement_id = $a)');
+    params.a = filter.agreementId;
+  }
+  if (filter.supplierKey) {
+    where.push('l.supplier_key = $s');
+    params.s = filter.supplierKey;
+  }
+  if (filter.unmatchedClass) {
+    where.push('l.unmatched_class = $c');
+    params.c = filter.unmatchedClass;
+  }
+  const limit = Math.min(5000, Math.max(1, Math.floor(filter.limit ?? 500)));
+  const rows = await store.rows(
+    `SELECT d.number, d.doc_type, d.file, strftime(l.issue_date, '%Y-%m-%d') AS issue_date,
+            l.line_no, l.supplier_key, l.unit, l.item_name, l.seller_item_id, l.gtin, l.cpv,
+            l.currency, l.net_minor, l.net_nok_ore, l.agreement_id, l.match_reason, l.unmatched_class
+       FROM spend_line l JOIN spend_document d USING (doc_id)
+      WHERE ${where.join(' AND ')}
+      ORDER BY l.issue_date DESC, d.number, l.line_no
+      LIMIT ${limit}`,
+    params,
+  );
+  return rows.map((r) =>
+    Object.fromEntries(
+      Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]),
+    ),
+  );
+}
