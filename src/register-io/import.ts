@@ -108,6 +108,8 @@ export async function importRegister(
   for (const row of table.rows) {
     const problems: { key: ColumnKey; message: string }[] = [];
     const input = await checkRow(service, user, row, columns, problems, seen);
+    const position = (k: ColumnKey) => columns.index.get(k) ?? Number.MAX_SAFE_INTEGER;
+    problems.sort((a, b) => position(a.key) - position(b.key));
     for (const p of problems) {
       issues.push({
         row: row.row,
@@ -486,6 +488,19 @@ export function columnForPath(path: readonly PropertyKey[]): { key: ColumnKey; p
   return { key: (top && FIELD_COLUMNS[top]) || 'referenceNumber', prefix };
 }
 
+/** The directory references of a row that failed the schema, when they are at least text. */
+function referenceFields(raw: Record<string, unknown>): ContractInput | null {
+  const { owningUnitId, ownerId, managerId, allowedUnitIds } = raw;
+  if (typeof owningUnitId !== 'string' || typeof ownerId !== 'string') return null;
+  // referenceIssues reads only these four fields.
+  return {
+    owningUnitId: owningUnitId.trim(),
+    ownerId: ownerId.trim(),
+    managerId: typeof managerId === 'string' ? managerId.trim() : null,
+    allowedUnitIds: Array.isArray(allowedUnitIds) ? allowedUnitIds : [],
+  } as unknown as ContractInput;
+}
+
 async function checkRow(
   service: ContractService,
   user: User,
@@ -550,24 +565,29 @@ async function checkRow(
       const { key, prefix } = columnForPath(issue.path);
       if (!reported.has(key)) problems.push({ key, message: `${prefix}${issue.message}` });
     }
-    return null;
   }
-  if (problems.length > 0) return null;
-  const input = parsed.data;
-  for (const issue of await service.referenceIssues(input)) {
-    const { key, prefix } = columnForPath(issue.field.split('.'));
-    problems.push({ key, message: `${prefix}${issue.message}` });
+  // Units and people must exist: checked even when other cells are wrong, so the report is whole.
+  const refs = parsed.success ? parsed.data : referenceFields(raw);
+  if (refs) {
+    const reported = new Set(problems.map((p) => p.key));
+    for (const issue of await service.referenceIssues(refs)) {
+      const { key, prefix } = columnForPath(issue.field.split('.'));
+      if (!reported.has(key)) problems.push({ key, message: `${prefix}${issue.message}` });
+    }
   }
-  const refKey = input.referenceNumber.toLowerCase();
-  const firstRow = seen.get(refKey);
+  const reference = String(raw.referenceNumber).trim();
+  const refKey = reference.toLowerCase();
+  const firstRow = refKey ? seen.get(refKey) : undefined;
   if (firstRow !== undefined) {
     problems.push({
       key: 'referenceNumber',
       message: `avtalenummeret står også i rad ${firstRow}`,
     });
-  } else {
+  } else if (refKey) {
     seen.set(refKey, row.row);
   }
+  if (!parsed.success || problems.length > 0) return null;
+  const input = parsed.data;
   const existing = await service.store.contracts.getByReference(input.referenceNumber);
   if (!isAdmin(user)) {
     if (existing && !canEditContract(user, existing)) {

@@ -103,6 +103,7 @@ function readCsv(bytes: Buffer, limits: ImportLimits): Table {
       bom: true,
       info: true,
       relax_column_count: true,
+      relax_quotes: true,
       skip_empty_lines: false,
       max_record_size: 1024 * 1024,
     }) as unknown as { record: string[]; info: { lines: number } }[];
