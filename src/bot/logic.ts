@@ -274,7 +274,14 @@ export class BotLogic {
     const answer = async (notice?: Notice) =>
       origin === 'list'
         ? this.myTasksCard(turn, lang, notice)
-        : this.singleTaskCard(turn, lang, user, data.taskId, notice, data.verb === 'task.show');
+        : this.singleTaskCard(
+            turn,
+            lang,
+            user,
+            data.taskId,
+            notice,
+            origin === 'detail' || data.verb === 'task.show',
+          );
     const verb: TaskVerb | null =
       data.verb === 'task.complete'
         ? 'complete'

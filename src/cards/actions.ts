@@ -18,8 +18,11 @@ export const VERBS = [
 ] as const;
 export type Verb = (typeof VERBS)[number];
 
-/** Which card the action came from, so the answer replaces it with the same kind of card. */
-export const ORIGINS = ['task', 'list'] as const;
+/**
+ * Which card the action came from, so the answer replaces it with the same kind of card: a task
+ * card (`task`), the list (`list`), or a task card opened from the list (`detail`, with a way back).
+ */
+export const ORIGINS = ['task', 'list', 'detail'] as const;
 export type Origin = (typeof ORIGINS)[number];
 
 const taskId = z.string().min(1).max(300);

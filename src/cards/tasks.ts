@@ -119,7 +119,6 @@ interface BlockOptions {
   readonly origin: Origin;
   readonly compact: boolean;
   readonly candidates: readonly Person[];
-  readonly fromList: boolean;
 }
 
 function block(t: TaskView, ctx: TaskCardContext, o: BlockOptions) {
@@ -187,20 +186,12 @@ function block(t: TaskView, ctx: TaskCardContext, o: BlockOptions) {
           },
         ]
       : [];
+  // Teams shows at most 5 actions in a set: the block keeps the task's own actions, the card-level
+  // set carries the navigation (back to the list, open in the tab).
   const navActions = o.compact
     ? [{ title: m.details, data: { verb: 'task.show', taskId: t.id } satisfies ActionDataInput }]
-    : o.fromList
-      ? [{ title: m.backToList, data: { verb: 'tasks.list' } satisfies ActionDataInput }]
-      : [];
-  const linkActions =
-    ctx.tabs?.teamsAppId && !o.compact
-      ? [
-          {
-            title: m.openInTab,
-            url: tabDeepLink(ctx.tabs.teamsAppId, ctx.tabs.tasksEntityId, `task:${t.id}`),
-          },
-        ]
-      : [];
+    : [];
+  const linkActions: { title: string; url: string }[] = [];
   return {
     title: taskTitle(t, ctx.lang),
     contractLine: contractLine(t, ctx.lang),
@@ -239,7 +230,7 @@ export function taskCard(task: TaskView, ctx: SingleTaskContext): AdaptiveCardJs
       data: {
         verb: 'task.refresh',
         taskId: task.id,
-        origin: 'task',
+        origin: ctx.fromList ? 'detail' : 'task',
       } satisfies ActionDataInput,
       userIds: ctx.refreshUserIds.slice(0, 60),
     },
@@ -250,14 +241,22 @@ export function taskCard(task: TaskView, ctx: SingleTaskContext): AdaptiveCardJs
     tasks: [
       block(task, ctx, {
         index: 0,
-        origin: 'task',
+        origin: ctx.fromList ? 'detail' : 'task',
         compact: false,
         candidates: ctx.candidates ?? [],
-        fromList: ctx.fromList ?? false,
       }),
     ],
-    cardActions: [],
-    cardLinks: [],
+    cardActions: ctx.fromList
+      ? [{ title: m.backToList, data: { verb: 'tasks.list' } satisfies ActionDataInput }]
+      : [],
+    cardLinks: ctx.tabs?.teamsAppId
+      ? [
+          {
+            title: m.openInTab,
+            url: tabDeepLink(ctx.tabs.teamsAppId, ctx.tabs.tasksEntityId, `task:${task.id}`),
+          },
+        ]
+      : [],
   };
   return expand(TEMPLATE, data);
 }
@@ -300,7 +299,7 @@ export function taskListCard(
       heading: m.myTasksTitle,
       intros: [{ text: m.myTasksIntro(count, list.length) }],
       tasks: list.map((t, index) =>
-        block(t, c, { index, origin: 'list', compact: true, candidates: [], fromList: false }),
+        block(t, c, { index, origin: 'list', compact: true, candidates: [] }),
       ),
       cardActions: [],
       cardLinks: links,
