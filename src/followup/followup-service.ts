@@ -44,6 +44,8 @@ export interface FollowUpServiceOptions {
   readonly outbox: OutboxStore;
   readonly register: Pick<RegisterStore, 'contracts' | 'directory'>;
   readonly clock: () => Date;
+  /** Called after new notifications were written to the outbox (wakes the sender). */
+  readonly onEnqueued?: () => void;
 }
 
 /** Refuses control characters (other than line breaks and tabs) in free text. */
@@ -150,6 +152,7 @@ export class FollowUpService implements TaskService {
       );
     }
     await this.regenerateAll();
+    await this.scan();
     return saved;
   }
 
@@ -157,6 +160,7 @@ export class FollowUpService implements TaskService {
     this.requireAdmin(user);
     if (!this.o.store.removeRoutine(id)) throw notFound('Rutinen');
     await this.regenerateAll();
+    await this.scan();
   }
 
   async saveSettings(user: User, input: unknown): Promise<FollowUpSettings> {
@@ -167,6 +171,7 @@ export class FollowUpService implements TaskService {
     for (const r of this.listRoutines()) checkRoutineSettings(r, parsed.data);
     this.o.store.saveSettings(parsed.data, user.id, this.o.clock().toISOString());
     await this.regenerateAll();
+    await this.scan();
     return parsed.data;
   }
 
@@ -302,6 +307,7 @@ export class FollowUpService implements TaskService {
     const notBefore = new Date(Math.max(now.getTime(), sendFrom.getTime())).toISOString();
     const items: NewNotification[] = reminders.map((r) => ({ ...r, notBefore }));
     const enqueued = items.length > 0 ? await this.o.outbox.enqueue(items) : 0;
+    if (enqueued > 0) this.o.onEnqueued?.();
     return { reminders: items.length, enqueued };
   }
 

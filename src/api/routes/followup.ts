@@ -1,0 +1,155 @@
+import { type Request, Router } from 'express';
+import { z } from 'zod';
+import { isIsoDate } from '../../core/dates.ts';
+import { TASK_STATES } from '../../core/followup/task.ts';
+import type { TaskFilter } from '../../followup/followup.port.ts';
+import { followUpFor } from '../../followup/wire.ts';
+import type { Services } from '../../services.ts';
+import { currentUser } from '../auth.ts';
+import { csvList, etagOf, parseWith, requiredVersion, sendWithEtag } from '../http.ts';
+
+const isoDate = z.string().refine(isIsoDate, 'må være en dato på formen ÅÅÅÅ-MM-DD');
+
+const filterQuery = z
+  .object({
+    states: csvList(TASK_STATES).optional(),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    limit: z.coerce.number().int().min(1).max(5000).optional(),
+    days: z.coerce.number().int().min(0).max(730).optional(),
+  })
+  .strict();
+
+const versioned = { expectedVersion: z.number().int().min(1).optional() };
+const completeBody = z
+  .object({
+    comment: z.string(),
+    evidenceDocumentId: z.string().nullable().optional(),
+    ...versioned,
+  })
+  .strict();
+const snoozeBody = z.object({ until: z.string(), ...versioned }).strict();
+const skipBody = z.object({ reason: z.string(), ...versioned }).strict();
+const reassignBody = z.object({ assigneeId: z.string(), ...versioned }).strict();
+
+function filterOf(req: Request): TaskFilter & { days?: number | undefined } {
+  const q = parseWith(filterQuery, req.query);
+  return {
+    states: q.states,
+    dueOnOrAfter: q.from,
+    dueOnOrBefore: q.to,
+    limit: q.limit,
+    days: q.days,
+  };
+}
+
+/** An `If-Match` header, when given, is the version the client saw (else the body's `expectedVersion`). */
+function versionOf(
+  req: Request,
+  body: { expectedVersion?: number | undefined },
+): number | undefined {
+  return req.header('if-match') ? requiredVersion(req) : body.expectedVersion;
+}
+
+/**
+ * Follow-up: routines and settings (reading for everyone signed in, changes for Kontraktservice),
+ * plans per contract, task lists (mine, a unit's, overdue, upcoming) and task actions.
+ */
+export function followupRoutes(services: Services): Router {
+  const router = Router();
+  const followUp = () => followUpFor(services).service;
+  followUp();
+
+  router.get('/followup/routines', (req, res) => {
+    currentUser(req);
+    res.json({ items: followUp().listRoutines() });
+  });
+  router.get('/followup/routines/:id', (req, res) => {
+    currentUser(req);
+    const r = followUp().getRoutine(req.params.id as string);
+    sendWithEtag(res, r.version, r);
+  });
+  router.post('/followup/routines', async (req, res) => {
+    const r = await followUp().saveRoutine(currentUser(req), req.body, { create: true });
+    sendWithEtag(res, r.version, r, 201);
+  });
+  router.put('/followup/routines/:id', async (req, res) => {
+    const user = currentUser(req);
+    const r = await followUp().saveRoutine(user, req.body, {
+      create: false,
+      id: req.params.id as string,
+      expectedVersion: requiredVersion(req),
+    });
+    sendWithEtag(res, r.version, r);
+  });
+  router.delete('/followup/routines/:id', async (req, res) => {
+    await followUp().removeRoutine(currentUser(req), req.params.id as string);
+    res.status(204).end();
+  });
+  router.get('/followup/settings', (req, res) => {
+    currentUser(req);
+    res.json(followUp().settings());
+  });
+  router.put('/followup/settings', async (req, res) => {
+    res.json(await followUp().saveSettings(currentUser(req), req.body));
+  });
+
+  router.get('/followup/contracts/:id/plan', async (req, res) => {
+    res.json({ items: await followUp().plan(currentUser(req), req.params.id as string) });
+  });
+  router.get('/followup/tasks/mine', async (req, res) => {
+    res.json({ items: await followUp().myTasks(currentUser(req), filterOf(req)) });
+  });
+  router.get('/followup/tasks/overdue', async (req, res) => {
+    res.json({ items: await followUp().overdue(currentUser(req), filterOf(req)) });
+  });
+  router.get('/followup/tasks/upcoming', async (req, res) => {
+    const f = filterOf(req);
+    res.json({ items: await followUp().upcoming(currentUser(req), f.days ?? 30, f) });
+  });
+  router.get('/followup/units/:unitId/tasks', async (req, res) => {
+    const items = await followUp().unitTasks(
+      currentUser(req),
+      req.params.unitId as string,
+      filterOf(req),
+    );
+    res.json({ items });
+  });
+  router.get('/followup/tasks/:id', async (req, res) => {
+    const t = await followUp().getTask(currentUser(req), req.params.id as string);
+    sendWithEtag(res, t.version, t);
+  });
+  router.post('/followup/tasks/:id/complete', async (req, res) => {
+    const body = parseWith(completeBody, req.body);
+    const t = await followUp().complete(currentUser(req), req.params.id as string, {
+      ...body,
+      expectedVersion: versionOf(req, body),
+    });
+    sendWithEtag(res, t.version, t);
+  });
+  router.post('/followup/tasks/:id/snooze', async (req, res) => {
+    const body = parseWith(snoozeBody, req.body);
+    const t = await followUp().snooze(currentUser(req), req.params.id as string, {
+      ...body,
+      expectedVersion: versionOf(req, body),
+    });
+    sendWithEtag(res, t.version, t);
+  });
+  router.post('/followup/tasks/:id/skip', async (req, res) => {
+    const body = parseWith(skipBody, req.body);
+    const t = await followUp().skip(currentUser(req), req.params.id as string, {
+      ...body,
+      expectedVersion: versionOf(req, body),
+    });
+    sendWithEtag(res, t.version, t);
+  });
+  router.post('/followup/tasks/:id/reassign', async (req, res) => {
+    const body = parseWith(reassignBody, req.body);
+    const t = await followUp().reassign(currentUser(req), req.params.id as string, {
+      ...body,
+      expectedVersion: versionOf(req, body),
+    });
+    res.setHeader('ETag', etagOf(t.version)).json(t);
+  });
+  return router;
+}
