@@ -1,0 +1,91 @@
+import { Router } from 'express';
+import { asViewer, type ContractView, projectContract, type User } from '../../core/index.ts';
+import { type CeilingUsage, summarisePortfolio } from '../../core/portfolio.ts';
+import { followUpFor } from '../../followup/wire.ts';
+import type { Services } from '../../services.ts';
+import { currentUser } from '../auth.ts';
+
+/**
+ * Where the dashboard's figures come from besides the register. Both are optional: without a spend
+ * source the ceiling shows maximum values only (`spendConnected: false`); without a task source the
+ * overdue figure is null. `sourcesFrom(services)` finds them in the composed services.
+ */
+export interface DashboardSources {
+  /** Turnover per contract id in øre (e.g. summed invoice lines matched to each agreement). */
+  readonly turnover?: (() => Promise<ReadonlyMap<string, number>>) | undefined;
+  /** Open tasks past due that the user may see. */
+  readonly overdueTasks?: ((user: User) => Promise<readonly { unitId: string }[]>) | undefined;
+}
+
+type TurnoverSource = { turnoverByContract(): Promise<ReadonlyMap<string, number>> };
+
+function hasMethod<T>(value: unknown, name: string): value is T {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Record<string, unknown>)[name] === 'function'
+  );
+}
+
+/**
+ * The composed sources: overdue tasks from the follow-up engine (SQLite store), turnover from a
+ * spend service exposing `turnoverByContract()` when one is composed as `services.spend`.
+ */
+export function sourcesFrom(services: Services): DashboardSources {
+  const spend = (services as unknown as Record<string, unknown>).spend;
+  return {
+    overdueTasks: services.sqlite
+      ? async (user) => followUpFor(services).service.overdue(user, { limit: 100_000 })
+      : undefined,
+    turnover: hasMethod<TurnoverSource>(spend, 'turnoverByContract')
+      ? () => spend.turnoverByContract()
+      : undefined,
+  };
+}
+
+/** GET /api/dashboard (portfolio summary) and GET /api/dashboard/ceiling/:id (one agreement). */
+export function dashboardRoutes(
+  services: Services,
+  sources: DashboardSources = sourcesFrom(services),
+): Router {
+  const router = Router();
+
+  router.get('/dashboard', async (req, res) => {
+    const user = currentUser(req);
+    const viewer = asViewer(user);
+    const views: ContractView[] = [];
+    for await (const c of services.store.contracts.all()) views.push(projectContract(viewer, c));
+    const [turnover, overdue] = await Promise.all([
+      sources.turnover ? sources.turnover() : Promise.resolve(null),
+      sources.overdueTasks ? sources.overdueTasks(user) : Promise.resolve(null),
+    ]);
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.json(
+      summarisePortfolio(views, {
+        today: services.contracts.today(),
+        expiringWindowDays: services.config.EXPIRING_WINDOW_DAYS,
+        turnover,
+        overdueTaskUnits: overdue ? overdue.map((t) => t.unitId) : null,
+      }),
+    );
+  });
+
+  router.get('/dashboard/ceiling/:id', async (req, res) => {
+    const user = currentUser(req);
+    const { view } = await services.contracts.get(asViewer(user), req.params.id);
+    const turnover = sources.turnover ? await sources.turnover() : null;
+    const spent = turnover ? (turnover.get(view.id) ?? 0) : null;
+    const max = view.maxValueOre;
+    const usage: CeilingUsage = {
+      contractId: view.id,
+      referenceNumber: view.referenceNumber,
+      title: view.title,
+      maxValueOre: max,
+      spentOre: spent,
+      ratio: spent !== null && max !== null && max > 0 ? spent / max : null,
+    };
+    res.json(usage);
+  });
+
+  return router;
+}

@@ -1,0 +1,554 @@
+import {
+  Button,
+  Dropdown,
+  Field,
+  Input,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  Option,
+  Spinner,
+  Subtitle1,
+  Tab,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  TabList,
+  Text,
+  Title2,
+  tokens,
+} from '@fluentui/react-components';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { FollowUpSettings, Routine } from '../../core/followup/routine.ts';
+import { ApiError, type FieldIssue, request } from '../api.ts';
+import { ErrorBar } from '../components/common.tsx';
+import { localText } from '../components/localText.ts';
+import { endpoints } from '../endpoints.ts';
+import { useGet } from '../hooks.ts';
+import { useSession } from '../session.tsx';
+import type { Unit, User } from '../types.ts';
+
+const ROLES = ['kontraktservice', 'contract_owner', 'reader'] as const;
+
+const useStyles = makeStyles({
+  root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '1200px' },
+  panel: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  row: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'end', flexWrap: 'wrap' },
+  grid: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fill, minmax(260px, 1fr))',
+    gap: tokens.spacingVerticalM,
+    columnGap: tokens.spacingHorizontalL,
+  },
+});
+
+/** Kontraktservice only: routines, units and users with roles, thresholds and lead times. */
+export default function Admin() {
+  const { t } = useTranslation();
+  const styles = useStyles();
+  const [tab, setTab] = useState('routines');
+  return (
+    <section className={styles.root} aria-labelledby="admin-heading">
+      <Title2 as="h2" id="admin-heading">
+        {t('admin.heading')}
+      </Title2>
+      <TabList selectedValue={tab} onTabSelect={(_e, d) => setTab(String(d.value))}>
+        <Tab value="routines">{t('admin.routines')}</Tab>
+        <Tab value="settings">{t('admin.settings')}</Tab>
+        <Tab value="units">{t('admin.units')}</Tab>
+        <Tab value="users">{t('admin.users')}</Tab>
+      </TabList>
+      <div role="tabpanel" aria-label={t(`admin.${tab}`)} className={styles.panel}>
+        {tab === 'routines' && <Routines />}
+        {tab === 'settings' && <Settings />}
+        {tab === 'units' && <Units />}
+        {tab === 'users' && <Users />}
+      </div>
+    </section>
+  );
+}
+
+function Missing({ error }: { error: unknown }) {
+  const { t } = useTranslation();
+  if (error instanceof ApiError && error.status === 404) {
+    return (
+      <MessageBar intent="info">
+        <MessageBarBody>{t('admin.followupMissing')}</MessageBarBody>
+      </MessageBar>
+    );
+  }
+  return <ErrorBar error={error} />;
+}
+
+function Issues({ issues, error }: { issues: readonly FieldIssue[]; error: string | null }) {
+  if (!error) return null;
+  return (
+    <MessageBar intent="error" role="alert">
+      <MessageBarBody>
+        {error}
+        {issues.length > 0 && (
+          <ul>
+            {issues.map((i) => (
+              <li key={`${i.field}:${i.message}`}>
+                {i.field}: {i.message}
+              </li>
+            ))}
+          </ul>
+        )}
+      </MessageBarBody>
+    </MessageBar>
+  );
+}
+
+type ActivityDraft = Routine['activities'][number];
+
+function Routines() {
+  const { t, i18n } = useTranslation();
+  const styles = useStyles();
+  const list = useGet<{ items: Routine[] }>(endpoints.routines);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [draft, setDraft] = useState<Routine | null>(null);
+  const [issues, setIssues] = useState<readonly FieldIssue[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  useEffect(() => {
+    const r = list.data?.items.find((x) => x.id === selected) ?? list.data?.items[0] ?? null;
+    setDraft(r ? structuredClone(r) : null);
+    if (r && !selected) setSelected(r.id);
+  }, [list.data, selected]);
+  if (list.loading) return <Spinner label={t('app.loading')} />;
+  if (list.error) return <Missing error={list.error} />;
+  if (!list.data || !draft) return <Text>{t('admin.noRoutines')}</Text>;
+  const issue = (path: string) => issues.find((i) => i.field === path)?.message;
+  const setActivity = (i: number, patch: Partial<ActivityDraft>) =>
+    setDraft({
+      ...draft,
+      activities: draft.activities.map((a, j) => (j === i ? { ...a, ...patch } : a)),
+    });
+
+  async function save() {
+    if (!draft) return;
+    setIssues([]);
+    setError(null);
+    setSaved(false);
+    const { version, updatedAt: _u, updatedBy: _b, ...body } = draft;
+    try {
+      await request('PUT', endpoints.routine(draft.id), { body, ifMatch: `"${version}"` });
+      setSaved(true);
+      list.reload();
+    } catch (e) {
+      setIssues(e instanceof ApiError ? e.issues : []);
+      setError((e as Error).message);
+    }
+  }
+
+  return (
+    <>
+      <div className={styles.row}>
+        <Field label={t('admin.routine')}>
+          <Dropdown
+            value={localText(draft.name, i18n.language)}
+            selectedOptions={[draft.id]}
+            onOptionSelect={(_e, d) => setSelected(d.optionValue ?? null)}
+          >
+            {list.data.items.map((r) => (
+              <Option key={r.id} value={r.id} text={localText(r.name, i18n.language)}>
+                {localText(r.name, i18n.language)} ({t(`level.${r.level}`)})
+              </Option>
+            ))}
+          </Dropdown>
+        </Field>
+      </div>
+      <Issues issues={issues} error={error} />
+      {saved && (
+        <MessageBar intent="success">
+          <MessageBarBody>{t('admin.saved')}</MessageBarBody>
+        </MessageBar>
+      )}
+      <Table aria-label={t('admin.activities')} size="small">
+        <TableHeader>
+          <TableRow>
+            <TableHeaderCell>{t('admin.activity')}</TableHeaderCell>
+            <TableHeaderCell>{t('admin.rule')}</TableHeaderCell>
+            <TableHeaderCell>{t('admin.responsible')}</TableHeaderCell>
+            <TableHeaderCell>{t('admin.leadTimes')}</TableHeaderCell>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {draft.activities.map((a, i) => {
+            const lead = Array.isArray(a.leadTimesDays) ? a.leadTimesDays.join(', ') : '';
+            const leadSetting = Array.isArray(a.leadTimesDays) ? null : a.leadTimesDays.setting;
+            return (
+              <TableRow key={a.id}>
+                <TableCell>
+                  <Field
+                    label={t('admin.titleNb')}
+                    validationMessage={issue(`activities.${i}.title.nb`)}
+                    validationState={issue(`activities.${i}.title.nb`) ? 'error' : 'none'}
+                  >
+                    <Input
+                      value={a.title.nb}
+                      onChange={(_e, d) => setActivity(i, { title: { ...a.title, nb: d.value } })}
+                    />
+                  </Field>
+                </TableCell>
+                <TableCell>
+                  <Text size={200}>{ruleText(a.rule, t)}</Text>
+                </TableCell>
+                <TableCell>
+                  <Dropdown
+                    aria-label={`${t('admin.responsible')}: ${a.title.nb}`}
+                    value={t(`responsible.${a.responsible}`)}
+                    selectedOptions={[a.responsible]}
+                    onOptionSelect={(_e, d) =>
+                      d.optionValue &&
+                      setActivity(i, { responsible: d.optionValue as ActivityDraft['responsible'] })
+                    }
+                  >
+                    {(['owner', 'manager', 'kontraktservice'] as const).map((r) => (
+                      <Option key={r} value={r}>
+                        {t(`responsible.${r}`)}
+                      </Option>
+                    ))}
+                  </Dropdown>
+                </TableCell>
+                <TableCell>
+                  <Field
+                    label={t('admin.leadTimesDays')}
+                    hint={leadSetting ? t('admin.fromSetting', { name: leadSetting }) : undefined}
+                    validationMessage={issue(`activities.${i}.leadTimesDays`)}
+                    validationState={issue(`activities.${i}.leadTimesDays`) ? 'error' : 'none'}
+                  >
+                    <Input
+                      value={lead}
+                      placeholder={leadSetting ?? ''}
+                      onChange={(_e, d) => {
+                        const v = d.value.trim();
+                        setActivity(i, {
+                          leadTimesDays: v
+                            ? v.split(/[,\s]+/).filter(Boolean).map(Number)
+                            : { setting: leadSetting ?? 'defaultLeadTimesDays' },
+                        });
+                      }}
+                    />
+                  </Field>
+                </TableCell>
+              </TableRow>
+            );
+          })}
+        </TableBody>
+      </Table>
+      <div>
+        <Button appearance="primary" onClick={() => void save()}>
+          {t('form.save')}
+        </Button>
+      </div>
+    </>
+  );
+}
+
+function ruleText(rule: ActivityDraft['rule'], t: (k: string, o?: Record<string, unknown>) => string) {
+  const p = (v: unknown) =>
+    typeof v === 'number' ? String(v) : v && typeof v === 'object' && 'setting' in v ? `«${String((v as { setting: string }).setting)}»` : '0';
+  switch (rule.kind) {
+    case 'after_start':
+      return t('rule.after_start', { months: p(rule.months), days: p(rule.days) });
+    case 'before_end':
+      return t('rule.before_end', { months: p(rule.months), days: p(rule.days) });
+    case 'before_option_deadline':
+      return t('rule.before_option_deadline', { months: p(rule.months), days: p(rule.days) });
+    case 'price_adjustment':
+      return t('rule.price_adjustment', { months: p(rule.monthsBefore) });
+    case 'recurring':
+      return t('rule.recurring', { months: p(rule.everyMonths) });
+  }
+}
+
+type SettingValue = FollowUpSettings['values'][string];
+
+function Settings() {
+  const { t } = useTranslation();
+  const styles = useStyles();
+  const loaded = useGet<FollowUpSettings>(endpoints.settings);
+  const [draft, setDraft] = useState<FollowUpSettings | null>(null);
+  const [texts, setTexts] = useState<Record<string, string>>({});
+  const [issues, setIssues] = useState<readonly FieldIssue[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  useEffect(() => {
+    if (!loaded.data) return;
+    setDraft(loaded.data);
+    const tx: Record<string, string> = {};
+    for (const [k, v] of Object.entries(loaded.data.values)) tx[k] = valueText(v);
+    setTexts(tx);
+  }, [loaded.data]);
+  if (loaded.loading) return <Spinner label={t('app.loading')} />;
+  if (loaded.error) return <Missing error={loaded.error} />;
+  if (!draft) return null;
+  const issue = (path: string) => issues.find((i) => i.field === path)?.message;
+  const num = (k: keyof FollowUpSettings) => (
+    <Field
+      key={k}
+      label={t(`settings.${k}`)}
+      validationMessage={issue(k)}
+      validationState={issue(k) ? 'error' : 'none'}
+    >
+      <Input
+        inputMode="numeric"
+        value={String(draft[k])}
+        onChange={(_e, d) => setDraft({ ...draft, [k]: Number(d.value) })}
+      />
+    </Field>
+  );
+
+  async function save() {
+    if (!draft) return;
+    setIssues([]);
+    setError(null);
+    setSaved(false);
+    const values: Record<string, SettingValue> = {};
+    for (const [k, v] of Object.entries(draft.values)) values[k] = parseValue(texts[k] ?? '', v);
+    try {
+      await request('PUT', endpoints.settings, { body: { ...draft, values } });
+      setSaved(true);
+      loaded.reload();
+    } catch (e) {
+      setIssues(e instanceof ApiError ? e.issues : []);
+      setError((e as Error).message);
+    }
+  }
+
+  return (
+    <>
+      <Issues issues={issues} error={error} />
+      {saved && (
+        <MessageBar intent="success">
+          <MessageBarBody>{t('admin.saved')}</MessageBarBody>
+        </MessageBar>
+      )}
+      <Subtitle1 as="h3">{t('admin.general')}</Subtitle1>
+      <div className={styles.grid}>
+        <Field label={t('settings.level')}>
+          <Dropdown
+            value={t(`level.${draft.level}`)}
+            selectedOptions={[draft.level]}
+            onOptionSelect={(_e, d) =>
+              d.optionValue && setDraft({ ...draft, level: d.optionValue as FollowUpSettings['level'] })
+            }
+          >
+            <Option value="basic">{t('level.basic')}</Option>
+            <Option value="advanced">{t('level.advanced')}</Option>
+          </Dropdown>
+        </Field>
+        {num('backfillDays')}
+        {num('horizonMonths')}
+        {num('overdueRepeatDays')}
+        {num('overdueMaxReminders')}
+        {num('sendHourOslo')}
+      </div>
+      <Subtitle1 as="h3">{t('admin.thresholdsAndLeadTimes')}</Subtitle1>
+      <div className={styles.grid}>
+        {Object.keys(draft.values).map((k) => (
+          <Field
+            key={k}
+            label={t(`settingValue.${k}`, { defaultValue: k })}
+            hint={k}
+            validationMessage={issue(`values.${k}`)}
+            validationState={issue(`values.${k}`) ? 'error' : 'none'}
+          >
+            <Input value={texts[k] ?? ''} onChange={(_e, d) => setTexts({ ...texts, [k]: d.value })} />
+          </Field>
+        ))}
+      </div>
+      <div>
+        <Button appearance="primary" onClick={() => void save()}>
+          {t('form.save')}
+        </Button>
+      </div>
+    </>
+  );
+}
+
+/** Setting values as text: numbers, lists ("14, 3"), per risk ("low 12, medium 6, high 3"). */
+function valueText(v: SettingValue): string {
+  if (typeof v === 'number') return String(v);
+  if (Array.isArray(v)) return v.join(', ');
+  return `low ${v.low}, medium ${v.medium}, high ${v.high}`;
+}
+function parseValue(text: string, previous: SettingValue): SettingValue {
+  const parts = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (typeof previous === 'number') return Number(text.replace(/\s/g, ''));
+  if (Array.isArray(previous)) {
+    return previous.length > 0 && typeof previous[0] === 'string'
+      ? parts
+      : (parts.map(Number) as number[]);
+  }
+  const byRisk = { ...previous };
+  for (const p of parts) {
+    const [k, v] = p.split(/\s+/);
+    if (k === 'low' || k === 'medium' || k === 'high') byRisk[k] = Number(v);
+  }
+  return byRisk;
+}
+
+function Units() {
+  const { t } = useTranslation();
+  const styles = useStyles();
+  const session = useSession();
+  const [draft, setDraft] = useState<Unit>({ id: '', name: '', parentId: null, sector: null });
+  const [issues, setIssues] = useState<readonly FieldIssue[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const issue = (f: string) => issues.find((i) => i.field === f)?.message;
+  async function save() {
+    setIssues([]);
+    setError(null);
+    try {
+      const { id, ...body } = draft;
+      await request('PUT', `/api/units/${encodeURIComponent(id || '-')}`, { body });
+      await session.reloadDirectory();
+      setDraft({ id: '', name: '', parentId: null, sector: null });
+    } catch (e) {
+      setIssues(e instanceof ApiError ? e.issues : []);
+      setError((e as Error).message);
+    }
+  }
+  return (
+    <>
+      <Table aria-label={t('admin.units')} size="small">
+        <TableHeader>
+          <TableRow>
+            <TableHeaderCell>{t('admin.id')}</TableHeaderCell>
+            <TableHeaderCell>{t('admin.name')}</TableHeaderCell>
+            <TableHeaderCell>{t('admin.parent')}</TableHeaderCell>
+            <TableHeaderCell>{t('admin.sector')}</TableHeaderCell>
+            <TableHeaderCell>{t('admin.actions')}</TableHeaderCell>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {session.units.map((u) => (
+            <TableRow key={u.id}>
+              <TableCell>{u.id}</TableCell>
+              <TableCell>{u.name}</TableCell>
+              <TableCell>{session.units.find((p) => p.id === u.parentId)?.name ?? '–'}</TableCell>
+              <TableCell>{u.sector ?? '–'}</TableCell>
+              <TableCell>
+                <Button size="small" onClick={() => setDraft(u)} aria-label={`${t('common.edit')} ${u.name}`}>
+                  {t('common.edit')}
+                </Button>
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      <Subtitle1 as="h3">{t('admin.unitForm')}</Subtitle1>
+      <Issues issues={issues} error={error} />
+      <div className={styles.row}>
+        <Field label={t('admin.id')} validationMessage={issue('id')} validationState={issue('id') ? 'error' : 'none'}>
+          <Input value={draft.id} onChange={(_e, d) => setDraft({ ...draft, id: d.value })} />
+        </Field>
+        <Field label={t('admin.name')} validationMessage={issue('name')} validationState={issue('name') ? 'error' : 'none'}>
+          <Input value={draft.name} onChange={(_e, d) => setDraft({ ...draft, name: d.value })} />
+        </Field>
+        <Field label={t('admin.parent')} validationMessage={issue('parentId')} validationState={issue('parentId') ? 'error' : 'none'}>
+          <Dropdown
+            value={session.units.find((p) => p.id === draft.parentId)?.name ?? ''}
+            placeholder={t('common.none')}
+            selectedOptions={draft.parentId ? [draft.parentId] : []}
+            onOptionSelect={(_e, d) => setDraft({ ...draft, parentId: d.optionValue || null })}
+          >
+            <Option value="">{t('common.none')}</Option>
+            {session.units.map((u) => (
+              <Option key={u.id} value={u.id}>
+                {u.name}
+              </Option>
+            ))}
+          </Dropdown>
+        </Field>
+        <Field label={t('admin.sector')}>
+          <Input value={draft.sector ?? ''} onChange={(_e, d) => setDraft({ ...draft, sector: d.value || null })} />
+        </Field>
+        <Button appearance="primary" onClick={() => void save()}>
+          {t('form.save')}
+        </Button>
+      </div>
+    </>
+  );
+}
+
+function Users() {
+  const { t } = useTranslation();
+  const session = useSession();
+  const [error, setError] = useState<string | null>(null);
+  const [issues, setIssues] = useState<readonly FieldIssue[]>([]);
+  async function save(u: User, patch: Partial<User>) {
+    setError(null);
+    setIssues([]);
+    try {
+      const { id, ...body } = { ...u, ...patch };
+      await request('PUT', `/api/users/${encodeURIComponent(id)}`, { body });
+      await session.reloadDirectory();
+    } catch (e) {
+      setIssues(e instanceof ApiError ? e.issues : []);
+      setError((e as Error).message);
+    }
+  }
+  return (
+    <>
+      <Issues issues={issues} error={error} />
+      <Table aria-label={t('admin.users')} size="small">
+        <TableHeader>
+          <TableRow>
+            <TableHeaderCell>{t('admin.name')}</TableHeaderCell>
+            <TableHeaderCell>{t('admin.email')}</TableHeaderCell>
+            <TableHeaderCell>{t('admin.unit')}</TableHeaderCell>
+            <TableHeaderCell>{t('admin.role')}</TableHeaderCell>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {session.users.map((u) => (
+            <TableRow key={u.id}>
+              <TableCell>{u.name}</TableCell>
+              <TableCell>{u.email}</TableCell>
+              <TableCell>
+                <Dropdown
+                  aria-label={`${t('admin.unit')}: ${u.name}`}
+                  value={session.units.find((x) => x.id === u.unitId)?.name ?? ''}
+                  placeholder={t('common.none')}
+                  selectedOptions={u.unitId ? [u.unitId] : []}
+                  onOptionSelect={(_e, d) => void save(u, { unitId: d.optionValue || null })}
+                >
+                  {session.units.map((x) => (
+                    <Option key={x.id} value={x.id}>
+                      {x.name}
+                    </Option>
+                  ))}
+                </Dropdown>
+              </TableCell>
+              <TableCell>
+                <Dropdown
+                  aria-label={`${t('admin.role')}: ${u.name}`}
+                  value={t(`role.${u.role}`)}
+                  selectedOptions={[u.role]}
+                  disabled={u.id === session.me.id}
+                  onOptionSelect={(_e, d) =>
+                    d.optionValue && void save(u, { role: d.optionValue as User['role'] })
+                  }
+                >
+                  {ROLES.map((r) => (
+                    <Option key={r} value={r}>
+                      {t(`role.${r}`)}
+                    </Option>
+                  ))}
+                </Dropdown>
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </>
+  );
+}

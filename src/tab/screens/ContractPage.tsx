@@ -1,0 +1,649 @@
+import {
+  Body1,
+  Button,
+  Card,
+  CardHeader,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Link,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  ProgressBar,
+  Spinner,
+  Subtitle1,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  Title2,
+  tokens,
+} from '@fluentui/react-components';
+import { ArrowLeft20Regular, Edit20Regular } from '@fluentui/react-icons';
+import { type ReactNode, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, download, request } from '../api.ts';
+import { ConfidentialMark, ErrorBar, StatusBadge, Withheld } from '../components/common.tsx';
+import { ContractForm } from '../components/ContractForm.tsx';
+import { endpoints } from '../endpoints.ts';
+import { PlanTimeline } from '../components/PlanTimeline.tsx';
+import { formatDate, formatDateTime, formatMoney, formatPercent } from '../format.ts';
+import { useGet } from '../hooks.ts';
+import { contractHref, navigate } from '../router.ts';
+import { unitName, userName, useSession } from '../session.tsx';
+import type { ApiContract, AuditEntry, ConfidentialField, TaskView } from '../types.ts';
+
+interface DocumentItem {
+  readonly id: string;
+  readonly title: string;
+  readonly documentType: string;
+  readonly documentDate: string | null;
+  readonly status: string;
+  readonly screening: { accessCode: string; legalBasis: string } | null;
+  readonly files: readonly { n: number; fileName: string | null; size: number }[];
+  readonly canDownload: boolean;
+  readonly withheld: boolean;
+}
+
+interface CeilingUsage {
+  readonly contractId: string;
+  readonly spentOre: number;
+  readonly maxValueOre: number | null;
+  readonly ratio: number | null;
+}
+
+const useStyles = makeStyles({
+  root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '1200px' },
+  head: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
+  grid: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(420px, 1fr))',
+    gap: tokens.spacingVerticalL,
+  },
+  facts: {
+    display: 'grid',
+    gridTemplateColumns: 'minmax(140px, max-content) 1fr',
+    columnGap: tokens.spacingHorizontalL,
+    rowGap: tokens.spacingVerticalXS,
+    margin: 0,
+  },
+  dt: { color: tokens.colorNeutralForeground2 },
+  dd: { margin: 0 },
+  options: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  option: {
+    display: 'flex',
+    gap: tokens.spacingHorizontalM,
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    padding: tokens.spacingVerticalS,
+    borderRadius: tokens.borderRadiusMedium,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+  },
+  spacer: { flexGrow: 1 },
+  pre: { whiteSpace: 'pre-wrap' },
+});
+
+/** One contract: facts, suppliers, options, price terms, ceiling, plan, tasks, documents, history. */
+export default function ContractPage({ id, mode }: { id: string | null; mode: string }) {
+  const { t } = useTranslation();
+  const styles = useStyles();
+  const session = useSession();
+  const [contract, setContract] = useState<ApiContract | null>(null);
+  const [etag, setEtag] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [version, setVersion] = useState(0);
+
+  useEffect(() => {
+    if (!id) return;
+    void version;
+    const ac = new AbortController();
+    setError(null);
+    request<ApiContract>('GET', `/api/contracts/${encodeURIComponent(id)}`, { signal: ac.signal }).then(
+      (r) => {
+        setContract(r.data);
+        setEtag(r.etag);
+      },
+      (e: unknown) => !ac.signal.aborted && setError(e),
+    );
+    return () => ac.abort();
+  }, [id, version]);
+
+  if (!id) {
+    return (
+      <section className={styles.root} aria-labelledby="contract-heading">
+        <Title2 as="h2" id="contract-heading">
+          {t('form.newTitle')}
+        </Title2>
+        <ContractForm
+          contract={null}
+          etag={null}
+          onSaved={(c) => navigate(contractHref(c.id))}
+          onCancel={() => navigate('#/register')}
+        />
+      </section>
+    );
+  }
+  if (error) return <ErrorBar error={error} />;
+  if (!contract) return <Spinner label={t('app.loading')} />;
+
+  const canEdit =
+    session.me.role === 'kontraktservice' ||
+    (session.me.role === 'contract_owner' &&
+      (contract.ownerId === session.me.id || contract.managerId === session.me.id));
+
+  if (mode === 'edit' && canEdit) {
+    return (
+      <section className={styles.root} aria-labelledby="contract-heading">
+        <Title2 as="h2" id="contract-heading">
+          {t('form.editTitle')}: {contract.referenceNumber}
+        </Title2>
+        <ContractForm
+          contract={contract}
+          etag={etag}
+          onSaved={(c) => {
+            setContract(c);
+            setVersion((v) => v + 1);
+            navigate(contractHref(c.id));
+          }}
+          onCancel={() => navigate(contractHref(contract.id))}
+        />
+      </section>
+    );
+  }
+  return (
+    <ContractView
+      contract={contract}
+      etag={etag}
+      canEdit={canEdit}
+      version={version}
+      onChanged={(c, e) => {
+        setContract(c);
+        setEtag(e);
+        setVersion((v) => v + 1);
+      }}
+    />
+  );
+}
+
+function ContractView({
+  contract: c,
+  etag,
+  canEdit,
+  version,
+  onChanged,
+}: {
+  contract: ApiContract;
+  etag: string | null;
+  canEdit: boolean;
+  version: number;
+  onChanged: (c: ApiContract, etag: string | null) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const lng = i18n.language;
+  const styles = useStyles();
+  const session = useSession();
+  const base = `/api/contracts/${encodeURIComponent(c.id)}`;
+  const history = useGet<{ items: AuditEntry[] }>(`${base}/history?v=${version}`);
+  const plan = useGet<{ items: TaskView[] }>(`${endpoints.plan(c.id)}?v=${version}`);
+  const documents = useGet<{ items: DocumentItem[] }>(endpoints.documents(c.id));
+  const ceiling = useGet<CeilingUsage>(c.kind === 'framework' ? `${endpoints.ceiling(c.id)}?v=${version}` : null);
+  const [decision, setDecision] = useState<{ optionId: string; kind: 'exercise' | 'decline' } | null>(
+    null,
+  );
+  const [decisionError, setDecisionError] = useState<unknown>(null);
+
+  const withheld = (f: ConfidentialField) => c.withheld.find((w) => w.field === f);
+  const mark = (f: ConfidentialField) => {
+    const m = c.confidential?.[f];
+    return m ? <ConfidentialMark legalBasis={m.legalBasis} /> : null;
+  };
+  const guarded = (f: ConfidentialField, value: ReactNode) => {
+    const w = withheld(f);
+    return w ? <Withheld legalBasis={w.legalBasis} /> : value;
+  };
+  const nextOpen = c.options.find((o) => o.state === 'open');
+
+  async function decide() {
+    if (!decision) return;
+    setDecisionError(null);
+    try {
+      const r = await request<ApiContract>(
+        'POST',
+        `${base}/options/${encodeURIComponent(decision.optionId)}/${decision.kind}`,
+        { ifMatch: etag },
+      );
+      setDecision(null);
+      onChanged(r.data, r.etag);
+    } catch (e) {
+      setDecisionError(e);
+    }
+  }
+
+  const fact = (label: string, value: ReactNode, extra?: ReactNode) => (
+    <>
+      <dt className={styles.dt}>
+        {label} {extra}
+      </dt>
+      <dd className={styles.dd}>{value}</dd>
+    </>
+  );
+
+  return (
+    <article className={styles.root} aria-labelledby="contract-heading">
+      <div className={styles.head}>
+        <Button
+          appearance="subtle"
+          icon={<ArrowLeft20Regular />}
+          onClick={() => (window.history.length > 1 ? window.history.back() : navigate('#/register'))}
+        >
+          {t('common.back')}
+        </Button>
+        <Title2 as="h2" id="contract-heading">
+          {withheld('title') ? t('confidential.withheldTitle') : c.title}
+        </Title2>
+        {mark('title')}
+        <StatusBadge status={c.status} />
+        <span className={styles.spacer} />
+        {canEdit && (
+          <Button
+            appearance="primary"
+            icon={<Edit20Regular />}
+            onClick={() => navigate(`${contractHref(c.id)}/edit`)}
+          >
+            {t('contract.edit')}
+          </Button>
+        )}
+      </div>
+      {withheld('title') && <Withheld legalBasis={withheld('title')?.legalBasis ?? ''} />}
+      <div className={styles.grid}>
+        <Card>
+          <CardHeader header={<Subtitle1 as="h3">{t('contract.facts')}</Subtitle1>} />
+          <dl className={styles.facts}>
+            {fact(t('field.referenceNumber'), c.referenceNumber)}
+            {fact(t('field.caseNumber'), c.caseNumber ?? '–')}
+            {fact(t('field.kind'), t(`kind.${c.kind}`))}
+            {fact(t('field.type'), t(`type.${c.type}`))}
+            {fact(t('field.procedure'), t(`procedure.${c.procedure}`))}
+            {fact(t('field.cpvCodes'), c.cpvCodes.join(', ') || '–')}
+            {fact(t('field.owningUnitId'), unitName(session, c.owningUnitId))}
+            {fact(t('field.ownerId'), userName(session, c.ownerId))}
+            {fact(t('field.managerId'), userName(session, c.managerId))}
+            {fact(t('field.startDate'), formatDate(c.startDate, lng))}
+            {fact(t('field.endDate'), formatDate(c.endDate, lng))}
+            {fact(
+              t('contract.currentEndDate'),
+              <span data-testid="current-end-date">{formatDate(c.currentEndDate, lng)}</span>,
+            )}
+            {fact(t('contract.maximumEndDate'), formatDate(c.maximumEndDate, lng))}
+            {fact(
+              t('field.noticePeriodMonths'),
+              c.noticePeriodMonths == null ? '–' : t('common.months', { count: c.noticePeriodMonths }),
+            )}
+            {fact(t('field.riskLevel'), t(`risk.${c.riskLevel}`))}
+            {fact(
+              t('field.payConditionsControl'),
+              c.payConditionsControl ? t('common.yes') : t('common.no'),
+            )}
+            {fact(t('field.sector'), c.sector ?? '–')}
+            {fact(t('field.published'), c.published ? t('common.yes') : t('common.no'))}
+            {c.terminatedOn && fact(t('contract.terminatedOn'), formatDate(c.terminatedOn, lng))}
+          </dl>
+          <Text weight="semibold">
+            {t('field.description')} {mark('description')}
+          </Text>
+          <Body1 className={styles.pre}>
+            {guarded('description', c.description || '–')}
+          </Body1>
+        </Card>
+
+        <Card>
+          <CardHeader
+            header={
+              <Subtitle1 as="h3">
+                {t('contract.value')} {mark('maxValueOre')}
+              </Subtitle1>
+            }
+          />
+          <dl className={styles.facts}>
+            {fact(
+              t('field.estimatedValueOre'),
+              guarded('estimatedValueOre', formatMoney(c.estimatedValueOre, lng)),
+              mark('estimatedValueOre'),
+            )}
+            {fact(
+              t('field.maxValueOre'),
+              guarded('maxValueOre', formatMoney(c.maxValueOre, lng)),
+            )}
+          </dl>
+          {c.kind === 'framework' && (
+            <CeilingBlock
+              loading={ceiling.loading}
+              error={ceiling.error}
+              usage={ceiling.data}
+              maxWithheld={Boolean(withheld('maxValueOre'))}
+            />
+          )}
+          <Subtitle1 as="h3">
+            {t('contract.priceAdjustment')} {mark('priceAdjustment')}
+          </Subtitle1>
+          {guarded(
+            'priceAdjustment',
+            c.priceAdjustment ? (
+              <dl className={styles.facts}>
+                {fact(t('field.paIndex'), c.priceAdjustment.index)}
+                {fact(t('field.paBasePeriod'), c.priceAdjustment.basePeriod)}
+                {fact(
+                  t('field.paMonth'),
+                  new Intl.DateTimeFormat(lng === 'en' ? 'en-GB' : 'nb-NO', {
+                    month: 'long',
+                    timeZone: 'UTC',
+                  }).format(new Date(Date.UTC(2000, c.priceAdjustment.adjustmentMonth - 1, 1))),
+                )}
+                {fact(t('field.paShare'), `${c.priceAdjustment.sharePercent} %`)}
+              </dl>
+            ) : (
+              <Text>{t('contract.noPriceAdjustment')}</Text>
+            ),
+          )}
+        </Card>
+      </div>
+
+      <Card>
+        <CardHeader
+          header={
+            <Subtitle1 as="h3">
+              {t('contract.suppliers')} {mark('suppliers')}
+            </Subtitle1>
+          }
+        />
+        {guarded(
+          'suppliers',
+          c.suppliers.length === 0 ? (
+            <Text>{t('contract.noSuppliers')}</Text>
+          ) : (
+            <Table aria-label={t('contract.suppliers')} size="small">
+              <TableHeader>
+                <TableRow>
+                  <TableHeaderCell>{t('field.supplierName')}</TableHeaderCell>
+                  <TableHeaderCell>{t('field.orgnr')}</TableHeaderCell>
+                  <TableHeaderCell>{t('field.rank')}</TableHeaderCell>
+                  <TableHeaderCell>
+                    {t('field.terms')} {mark('supplierTerms')}
+                  </TableHeaderCell>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {c.suppliers.map((s) => (
+                  <TableRow key={s.orgnr}>
+                    <TableCell>{s.name}</TableCell>
+                    <TableCell>{s.orgnr}</TableCell>
+                    <TableCell>{s.rank ?? '–'}</TableCell>
+                    <TableCell>
+                      {withheld('supplierTerms') ? (
+                        <Withheld legalBasis={withheld('supplierTerms')?.legalBasis ?? ''} />
+                      ) : (
+                        (s.terms ?? '–')
+                      )}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          ),
+        )}
+      </Card>
+
+      <Card>
+        <CardHeader
+          header={
+            <Subtitle1 as="h3">
+              {t('contract.options')} {mark('options')}
+            </Subtitle1>
+          }
+        />
+        {guarded(
+          'options',
+          c.options.length === 0 ? (
+            <Text>{t('contract.noOptions')}</Text>
+          ) : (
+            <ol className={styles.options} aria-label={t('contract.options')}>
+              {c.options.map((o, i) => (
+                <li key={o.id} className={styles.option} data-testid={`option-${o.id}`}>
+                  <Text weight="semibold">
+                    {t('contract.option')} {i + 1}
+                  </Text>
+                  <Text>
+                    {t('field.newEndDate')}: {formatDate(o.newEndDate, lng)}
+                  </Text>
+                  <Text>
+                    {t('field.decisionDeadline')}: {formatDate(o.decisionDeadline, lng)}
+                  </Text>
+                  <Text>
+                    {t(`optionState.${o.state}`)}
+                    {o.decidedAt
+                      ? ` ${formatDate(o.decidedAt, lng)} (${userName(session, o.decidedBy)})`
+                      : ''}
+                  </Text>
+                  <span className={styles.spacer} />
+                  {canEdit && nextOpen?.id === o.id && (
+                    <>
+                      <Button
+                        appearance="primary"
+                        onClick={() => setDecision({ optionId: o.id, kind: 'exercise' })}
+                      >
+                        {t('contract.exercise')}
+                      </Button>
+                      <Button onClick={() => setDecision({ optionId: o.id, kind: 'decline' })}>
+                        {t('contract.decline')}
+                      </Button>
+                    </>
+                  )}
+                </li>
+              ))}
+            </ol>
+          ),
+        )}
+      </Card>
+
+      <Card>
+        <CardHeader header={<Subtitle1 as="h3">{t('contract.plan')}</Subtitle1>} />
+        <Section loaded={plan} missing={t('contract.planMissing')}>
+          {plan.data && <PlanTimeline tasks={plan.data.items} />}
+        </Section>
+      </Card>
+
+      <Card>
+        <CardHeader header={<Subtitle1 as="h3">{t('contract.documents')}</Subtitle1>} />
+        <Section loaded={documents} missing={t('contract.documentsMissing')}>
+          {documents.data &&
+            (documents.data.items.length === 0 ? (
+              <Text>{t('contract.noDocuments')}</Text>
+            ) : (
+              <Table aria-label={t('contract.documents')} size="small">
+                <TableHeader>
+                  <TableRow>
+                    <TableHeaderCell>{t('doc.title')}</TableHeaderCell>
+                    <TableHeaderCell>{t('doc.date')}</TableHeaderCell>
+                    <TableHeaderCell>{t('doc.status')}</TableHeaderCell>
+                    <TableHeaderCell>{t('doc.files')}</TableHeaderCell>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {documents.data.items.map((d) => (
+                    <TableRow key={d.id}>
+                      <TableCell>
+                        {d.title}
+                        {d.screening && <ConfidentialMark legalBasis={d.screening.legalBasis} />}
+                      </TableCell>
+                      <TableCell>{formatDate(d.documentDate, lng)}</TableCell>
+                      <TableCell>{t(`docStatus.${d.status}`, { defaultValue: d.status })}</TableCell>
+                      <TableCell>
+                        {d.canDownload
+                          ? d.files.map((f) => (
+                              <Link
+                                key={f.n}
+                                as="button"
+                                onClick={() =>
+                                  void download(
+                                    `/api/documents/${encodeURIComponent(d.id)}/files/${f.n}`,
+                                    f.fileName ?? `dokument-${f.n}`,
+                                  )
+                                }
+                              >
+                                {f.fileName ?? `#${f.n}`}
+                              </Link>
+                            ))
+                          : t('confidential.withheld')}
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            ))}
+        </Section>
+      </Card>
+
+      <Card>
+        <CardHeader header={<Subtitle1 as="h3">{t('contract.history')}</Subtitle1>} />
+        <Section loaded={history} missing="">
+          {history.data && <History entries={history.data.items} />}
+        </Section>
+      </Card>
+
+      <Dialog open={decision !== null} onOpenChange={(_e, d) => !d.open && setDecision(null)}>
+        <DialogSurface>
+          <DialogBody>
+            <DialogTitle>
+              {decision?.kind === 'exercise' ? t('contract.exerciseTitle') : t('contract.declineTitle')}
+            </DialogTitle>
+            <DialogContent>
+              <Text>
+                {decision?.kind === 'exercise'
+                  ? t('contract.exerciseText', {
+                      date: formatDate(
+                        c.options.find((o) => o.id === decision?.optionId)?.newEndDate,
+                        lng,
+                      ),
+                    })
+                  : t('contract.declineText')}
+              </Text>
+              <ErrorBar error={decisionError} />
+            </DialogContent>
+            <DialogActions>
+              <Button appearance="primary" onClick={() => void decide()}>
+                {decision?.kind === 'exercise' ? t('contract.exercise') : t('contract.decline')}
+              </Button>
+              <Button onClick={() => setDecision(null)}>{t('common.cancel')}</Button>
+            </DialogActions>
+          </DialogBody>
+        </DialogSurface>
+      </Dialog>
+    </article>
+  );
+}
+
+function Section({
+  loaded,
+  missing,
+  children,
+}: {
+  loaded: { loading: boolean; error: unknown };
+  missing: string;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  if (loaded.loading) return <Spinner size="tiny" label={t('app.loading')} />;
+  if (loaded.error instanceof ApiError && loaded.error.status === 404 && missing) {
+    return (
+      <MessageBar intent="info">
+        <MessageBarBody>{missing}</MessageBarBody>
+      </MessageBar>
+    );
+  }
+  if (loaded.error) return <ErrorBar error={loaded.error} />;
+  return <>{children}</>;
+}
+
+function CeilingBlock({
+  loading,
+  error,
+  usage,
+  maxWithheld,
+}: {
+  loading: boolean;
+  error: unknown;
+  usage: CeilingUsage | null;
+  maxWithheld: boolean;
+}) {
+  const { t, i18n } = useTranslation();
+  const lng = i18n.language;
+  if (maxWithheld) return null;
+  if (loading) return <Spinner size="tiny" label={t('app.loading')} />;
+  if (error instanceof ApiError && error.status === 404) {
+    return <Text>{t('contract.ceilingMissing')}</Text>;
+  }
+  if (error) return <ErrorBar error={error} />;
+  if (!usage) return null;
+  if (usage.ratio === null) return <Text>{t('contract.ceilingNoMax')}</Text>;
+  const ratio = usage.ratio;
+  return (
+    <div data-testid="ceiling">
+      <Text>
+        {t('contract.ceiling', {
+          spent: formatMoney(usage.spentOre, lng),
+          max: formatMoney(usage.maxValueOre, lng),
+          pct: formatPercent(ratio, lng),
+        })}
+      </Text>
+      <ProgressBar
+        value={Math.min(ratio, 1)}
+        color={ratio >= 0.9 ? 'error' : ratio >= 0.75 ? 'warning' : 'brand'}
+        aria-label={t('contract.ceilingLabel')}
+        thickness="large"
+      />
+    </div>
+  );
+}
+
+function History({ entries }: { entries: readonly AuditEntry[] }) {
+  const { t, i18n } = useTranslation();
+  const session = useSession();
+  const fmt = (v: unknown) =>
+    v === null || v === undefined ? '–' : typeof v === 'string' ? v : JSON.stringify(v);
+  if (entries.length === 0) return <Text>{t('contract.noHistory')}</Text>;
+  return (
+    <Table aria-label={t('contract.history')} size="small" data-testid="history">
+      <TableHeader>
+        <TableRow>
+          <TableHeaderCell>{t('history.at')}</TableHeaderCell>
+          <TableHeaderCell>{t('history.who')}</TableHeaderCell>
+          <TableHeaderCell>{t('history.what')}</TableHeaderCell>
+          <TableHeaderCell>{t('history.changes')}</TableHeaderCell>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {[...entries].reverse().map((e, i) => (
+          <TableRow key={e.id ?? `${e.at}-${i}`}>
+            <TableCell>{formatDateTime(e.at, i18n.language)}</TableCell>
+            <TableCell>{userName(session, e.actorId)}</TableCell>
+            <TableCell>{t(`history.action.${e.action}`, { defaultValue: e.action })}</TableCell>
+            <TableCell>
+              {(e.changes ?? [])
+                .slice(0, 8)
+                .map((ch) => `${t(`field.${ch.field.split('.')[0]}`, { defaultValue: ch.field })}: ${fmt(ch.from)} → ${fmt(ch.to)}`)
+                .join('; ')}
+              {(e.changes?.length ?? 0) > 8 ? ' …' : ''}
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
