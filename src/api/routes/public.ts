@@ -1,0 +1,305 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Request, RequestHandler, Response } from 'express';
+import { Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import { documentsOf } from '../../archive/documents/compose.ts';
+import { DomainError, PUBLIC } from '../../core/index.ts';
+import {
+  type CatalogueQuery,
+  PublicCatalogue,
+  type PublicDocument,
+} from '../../public/catalogue.ts';
+import { agreementsCsv } from '../../public/csv.ts';
+import { DEFAULT_LANG, isLang, type Lang, MESSAGES } from '../../public/i18n.ts';
+import { ocdsReleasePackage } from '../../public/ocds.ts';
+import {
+  agreementPage,
+  agreementPath,
+  BASE_PATH,
+  messagePage,
+  searchPage,
+  themeCss,
+} from '../../public/pages.ts';
+import { cleanText, first, parsePublicQuery, searchParams } from '../../public/query.ts';
+import { loadPublicSettings, type PublicSettings } from '../../public/settings.ts';
+import type { Services } from '../../services.ts';
+
+const API = '/api/public';
+const STYLE = readFileSync(new URL('../../public/assets/style.css', import.meta.url), 'utf8');
+const MAX_API_PAGE_SIZE = 100;
+
+/** Strong ETag from the body: identical answers get identical tags, whatever produced them. */
+export const etagFor = (body: string | Buffer): string =>
+  `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+
+function notModified(req: Request, etag: string): boolean {
+  const header = req.header('if-none-match');
+  if (!header) return false;
+  return header
+    .split(',')
+    .map((t) => t.trim().replace(/^W\//, ''))
+    .some((t) => t === '*' || t === etag);
+}
+
+/** Sends a cacheable answer with ETag and Cache-Control, or 304 when the client has it. */
+function sendCached(
+  req: Request,
+  res: Response,
+  settings: PublicSettings,
+  type: string,
+  body: string,
+  status = 200,
+): void {
+  const etag = etagFor(body);
+  res.setHeader('ETag', etag);
+  res.setHeader(
+    'Cache-Control',
+    status === 200
+      ? `public, max-age=${settings.cacheSeconds}, stale-while-revalidate=${settings.cacheSeconds * 5}`
+      : 'no-store',
+  );
+  res.type(type);
+  if (status === 200 && notModified(req, etag)) {
+    res.status(304).end();
+    return;
+  }
+  res.status(status).send(body);
+}
+
+const langOf = (req: Request): Lang => {
+  const l = first(req.query.lang);
+  return isLang(l) ? l : DEFAULT_LANG;
+};
+
+/** The public documents of a contract, through the archive's public projection. */
+function archiveDocuments(services: Services) {
+  return async (contractId: string): Promise<readonly PublicDocument[]> => {
+    const views = await documentsOf(services).list(PUBLIC, contractId);
+    return views
+      .filter((d) => !d.withheld && d.screening === null)
+      .map((d) => ({
+        title: d.title,
+        documentType: d.documentType,
+        documentDate: d.documentDate,
+        entryType: d.entryType,
+      }));
+  };
+}
+
+/** Content Security Policy for the catalogue: nothing inline, nothing from elsewhere. */
+function contentSecurityPolicy(settings: PublicSettings) {
+  const img = ["'self'"];
+  if (settings.logoUrl && /^https?:/.test(settings.logoUrl))
+    img.push(new URL(settings.logoUrl).origin);
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'self'"],
+        imgSrc: img,
+        formAction: ["'self'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+  });
+}
+
+/**
+ * The public framework-agreement catalogue: server-rendered pages at /rammeavtaler and open data
+ * at /api/public. Anonymous; every answer is built from `PublicAgreement` (core), which is built
+ * on the one projection `projectContract(PUBLIC, …)`.
+ */
+export function publicRoutes(services: Services): Router {
+  const settings = loadPublicSettings(services.config);
+  for (const warning of settings.warnings) services.log('error', `Offentlig katalog: ${warning}`);
+  const catalogue = new PublicCatalogue({
+    contracts: services.contracts,
+    store: services.store,
+    clock: services.clock,
+    expiringWindowDays: services.config.EXPIRING_WINDOW_DAYS,
+    documents: services.sqlite ? archiveDocuments(services) : undefined,
+    log: (message, error) => services.log('error', message, error),
+  });
+  const router = Router();
+
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: settings.rateLimitPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (req, res) => {
+      res.setHeader('Cache-Control', 'no-store');
+      const lang = langOf(req);
+      if (req.path.startsWith(API) || req.originalUrl.startsWith(API)) {
+        res.status(429).json({ error: MESSAGES[lang].tooManyRequests, code: 'too_many_requests' });
+      } else {
+        const t = MESSAGES[lang];
+        res
+          .status(429)
+          .type('html')
+          .send(messagePage(lang, settings, t.tooManyRequests, t.tooManyRequests).value);
+      }
+    },
+  });
+  const security = contentSecurityPolicy(settings);
+  const cors: RequestHandler = (_req, res, next) => {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Expose-Headers', 'ETag');
+    next();
+  };
+  router.use([BASE_PATH, API], limiter, security);
+  router.use(API, cors);
+
+  // --- pages -----------------------------------------------------------------------------------
+  router.get(`${BASE_PATH}/assets/style.css`, (req, res) => {
+    sendCached(req, res, settings, 'text/css; charset=utf-8', STYLE);
+  });
+  router.get(`${BASE_PATH}/assets/theme.css`, (req, res) => {
+    sendCached(req, res, settings, 'text/css; charset=utf-8', themeCss(settings));
+  });
+
+  router.get(BASE_PATH, async (req, res) => {
+    const parsed = parsePublicQuery(req.query as Record<string, unknown>, {
+      pageSize: settings.pageSize,
+    });
+    const { lang, query } = parsed;
+    const [result, facets] = await Promise.all([catalogue.search(query), catalogue.facets(lang)]);
+    const page = searchPage({
+      lang,
+      settings,
+      query,
+      result,
+      facets,
+      params: searchParams(query, lang),
+    });
+    sendCached(req, res, settings, 'text/html; charset=utf-8', page.value);
+  });
+
+  router.get(`${BASE_PATH}/avtale/:reference`, async (req, res) => {
+    const lang = langOf(req);
+    const reference = cleanText(String(req.params.reference ?? ''), 100);
+    const found = reference ? await catalogue.agreement(reference) : null;
+    if (!found) {
+      const t = MESSAGES[lang];
+      const page = messagePage(
+        lang,
+        settings,
+        t.notFoundTitle,
+        t.notFoundText,
+        agreementPath(reference),
+      );
+      sendCached(req, res, settings, 'text/html; charset=utf-8', page.value, 404);
+      return;
+    }
+    const page = agreementPage({
+      lang,
+      settings,
+      agreement: found.agreement,
+      documents: found.documents,
+      params: new URLSearchParams(),
+    });
+    sendCached(req, res, settings, 'text/html; charset=utf-8', page.value);
+  });
+
+  router.use(BASE_PATH, (req, res) => {
+    const lang = langOf(req);
+    const t = MESSAGES[lang];
+    const page = messagePage(lang, settings, t.notFoundTitle, t.notFoundText);
+    sendCached(req, res, settings, 'text/html; charset=utf-8', page.value, 404);
+  });
+
+  // --- open data -------------------------------------------------------------------------------
+  const withUrl = <T extends { reference: string }>(a: T) => ({
+    ...a,
+    url: `${settings.baseUrl}${agreementPath(a.reference)}`,
+  });
+
+  router.get(`${API}/agreements`, async (req, res) => {
+    const parsed = parsePublicQuery(req.query as Record<string, unknown>, {
+      pageSize: settings.pageSize,
+      maxPageSize: MAX_API_PAGE_SIZE,
+    });
+    if (parsed.issues.length > 0) {
+      throw new DomainError(
+        'validation',
+        `Ugyldige parametre: ${parsed.issues.map((i) => `${i.field} ${i.message}`).join('; ')}`,
+        parsed.issues,
+      );
+    }
+    const q: CatalogueQuery = parsed.query;
+    const r = await catalogue.search(q);
+    const link = (page: number) => {
+      const p = searchParams({ ...q, page }, DEFAULT_LANG, settings.pageSize);
+      const qs = p.toString();
+      return `${settings.baseUrl}${API}/agreements${qs ? `?${qs}` : ''}`;
+    };
+    const body = JSON.stringify({
+      items: r.items.map(withUrl),
+      total: r.total,
+      page: r.page,
+      pageSize: r.pageSize,
+      pages: r.pages,
+      correctedText: r.correctedText,
+      suggestion: r.suggestion,
+      links: {
+        self: link(r.page),
+        first: link(1),
+        last: link(r.pages),
+        next: r.page < r.pages ? link(r.page + 1) : null,
+        prev: r.page > 1 ? link(r.page - 1) : null,
+      },
+    });
+    sendCached(req, res, settings, 'application/json; charset=utf-8', body);
+  });
+
+  const csvCache = new WeakMap<object, string>();
+  router.get(`${API}/agreements.csv`, async (req, res) => {
+    const { agreements } = await catalogue.all();
+    let csv = csvCache.get(agreements);
+    if (!csv) {
+      csv = agreementsCsv(agreements);
+      csvCache.set(agreements, csv);
+    }
+    res.setHeader('Content-Disposition', 'attachment; filename="rammeavtaler.csv"');
+    sendCached(req, res, settings, 'text/csv; charset=utf-8', csv);
+  });
+
+  router.get(`${API}/agreements/:reference`, async (req, res) => {
+    const reference = cleanText(String(req.params.reference ?? ''), 100);
+    const found = reference ? await catalogue.agreement(reference) : null;
+    if (!found) throw new DomainError('not_found', 'Avtalen finnes ikke eller er ikke publisert');
+    const body = JSON.stringify({ ...withUrl(found.agreement), documents: found.documents });
+    sendCached(req, res, settings, 'application/json; charset=utf-8', body);
+  });
+
+  const ocdsCache = new WeakMap<object, string>();
+  router.get(`${API}/ocds`, async (req, res) => {
+    const { agreements, lastModified } = await catalogue.all();
+    let body = ocdsCache.get(agreements);
+    if (!body) {
+      body = JSON.stringify(
+        ocdsReleasePackage(agreements, {
+          settings,
+          publishedDate: agreements.length ? lastModified : services.clock().toISOString(),
+        }),
+      );
+      ocdsCache.set(agreements, body);
+    }
+    sendCached(req, res, settings, 'application/json; charset=utf-8', body);
+  });
+
+  router.get(`${API}/suggest`, async (req, res) => {
+    const text = cleanText(first(req.query.q) ?? '');
+    const body = JSON.stringify({ q: text, ...(await catalogue.suggest(text)) });
+    sendCached(req, res, settings, 'application/json; charset=utf-8', body);
+  });
+
+  return router;
+}
