@@ -1,0 +1,146 @@
+/**
+ * `npm run cli -- ingest <folder|file.zip|file.xml> [--json] [--workers N] [--db FILE]`
+ * `npm run cli -- ingest --ledger <file.csv> [--mapping mapping.json] [--json]`
+ * Ingests EHF invoices and credit notes (or ledger rows) into the spend store, with a progress bar
+ * (files, MB/s, time left) on a terminal. `--json` prints exactly one summary object on stdout.
+ */
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import cliProgress from 'cli-progress';
+import type { AppConfig } from '../../config.ts';
+import { pathSource, sourceSize } from '../../spend/ingest/sources.ts';
+import { DEFAULT_LEDGER_MAPPING, ledgerMappingSchema } from '../../spend/ledger.ts';
+import { SpendService } from '../../spend/service.ts';
+import { openSqliteRegister } from '../../store/sqlite/register-store.ts';
+import type { CliCommand } from '../command.ts';
+
+export function parseFlags(args: string[]): {
+  positional: string[];
+  flags: Map<string, string | true>;
+} {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a.startsWith('--')) {
+      const [k, v] = a.slice(2).split('=', 2) as [string, string | undefined];
+      const next = args[i + 1];
+      if (v !== undefined) flags.set(k, v);
+      else if (
+        ['workers', 'db', 'mapping', 'xlsx', 'tolerance', 'today'].includes(k) &&
+        next !== undefined
+      ) {
+        flags.set(k, next);
+        i++;
+      } else flags.set(k, true);
+    } else positional.push(a);
+  }
+  return { positional, flags };
+}
+
+/** Opens the spend service with the register of the data folder (agreements for matching). */
+export async function openSpendFromConfig(config: AppConfig, db?: string) {
+  const register = openSqliteRegister(join(config.dataDir, 'register.db'));
+  const spend = await SpendService.open({
+    file: db ?? SpendService.defaultFile(config.dataDir),
+    contracts: register.contracts,
+  });
+  return {
+    spend,
+    async close() {
+      spend.close();
+      await register.close();
+    },
+  };
+}
+
+const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+
+export const ingestCommand: CliCommand = {
+  name: 'ingest',
+  summary:
+    'Les inn EHF-fakturaer (mappe, zip eller fil) eller regnskapsdata (--ledger) til innkjøpsanalysen',
+  async run(args, config) {
+    const { positional, flags } = parseFlags(args);
+    const path = positional[0];
+    if (!path)
+      throw new Error('Bruk: npm run cli -- ingest <mappe|fil.zip|fil.xml> [--json] [--workers 2]');
+    if (!existsSync(path)) throw new Error(`Finner ikke «${path}»`);
+    const json = flags.has('json');
+    const workers = flags.has('workers') ? Number(flags.get('workers')) : 2;
+    if (!Number.isInteger(workers) || workers < 0 || workers > 16)
+      throw new Error('--workers må være 0–16');
+    const ctx = await openSpendFromConfig(
+      config,
+      typeof flags.get('db') === 'string' ? (flags.get('db') as string) : undefined,
+    );
+    try {
+      let details: Awaited<ReturnType<typeof ctx.spend.ingest>>;
+      const started = Date.now();
+      if (flags.has('ledger')) {
+        const mappingFile = flags.get('mapping');
+        const mapping =
+          typeof mappingFile === 'string'
+            ? ledgerMappingSchema.parse(JSON.parse(readFileSync(mappingFile, 'utf8')))
+            : DEFAULT_LEDGER_MAPPING;
+        details = await ctx.spend.ingestLedger(createReadStream(path), mapping);
+      } else {
+        const total = await sourceSize(path);
+        const showBar = process.stderr.isTTY === true;
+        const bar = new cliProgress.SingleBar(
+          {
+            format:
+              'Innlesing |{bar}| {percentage}% | {files} filer | {speed} MB/s | gjenstår {eta_formatted}',
+            stream: process.stderr,
+            hideCursor: true,
+            etaBuffer: 50,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        if (showBar) bar.start(Math.max(1, total), 0, { files: 0, speed: '0.0' });
+        details = await ctx.spend.ingest(pathSource(path), {
+          workers,
+          onProgress: (p) => {
+            if (!showBar) return;
+            const secs = Math.max(0.001, (Date.now() - started) / 1000);
+            bar.update(Math.min(p.bytes, total), { files: p.files, speed: mb(p.bytes / secs) });
+          },
+        });
+        if (showBar) bar.stop();
+      }
+      const s = details.summary;
+      if (json) {
+        process.stdout.write(
+          `${JSON.stringify({
+            files: s.files,
+            invoices: s.invoices,
+            creditNotes: s.creditNotes,
+            lines: s.lines,
+            duplicates: s.duplicates,
+            errors: s.errors,
+            totals: s.totals,
+          })}\n`,
+        );
+      } else {
+        const secs = (Date.now() - started) / 1000;
+        console.log(
+          `${s.files} filer på ${secs.toFixed(1)} s (${mb(details.bytes / Math.max(secs, 0.001))} MB/s): ${s.invoices} fakturaer, ${s.creditNotes} kreditnotaer, ${s.lines} linjer, ${s.duplicates} duplikater, ${s.errors.length} feil.`,
+        );
+        for (const [c, v] of Object.entries(s.totals)) console.log(`  Netto ${c}: ${v}`);
+        for (const [c, n] of Object.entries(details.missingRates)) {
+          console.log(
+            `  Mangler valutakurs for ${n} dokument(er) i ${c}: kjør «npm run cli -- spend rates fetch ${c} …» eller legg inn kurs for hånd.`,
+          );
+        }
+        for (const e of s.errors.slice(0, 50)) console.log(`  Feil i ${e.file}: ${e.reason}`);
+        if (s.errors.length > 50)
+          console.log(`  … og ${s.errors.length - 50} feil til (bruk --json for alle).`);
+      }
+      return 0;
+    } finally {
+      await ctx.close();
+    }
+  },
+};
+
+export default ingestCommand;

@@ -1,0 +1,201 @@
+/**
+ * The spend-analysis service: one object the CLI, the API and the benchmarks share. It owns the
+ * DuckDB store and reads agreements from the register store port (`contracts.all()`).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Contract } from '../core/contract.ts';
+import { DomainError } from '../core/errors.ts';
+import { type Agreement, AgreementMatcher } from '../core/spend/matching.ts';
+import type { RatePoint, RateTable } from '../core/spend/rates.ts';
+import type { ContractStore } from '../store/register.port.ts';
+import {
+  loadAgreements,
+  loadRates,
+  refreshAllowedPrices,
+  rematch,
+  savePriceList,
+  saveRates,
+  syncAgreements,
+} from './context.ts';
+import {
+  type IngestDetails,
+  type IngestProgress,
+  IngestSink,
+  ingestFiles,
+} from './ingest/ingest.ts';
+import type { SourceFile } from './ingest/sources.ts';
+import { type LedgerMapping, parseLedgerCsv } from './ledger.ts';
+import { parsePriceListCsv, parsePriceListXlsx } from './pricelists.ts';
+import type { ExchangeRateSource } from './rates/norges-bank.ts';
+import { leakageReport, priceControlReport, turnoverReport } from './reports.ts';
+import { DuckSpendStore } from './store/duckdb-store.ts';
+
+export interface SpendServiceOptions {
+  /** DuckDB file (default `<dataDir>/spend.duckdb`); ':memory:' for tests. */
+  readonly file: string;
+  readonly contracts: Pick<ContractStore, 'all'>;
+  readonly clock?: () => Date;
+}
+
+export class SpendService {
+  private agreementsCache: Agreement[] | null = null;
+  private contractsById = new Map<string, Contract>();
+
+  private constructor(
+    readonly store: DuckSpendStore,
+    private readonly contracts: Pick<ContractStore, 'all'>,
+    private readonly clock: () => Date,
+  ) {}
+
+  static async open(options: SpendServiceOptions): Promise<SpendService> {
+    const store = await DuckSpendStore.open(options.file);
+    return new SpendService(store, options.contracts, options.clock ?? (() => new Date()));
+  }
+
+  static defaultFile(dataDir: string): string {
+    mkdirSync(dataDir, { recursive: true });
+    return join(dataDir, 'spend.duckdb');
+  }
+
+  /** Reloads agreements from the register and writes them to the analytics store. */
+  async refreshAgreements(): Promise<Agreement[]> {
+    const all: Contract[] = [];
+    for await (const c of this.contracts.all()) all.push(c);
+    this.contractsById = new Map(all.map((c) => [c.id, c]));
+    const agreements = await loadAgreements(
+      (async function* () {
+        yield* all;
+      })(),
+    );
+    await syncAgreements(this.store, agreements);
+    this.agreementsCache = agreements;
+    return agreements;
+  }
+
+  private async matcher(): Promise<AgreementMatcher> {
+    return new AgreementMatcher(this.agreementsCache ?? (await this.refreshAgreements()));
+  }
+
+  async rates(): Promise<RateTable> {
+    return loadRates(this.store);
+  }
+
+  async ingest(
+    source: AsyncIterable<SourceFile>,
+    options: { workers?: number; onProgress?: (p: IngestProgress) => void } = {},
+  ): Promise<IngestDetails> {
+    await this.refreshAgreements();
+    return ingestFiles(source, {
+      workers: options.workers ?? 2,
+      rates: await this.rates(),
+      matcher: await this.matcher(),
+      store: this.store,
+      onProgress: options.onProgress,
+    });
+  }
+
+  async ingestLedger(input: Readable, mapping: LedgerMapping): Promise<IngestDetails> {
+    await this.refreshAgreements();
+    const sink = await IngestSink.create({
+      workers: 0,
+      rates: await this.rates(),
+      matcher: await this.matcher(),
+      store: this.store,
+    });
+    for await (const row of parseLedgerCsv(input, mapping)) {
+      sink.summary.files++;
+      if (row.error !== undefined) sink.error(`rad ${row.row}`, row.error);
+      else await sink.add(row.doc, 'ledger', null);
+    }
+    await sink.flush();
+    return sink.finish(0);
+  }
+
+  /** Imports a price list (CSV or Excel) for the agreement with this id or reference number. */
+  async importPriceList(agreement: string, fileName: string, bytes: Buffer): Promise<number> {
+    const agreements = await this.refreshAgreements();
+    const a = agreements.find((x) => x.id === agreement || x.referenceNumber === agreement);
+    if (!a) throw new DomainError('not_found', `Avtalen «${agreement}» finnes ikke`);
+    const entries = /\.xlsx$/i.test(fileName)
+      ? await parsePriceListXlsx(a.id, bytes)
+      : parsePriceListCsv(a.id, bytes.toString('utf8'));
+    await savePriceList(this.store, entries);
+    await this.refreshPrices();
+    return entries.length;
+  }
+
+  async refreshPrices(): Promise<number> {
+    if (this.contractsById.size === 0) await this.refreshAgreements();
+    return refreshAllowedPrices(this.store, this.contractsById, this.clock().getUTCFullYear() + 1);
+  }
+
+  /** After contracts changed: agreements, matching of every line, and allowed prices. */
+  async refresh(): Promise<{ matchKeys: number; allowedPrices: number }> {
+    await this.refreshAgreements();
+    const matchKeys = await rematch(this.store, await this.matcher());
+    const allowedPrices = await this.refreshPrices();
+    return { matchKeys, allowedPrices };
+  }
+
+  async addRates(points: readonly RatePoint[]): Promise<void> {
+    await saveRates(this.store, points);
+  }
+
+  async fetchRates(
+    source: ExchangeRateSource,
+    currencies: string[],
+    from: string,
+    to: string,
+  ): Promise<number> {
+    const points = await source.fetch(currencies, from, to);
+    await saveRates(this.store, points);
+    return points.length;
+  }
+
+  async addIndexValue(name: string, period: string, valueX10: number): Promise<void> {
+    if (
+      !/^\d{4}(-(0[1-9]|1[0-2]))?$/.test(period) ||
+      !Number.isInteger(valueX10) ||
+      valueX10 <= 0
+    ) {
+      throw new DomainError('validation', 'Ugyldig indeksverdi', [
+        { field: 'period', message: 'periode ÅÅÅÅ-MM og positiv verdi med én desimal' },
+      ]);
+    }
+    await this.store.run('DELETE FROM spend_index_value WHERE index_name = $n AND period = $p', {
+      n: name,
+      p: period,
+    });
+    await this.store.run(`INSERT INTO spend_index_value VALUES ($n, $p, $v, 'manual')`, {
+      n: name,
+      p: period,
+      v: valueX10,
+    });
+    await this.refreshPrices();
+  }
+
+  today(): string {
+    return this.clock().toISOString().slice(0, 10);
+  }
+
+  turnover(options: { agreementId?: string; from?: string; to?: string } = {}) {
+    return turnoverReport(this.store, options);
+  }
+
+  leakage(options: { today?: string; categoryDigits?: number } = {}) {
+    return leakageReport(this.store, {
+      today: options.today ?? this.today(),
+      categoryDigits: options.categoryDigits,
+    });
+  }
+
+  priceControl(options: { toleranceBp?: number } = {}) {
+    return priceControlReport(this.store, options);
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}
