@@ -167,6 +167,14 @@ export class DocumentService {
     await Promise.all(files.map((f) => rm(f.path, { force: true })));
   }
 
+  /** Checked before an upload is read, so a refused user does not get to send the body. */
+  async assertMayUpload(user: User, contractId: string): Promise<void> {
+    const contract = await this.contractFor(contractId);
+    if (!canEditContract(user, contract)) {
+      throw forbidden('Bare kontraktseier, kontraktsforvalter og Kontraktservice kan laste opp');
+    }
+  }
+
   /** Validates, keeps and files a new document. Staged files are consumed (moved or removed). */
   async create(user: User, request: CreateDocumentRequest): Promise<DocumentView> {
     try {
