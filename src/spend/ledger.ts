@@ -55,6 +55,8 @@ export async function* parseLedgerCsv(
           bom: true,
           trim: true,
           skip_empty_lines: true,
+          relax_quotes: true,
+          relax_column_count: true,
           delimiter: mapping.delimiter ?? ';',
         }),
       )

@@ -104,10 +104,14 @@ export class SpendService {
       matcher: await this.matcher(),
       store: this.store,
     });
-    for await (const row of parseLedgerCsv(input, mapping)) {
-      sink.summary.files++;
-      if (row.error !== undefined) sink.error(`rad ${row.row}`, row.error);
-      else await sink.add(row.doc, 'ledger', null);
+    try {
+      for await (const row of parseLedgerCsv(input, mapping)) {
+        sink.summary.files++;
+        if (row.error !== undefined) sink.error(`rad ${row.row}`, row.error);
+        else await sink.add(row.doc, 'ledger', null);
+      }
+    } catch (e) {
+      sink.error('CSV', `Kunne ikke lese CSV-filen: ${(e as Error).message}`);
     }
     await sink.flush();
     return sink.finish(0);

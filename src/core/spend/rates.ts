@@ -15,7 +15,8 @@ export interface RatePoint {
  * JPY and others per 100 units: UNIT_MULT 2) into NOK per one unit × 10^6, exactly.
  */
 export function parseRate(value: string, unitMultiplier = 0): number | null {
-  const scaled = parseScaled(value, MICRO + unitMultiplier);
+  if (unitMultiplier < 0 || unitMultiplier > MICRO) return null;
+  const scaled = parseScaled(value, MICRO - unitMultiplier);
   return scaled === null || scaled <= 0 ? null : scaled;
 }
 
