@@ -1,5 +1,6 @@
 import express, { type Express, Router } from 'express';
 import helmet from 'helmet';
+import { botRoutes } from '../bot/wire.ts';
 import type { Services } from '../services.ts';
 import { authenticate } from './auth.ts';
 import { errorHandler, notFoundRoute } from './errors.ts';
@@ -11,7 +12,7 @@ import { directoryRoutes } from './routes/directory.ts';
 const authenticatedRoutes: ((services: Services) => Router)[] = [contractRoutes, directoryRoutes];
 
 /** Faces that bring their own authentication (bot, public catalogue, tab files), mounted at /. */
-const openRoutes: ((services: Services) => Router)[] = [];
+const openRoutes: ((services: Services) => Router)[] = [botRoutes];
 
 export function createApp(services: Services): Express {
   const app = express();

@@ -1,4 +1,9 @@
-import type { CloudAdapter, ConversationReference } from 'botbuilder';
+import {
+  type Activity,
+  type CloudAdapter,
+  type ConversationReference,
+  TurnContext,
+} from 'botbuilder';
 import type { ConversationRefStore, Deliver, DeliveryResult } from '../followup/followup.port.ts';
 import type { BotLogic, LogFn } from './logic.ts';
 import { cardActivity } from './teams-bot.ts';
@@ -40,6 +45,27 @@ export function deliveryResultOf(error: unknown): DeliveryResult {
   return retry === undefined ? { status } : { status, retryAfterMs: retry };
 }
 
+/** The part of botframework-connector's `ConnectorClient` used here (the adapter makes it per turn). */
+interface ConnectorLike {
+  readonly conversations: {
+    sendToConversation(conversationId: string, activity: Activity): Promise<unknown>;
+  };
+}
+
+/**
+ * The outbox sender retries (with the Teams rate limits, backoff and a persisted outbox), so the
+ * connector client must not retry on its own: its default pipeline would wait out a 429's
+ * `Retry-After` (hiding it from the rate limiter) and retry refused connections for seconds.
+ */
+function withoutClientRetries(client: ConnectorLike): void {
+  const pipeline = (
+    client as unknown as {
+      client?: { pipeline?: { removePolicy(o: { phase: 'Retry' }): unknown } };
+    }
+  ).client?.pipeline;
+  pipeline?.removePolicy({ phase: 'Retry' });
+}
+
 /**
  * The outbox sender's `deliver`: finds the recipient's personal conversation, builds the reminder
  * card as that user sees the task now, and posts it with `continueConversationAsync`. Returns the
@@ -72,19 +98,23 @@ export function createDeliver(
     );
     if (!card) return { status: 204 };
     let result: DeliveryResult = { status: 0 };
-    try {
-      await adapter.continueConversationAsync(appId, reference, async (context) => {
-        const sent = (await context.sendActivity(cardActivity(card))) as
-          | { _response?: { status?: number } }
-          | undefined;
-        result = { status: sent?._response?.status ?? 201 };
-      });
-    } catch (error) {
-      result = deliveryResultOf(error);
-      if (result.status < 400 || result.status >= 500 || result.status === 429) {
+    await adapter.continueConversationAsync(appId, reference, async (context) => {
+      try {
+        const client = context.turnState.get<ConnectorLike>(adapter.ConnectorClientKey);
+        withoutClientRetries(client);
+        // A new message in the conversation (not a reply to the message the reference came from).
+        const activity = TurnContext.applyConversationReference(cardActivity(card), reference);
+        activity.replyToId = undefined;
+        const sent = (await client.conversations.sendToConversation(
+          reference.conversation?.id ?? '',
+          activity as Activity,
+        )) as { _response?: { status?: number } };
+        result = { status: sent._response?.status ?? 201 };
+      } catch (error) {
+        result = deliveryResultOf(error);
         log('info', `Bot: levering feilet med ${result.status}`, String(error));
       }
-    }
+    });
     return result;
   };
 }

@@ -85,6 +85,21 @@ export class KontraktBot extends TeamsActivityHandler {
     });
   }
 
+  /**
+   * In a personal chat there are no threads: replies are sent to the conversation
+   * (`POST /v3/conversations/{id}/activities`). In channels and group chats they stay replies to the
+   * user's message (`…/activities/{replyToId}`), which keeps them in the thread.
+   */
+  override async run(context: TurnContext): Promise<void> {
+    if (conversationKind(context.activity) === 'personal') {
+      context.onSendActivities(async (_context, activities, next) => {
+        for (const activity of activities) activity.replyToId = undefined;
+        return next();
+      });
+    }
+    await super.run(context);
+  }
+
   private async saveReference(context: TurnContext) {
     const turn = turnInfo(context);
     const user = await this.logic.resolveUser(turn);

@@ -185,6 +185,7 @@ describe('Teams bot through the TestAdapter', () => {
     });
 
     it('keeps hostile text as plain text (no markdown, no template expressions, no markup)', async () => {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a template expression as hostile input
       const evil = '<script>alert(1)</script> [klikk](https://evil.example) ${$root} **fet**';
       const r = await bot.say(eier1, evil);
       const card = r.cards[0] as Record<string, unknown>;
