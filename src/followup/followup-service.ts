@@ -273,7 +273,11 @@ export class FollowUpService implements TaskService {
     };
     for await (const c of this.o.register.contracts.all()) {
       batch.push(c);
-      if (batch.length >= batchSize) flush();
+      if (batch.length >= batchSize) {
+        flush();
+        // Let requests in between batches: a full regeneration must not freeze the API.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     }
     if (batch.length > 0) flush();
     return totals;
