@@ -217,8 +217,9 @@ export function generateYear(options: Partial<SyntheticOptions> = {}): Synthetic
     }
   }
   const allowedByItem = new Map<string, ReturnType<typeof allowedPrices>>();
+  const contractById = new Map(contracts.map((c) => [c.id, c]));
   for (const e of priceLists) {
-    const c = contracts.find((x) => x.id === e.agreementId) as Contract;
+    const c = contractById.get(e.agreementId) as Contract;
     allowedByItem.set(e.itemNumber as string, allowedPrices(e, c.priceAdjustment, index, o.year));
   }
   const itemsOf = new Map<string, PriceListEntry[]>();

@@ -114,6 +114,9 @@ export function invoicedUnitPrice(
   unit: string,
 ): { micro: number; base: string } {
   const n = normaliseUnit(unit);
+  if (n.num === 1 && n.den === 1 && baseQuantityMicro === MICRO_FACTOR) {
+    return { micro: priceMicro, base: n.base };
+  }
   const micro = divRound(
     BigInt(priceMicro) * BigInt(MICRO_FACTOR) * BigInt(n.den),
     BigInt(baseQuantityMicro) * BigInt(n.num),
@@ -124,6 +127,7 @@ export function invoicedUnitPrice(
 /** Quantity in normalised base units × 10^6. */
 export function baseQuantity(quantityMicro: number, unit: string): number {
   const n = normaliseUnit(unit);
+  if (n.num === 1 && n.den === 1) return quantityMicro;
   return Number(divRound(BigInt(quantityMicro) * BigInt(n.num), BigInt(n.den)));
 }
 

@@ -47,6 +47,11 @@ export class RateTable {
     }
   }
 
+  /** Every rate in the table (to hand to worker threads). */
+  points(): RatePoint[] {
+    return [...this.byCurrency.values()].flatMap((s) => s.points);
+  }
+
   get currencies(): string[] {
     return [...this.byCurrency.keys()].sort();
   }

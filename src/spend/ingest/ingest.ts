@@ -4,13 +4,12 @@
  * duplicated invoice is the one stored whatever the worker timing.
  */
 import { formatScaled, minorDigits } from '../../core/spend/decimal.ts';
-import type { AgreementMatcher, MatchResult } from '../../core/spend/matching.ts';
-import { documentKey, lineCpv, type SpendDocument, spendSign } from '../../core/spend/model.ts';
-import { baseQuantity, invoicedUnitPrice } from '../../core/spend/pricing.ts';
-import { type RateTable, toNokOre } from '../../core/spend/rates.ts';
-import { normaliseUnit } from '../../core/spend/units.ts';
-import type { DocumentRow, DuckSpendStore, LineRow } from '../store/duckdb-store.ts';
+import type { AgreementMatcher } from '../../core/spend/matching.ts';
+import { documentKey, type SpendDocument, spendSign } from '../../core/spend/model.ts';
+import type { RateTable } from '../../core/spend/rates.ts';
+import type { DuckSpendStore } from '../store/duckdb-store.ts';
 import { type ParseOutcome, ParsePool } from './pool.ts';
+import { type PreparedDocument, prepareDocument, RowBuilder } from './rows.ts';
 import type { SourceFile } from './sources.ts';
 
 export interface IngestError {
@@ -54,103 +53,6 @@ export interface IngestOptions {
   readonly batchSize?: number;
 }
 
-/** Turns a parsed document into rows (converted, matched) — shared by EHF and ledger ingest. */
-export class RowBuilder {
-  private readonly matchCache = new Map<string, MatchResult>();
-
-  constructor(
-    private readonly rates: RateTable,
-    private readonly matcher: AgreementMatcher | null,
-  ) {}
-
-  build(
-    doc: SpendDocument,
-    docId: number,
-    source: 'ehf' | 'ledger',
-    file: string | null,
-  ): { doc: DocumentRow; lines: LineRow[]; rateMissing: boolean } {
-    const sign = spendSign(doc.type);
-    const rate = this.rates.rateOn(doc.currency, doc.issueDate);
-    const nok = (minor: number) =>
-      rate ? toNokOre(minor, doc.currency, rate.nokPerUnitMicro) : null;
-    const docRow: DocumentRow = {
-      docId,
-      docKey: documentKey(doc),
-      source,
-      docType: doc.type,
-      number: doc.number,
-      supplierKey: doc.supplierKey,
-      supplierOrgnr: doc.supplierOrgnr,
-      supplierName: doc.supplierName || null,
-      issueDate: doc.issueDate,
-      currency: doc.currency,
-      taxExclusiveMinor: doc.taxExclusiveMinor,
-      nokOre: nok(doc.taxExclusiveMinor),
-      rateMicro: rate ? rate.nokPerUnitMicro : null,
-      rateDate: rate ? rate.date : null,
-      buyerReference: doc.buyerReference,
-      orderReference: doc.orderReference,
-      contractReference: doc.contractReference,
-      file,
-    };
-    const lines: LineRow[] = doc.lines.map((l, i) => {
-      const cpv = lineCpv(l);
-      const m = this.match(doc, cpv);
-      const unit = l.unitCode || 'C62';
-      const price =
-        l.priceMicro === null ? null : invoicedUnitPrice(l.priceMicro, l.baseQuantityMicro, unit);
-      const netNok = nok(l.netMinor);
-      return {
-        docId,
-        lineNo: i + 1,
-        docType: doc.type,
-        issueDate: doc.issueDate,
-        supplierKey: doc.supplierKey,
-        supplierOrgnr: doc.supplierOrgnr,
-        unit: doc.buyerReference,
-        contractReference: doc.contractReference,
-        orderReference: doc.orderReference,
-        currency: doc.currency,
-        netMinor: sign * l.netMinor,
-        netNokOre: netNok === null ? null : sign * netNok,
-        quantityMicro: sign * l.quantityMicro,
-        unitCode: unit,
-        baseUnit: normaliseUnit(unit).base,
-        qtyBaseMicro: sign * baseQuantity(l.quantityMicro, unit),
-        unitPriceMicro: price ? price.micro : null,
-        itemName: l.itemName || null,
-        sellerItemId: l.sellersItemId,
-        gtin: l.gtin,
-        cpv,
-        accountingCost: l.accountingCost ?? doc.accountingCost,
-        agreementId: m?.agreementId ?? null,
-        matchReason: m?.reason ?? null,
-        unmatchedClass: m?.unmatched ?? null,
-        relatedAgreementId: m?.relatedAgreementId ?? null,
-      };
-    });
-    return { doc: docRow, lines, rateMissing: rate === null };
-  }
-
-  private match(doc: SpendDocument, cpv: string | null): MatchResult | null {
-    if (!this.matcher) return null;
-    const key = `${doc.supplierOrgnr}|${doc.issueDate}|${doc.contractReference}|${doc.orderReference}|${cpv}`;
-    let m = this.matchCache.get(key);
-    if (!m) {
-      m = this.matcher.match({
-        supplierOrgnr: doc.supplierOrgnr,
-        issueDate: doc.issueDate,
-        contractReference: doc.contractReference,
-        orderReference: doc.orderReference,
-        cpv,
-      });
-      if (this.matchCache.size > 200_000) this.matchCache.clear();
-      this.matchCache.set(key, m);
-    }
-    return m;
-  }
-}
-
 /** Accumulates the summary and writes batches to the store. */
 export class IngestSink {
   readonly summary: IngestSummary = {
@@ -164,9 +66,10 @@ export class IngestSink {
   };
   readonly totalsMinor: Record<string, number> = {};
   readonly missingRates: Record<string, number> = {};
-  private docRows: DocumentRow[] = [];
-  private lineRows: LineRow[] = [];
-  private readonly builder: RowBuilder;
+  private docCsv: string[] = [];
+  private lineCsv: string[] = [];
+  private pendingDocs = 0;
+  readonly builder: RowBuilder;
 
   private constructor(
     private readonly keys: Set<string>,
@@ -189,7 +92,7 @@ export class IngestSink {
       store,
       options.rates,
       options.matcher ?? null,
-      options.batchSize ?? 2000,
+      options.batchSize ?? 5000,
     );
   }
 
@@ -197,36 +100,44 @@ export class IngestSink {
     this.summary.errors.push({ file, reason });
   }
 
+  /** Adds a parsed document (inline path: rows are built on this thread). */
   async add(doc: SpendDocument, source: 'ehf' | 'ledger', file: string | null): Promise<void> {
-    const key = documentKey(doc);
-    if (this.keys.has(key)) {
+    if (this.keys.has(documentKey(doc))) {
       this.summary.duplicates++;
       return;
     }
-    this.keys.add(key);
-    if (doc.type === 'invoice') this.summary.invoices++;
-    else this.summary.creditNotes++;
-    this.summary.lines += doc.lines.length;
-    this.totalsMinor[doc.currency] =
-      (this.totalsMinor[doc.currency] ?? 0) + spendSign(doc.type) * doc.taxExclusiveMinor;
-    if (this.store) {
-      const rows = this.builder.build(doc, this.nextDocId++, source, file);
-      if (rows.rateMissing) {
-        this.missingRates[doc.currency] = (this.missingRates[doc.currency] ?? 0) + 1;
-      }
-      this.docRows.push(rows.doc);
-      for (const l of rows.lines) this.lineRows.push(l);
-      if (this.docRows.length >= this.batchSize) await this.flush();
+    await this.addPrepared(prepareDocument(this.builder, doc, source, file));
+  }
+
+  /** Adds a document prepared by a worker: duplicate check, totals, numbering, batching. */
+  async addPrepared(p: PreparedDocument): Promise<void> {
+    if (this.keys.has(p.key)) {
+      this.summary.duplicates++;
+      return;
     }
+    this.keys.add(p.key);
+    if (p.type === 'invoice') this.summary.invoices++;
+    else this.summary.creditNotes++;
+    this.summary.lines += p.lineCount;
+    this.totalsMinor[p.currency] =
+      (this.totalsMinor[p.currency] ?? 0) + spendSign(p.type) * p.taxExclusiveMinor;
+    if (p.rateMissing) this.missingRates[p.currency] = (this.missingRates[p.currency] ?? 0) + 1;
+    if (!this.store) return;
+    const id = this.nextDocId++;
+    const prefix = `${id},`;
+    this.docCsv.push(prefix + p.documentCsv);
+    for (const l of p.lineCsv) this.lineCsv.push(prefix + l);
+    if (++this.pendingDocs >= this.batchSize) await this.flush();
   }
 
   async flush(): Promise<void> {
-    if (!this.store || this.docRows.length === 0) return;
-    const docs = this.docRows;
-    const lines = this.lineRows;
-    this.docRows = [];
-    this.lineRows = [];
-    await this.store.appendDocuments(docs, lines);
+    if (!this.store || this.pendingDocs === 0) return;
+    const docs = this.docCsv.join('');
+    const lines = this.lineCsv.join('');
+    this.docCsv = [];
+    this.lineCsv = [];
+    this.pendingDocs = 0;
+    await this.store.appendCsv(docs, lines);
   }
 
   finish(bytes: number): IngestDetails {
@@ -250,7 +161,10 @@ export async function ingestFiles(
   options: IngestOptions,
 ): Promise<IngestDetails> {
   const sink = await IngestSink.create(options);
-  const pool = new ParsePool(options.workers);
+  const pool = new ParsePool(options.workers, sink.builder, {
+    rates: options.rates.points(),
+    agreements: options.matcher?.agreements ?? null,
+  });
   const window = Math.max(4, options.workers * 16);
   const inFlight: { file: SourceFile; outcome: Promise<ParseOutcome> }[] = [];
   let bytes = 0;
@@ -262,14 +176,14 @@ export async function ingestFiles(
     sink.summary.files++;
     bytes += head.file.sourceBytes;
     if (outcome.error !== undefined) sink.error(head.file.name, outcome.error);
-    else await sink.add(outcome.doc, 'ehf', head.file.name);
+    else await sink.addPrepared(outcome.prepared);
     options.onProgress?.({ files: sink.summary.files, bytes });
   };
 
   try {
     for await (const file of source) {
       const outcome: Promise<ParseOutcome> = file.bytes
-        ? pool.parse(file.bytes)
+        ? pool.parse(file.bytes, file.name)
         : Promise.resolve({ error: file.error ?? 'Ukjent feil' });
       inFlight.push({ file, outcome });
       if (inFlight.length >= window) await settle();
@@ -281,3 +195,5 @@ export async function ingestFiles(
   }
   return sink.finish(bytes);
 }
+
+export type { PreparedDocument };

@@ -1,15 +1,24 @@
 /**
- * A small pool of parser worker threads (two on this two-core machine). Files are handed out
- * round-robin to the least busy worker; results come back as plain objects. With size 0 the
- * parser runs inline on the calling thread (for small uploads and tests).
+ * A small pool of parser worker threads (two on this two-core machine). Each worker parses a file
+ * and builds its rows (NOK conversion, agreement matching, unit prices, CSV text), so the main
+ * thread only checks duplicates, numbers documents and writes batches. Files go to the least busy
+ * worker. With size 0 everything runs inline on the calling thread (small uploads, tests).
  */
 import { Worker } from 'node:worker_threads';
-import type { SpendDocument } from '../../core/spend/model.ts';
+import type { Agreement } from '../../core/spend/matching.ts';
+import type { RatePoint } from '../../core/spend/rates.ts';
 import { EhfError, parseEhf } from '../ehf/parser.ts';
+import { type PreparedDocument, prepareDocument, type RowBuilder } from './rows.ts';
 
 export type ParseOutcome =
-  | { doc: SpendDocument; error?: undefined }
-  | { doc?: undefined; error: string };
+  | { prepared: PreparedDocument; error?: undefined }
+  | { prepared?: undefined; error: string };
+
+/** What every worker needs to build rows like the main thread would. */
+export interface WorkerSetup {
+  readonly rates: readonly RatePoint[];
+  readonly agreements: readonly Agreement[] | null;
+}
 
 /**
  * The worker is TypeScript run through tsx: a small ESM bootstrap registers tsx in the worker
@@ -25,21 +34,29 @@ interface Pending {
   reject(e: Error): void;
 }
 
+export function reasonOf(e: unknown): string {
+  return e instanceof EhfError ? e.message : `Uventet feil: ${(e as Error).message}`;
+}
+
 export class ParsePool {
   private readonly workers: Worker[] = [];
   private readonly busy: number[] = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
-  constructor(readonly size: number) {
+  constructor(
+    readonly size: number,
+    private readonly inline: RowBuilder,
+    setup: WorkerSetup,
+  ) {
     for (let i = 0; i < size; i++) {
-      const w = new Worker(WORKER_BOOT, { eval: true });
-      w.on('message', (m: { id: number; doc?: SpendDocument; error?: string }) => {
+      const w = new Worker(WORKER_BOOT, { eval: true, workerData: setup });
+      w.on('message', (m: { id: number; prepared?: PreparedDocument; error?: string }) => {
         this.busy[i] = (this.busy[i] as number) - 1;
         const p = this.pending.get(m.id);
         if (!p) return;
         this.pending.delete(m.id);
-        p.resolve(m.doc ? { doc: m.doc } : { error: m.error ?? 'Ukjent feil' });
+        p.resolve(m.prepared ? { prepared: m.prepared } : { error: m.error ?? 'Ukjent feil' });
       });
       w.on('error', (e) => {
         for (const p of this.pending.values()) p.reject(e);
@@ -50,13 +67,14 @@ export class ParsePool {
     }
   }
 
-  parse(bytes: Buffer): Promise<ParseOutcome> {
+  parse(bytes: Buffer, name: string): Promise<ParseOutcome> {
     if (this.size === 0) {
       try {
-        return Promise.resolve({ doc: parseEhf(bytes) });
+        return Promise.resolve({
+          prepared: prepareDocument(this.inline, parseEhf(bytes), 'ehf', name),
+        });
       } catch (e) {
-        const reason = e instanceof EhfError ? e.message : `Uventet feil: ${(e as Error).message}`;
-        return Promise.resolve({ error: reason });
+        return Promise.resolve({ error: reasonOf(e) });
       }
     }
     let w = 0;
@@ -68,7 +86,9 @@ export class ParsePool {
     const data = own ? new Uint8Array(bytes.buffer) : new Uint8Array(bytes);
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      (this.workers[w] as Worker).postMessage({ id, bytes: data }, [data.buffer as ArrayBuffer]);
+      (this.workers[w] as Worker).postMessage({ id, name, bytes: data }, [
+        data.buffer as ArrayBuffer,
+      ]);
     });
   }
 
