@@ -237,8 +237,6 @@ const sqlPath = (p: string) => p.replace(/'/g, "''");
 
 const str = (a: DuckDBAppender, v: string | null) =>
   v === null ? a.appendNull() : a.appendVarchar(v);
-const big = (a: DuckDBAppender, v: number | null) =>
-  v === null ? a.appendNull() : a.appendBigInt(BigInt(v));
 
 export class DuckSpendStore {
   private constructor(
