@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -29,6 +29,37 @@ describe('sqlite specifics', () => {
     assert.throws(() => store.db.prepare("UPDATE audit SET actor_id = 'b'").run(), /append-only/);
     assert.throws(() => store.db.prepare('DELETE FROM audit').run(), /append-only/);
     store.db.close();
+    rmSync(d, { recursive: true, force: true });
+  });
+});
+
+describe('migrations', () => {
+  it('applies each file once, and a lower-numbered file that lands later too', async () => {
+    const { migrate } = await import('../../src/store/sqlite/db.ts');
+    const Database = (await import('better-sqlite3')).default;
+    const d = mkdtempSync(join(tmpdir(), 'ko-mig-'));
+    const db = new Database(join(d, 'm.db'));
+    writeFileSync(join(d, '001_a.sql'), 'CREATE TABLE a (x);');
+    writeFileSync(join(d, '003_c.sql'), 'CREATE TABLE c (x);');
+    assert.equal(migrate(db, d), 3);
+    writeFileSync(join(d, '002_b.sql'), 'CREATE TABLE b (x);');
+    assert.equal(migrate(db, d), 3);
+    assert.equal(migrate(db, d), 3, 'nothing applied twice');
+    const tables = (
+      db
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('a','b','c') ORDER BY name",
+        )
+        .all() as { name: string }[]
+    ).map((r) => r.name);
+    assert.deepEqual(tables, ['a', 'b', 'c']);
+    writeFileSync(join(d, '004_bad.sql'), 'CREATE TABLE d (x); THIS IS NOT SQL;');
+    assert.throws(() => migrate(db, d));
+    const leftover = db
+      .prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'd'")
+      .get() as { n: number };
+    assert.equal(leftover.n, 0, 'a failed migration leaves nothing behind');
+    db.close();
     rmSync(d, { recursive: true, force: true });
   });
 });

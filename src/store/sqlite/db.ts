@@ -7,10 +7,7 @@ export type Db = Database.Database;
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
-/**
- * Opens (and creates) the SQLite file in WAL mode and applies the numbered migrations
- * (`migrations/NNN_name.sql`) that are newer than `PRAGMA user_version`, each in a transaction.
- */
+/** Opens (and creates) the SQLite file in WAL mode and applies the numbered migrations. */
 export function openDatabase(file: string): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
@@ -22,21 +19,36 @@ export function openDatabase(file: string): Db {
   return db;
 }
 
-export function migrate(db: Db): number {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  const files = readdirSync(MIGRATIONS_DIR)
+/**
+ * Applies every migration file not yet recorded in `schema_migrations`, in number order, each in a
+ * transaction. Recording names (not only the highest number) means a migration that lands after a
+ * higher-numbered one is still applied. `PRAGMA user_version` mirrors the highest number applied.
+ */
+export function migrate(db: Db, dir = MIGRATIONS_DIR): number {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)',
+  );
+  const applied = new Set(
+    (db.prepare('SELECT name FROM schema_migrations').all() as { name: string }[]).map(
+      (r) => r.name,
+    ),
+  );
+  const files = readdirSync(dir)
     .filter((f) => /^\d{3}_[\w-]+\.sql$/.test(f))
     .sort();
-  let version = current;
+  let version = db.pragma('user_version', { simple: true }) as number;
   for (const file of files) {
-    const n = Number(file.slice(0, 3));
-    if (n <= current) continue;
-    const sql = readFileSync(join(MIGRATIONS_DIR, file), 'utf8');
+    if (applied.has(file)) continue;
+    const sql = readFileSync(join(dir, file), 'utf8');
+    version = Math.max(version, Number(file.slice(0, 3)));
     db.transaction(() => {
       db.exec(sql);
-      db.pragma(`user_version = ${n}`);
+      db.prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)').run(
+        file,
+        new Date().toISOString(),
+      );
+      db.pragma(`user_version = ${version}`);
     })();
-    version = n;
   }
   return version;
 }
