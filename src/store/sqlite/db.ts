@@ -28,6 +28,15 @@ export function migrate(db: Db, dir = MIGRATIONS_DIR): number {
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)',
   );
+  const recorded = db.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number };
+  const legacyVersion = db.pragma('user_version', { simple: true }) as number;
+  if (recorded.n === 0 && legacyVersion > 0) {
+    // A database from before names were recorded: what its user_version covers was applied.
+    const insert = db.prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)');
+    for (const file of readdirSync(dir).filter((f) => /^\d{3}_/.test(f))) {
+      if (Number(file.slice(0, 3)) <= legacyVersion) insert.run(file, new Date().toISOString());
+    }
+  }
   const applied = new Set(
     (db.prepare('SELECT name FROM schema_migrations').all() as { name: string }[]).map(
       (r) => r.name,
