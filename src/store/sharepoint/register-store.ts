@@ -1,0 +1,853 @@
+// The RegisterStore on SharePoint lists through Microsoft Graph. Reads are served from a cache kept
+// current with the delta query (ListMirror); writes go to Graph with the item's ETag (If-Match), so a
+// concurrent change by another user or instance is detected (412) instead of overwritten. Each write
+// carries its own audit entry in the item (`LastChange…`), and the entry it replaces is moved into
+// the `Endringslogg` list in the same $batch — so a change and its audit entry are one request and
+// an import of n new contracts costs ⌈n / 20⌉ requests. See docs/sharepoint.md.
+import { randomUUID } from 'node:crypto';
+import {
+  type AuditEntry,
+  type Contract,
+  type ContractInput,
+  currentEndDate,
+  DomainError,
+  decideOption,
+  diffFields,
+  notFound,
+  type OptionDecision,
+  type Supplier,
+  sensitiveFields,
+  staleVersion,
+  type Unit,
+  type User,
+  withOptionIds,
+} from '../../core/index.ts';
+import type {
+  AuditLog,
+  ContractQuery,
+  ContractStore,
+  DirectoryStore,
+  RegisterStore,
+  SearchResult,
+  SearchScope,
+  StoreHealth,
+} from '../register.port.ts';
+import {
+  type Graph,
+  GraphHttpError,
+  type SubRequest,
+  type SubResponse,
+  subError,
+} from './graph.ts';
+import { ListMirror, type MirroredItem } from './mirror.ts';
+import { findLists } from './provision.ts';
+import { filterOn, fromChunks, type ListKey, toChunks } from './schema.ts';
+import { type IndexedContract, indexContract, searchContracts } from './search.ts';
+
+export interface SharePointRegisterOptions {
+  readonly graph: Graph;
+  /** The site's Graph id (hostname,siteCollectionId,webId). */
+  readonly siteId: string;
+  /** Items per page for delta and list reads (default 1000). */
+  readonly pageSize?: number;
+  /** How old the cache may be before a read refreshes it with delta (default 2000 ms). */
+  readonly maxStalenessMs?: number;
+  readonly now?: () => Date;
+}
+
+type Fields = Record<string, unknown>;
+const MAX_CONFLICT_RETRIES = 8;
+
+let lastAuditId = 0;
+/** Audit ids: chronological (milliseconds × 1000 + a random tail), unique in practice. */
+function newAuditId(at: string): number {
+  const candidate = Date.parse(at) * 1000 + Math.floor(Math.random() * 1000);
+  lastAuditId = Math.max(candidate, lastAuditId + 1);
+  return lastAuditId;
+}
+
+function parseJson<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
+}
+
+const isDuplicate = (e: { status: number; message: string }, column: string) =>
+  (e.status === 409 || e.status === 400) &&
+  /duplicate values/i.test(e.message) &&
+  e.message.includes(column);
+
+const referenceConflict = (ref: string) =>
+  new DomainError('conflict', `Avtalenummeret ${ref} finnes allerede`, [
+    { field: 'referenceNumber', message: 'finnes allerede på en annen avtale' },
+  ]);
+
+class Retry extends Error {}
+
+interface Ctx {
+  readonly graph: Graph;
+  readonly site: string;
+  readonly lists: Record<ListKey, string>;
+  readonly now: () => Date;
+}
+
+const itemsPath = (ctx: Ctx, list: ListKey) =>
+  `/sites/${encodeURIComponent(ctx.site)}/lists/${ctx.lists[list]}/items`;
+
+function auditFields(entry: AuditEntry): Fields {
+  return {
+    Title: entry.action.slice(0, 255),
+    AuditId: entry.id,
+    EntityKey: `${entry.entity}:${entry.entityId}`.slice(0, 255),
+    At: entry.at,
+    ...toChunks('Entry', JSON.stringify(entry)),
+  };
+}
+
+function archiveRequest(ctx: Ctx, entry: AuditEntry): SubRequest {
+  return { method: 'POST', url: itemsPath(ctx, 'audit'), body: { fields: auditFields(entry) } };
+}
+
+/** An audit write is idempotent: its AuditId is unique, so a repeated POST answers 409. */
+function assertArchived(r: SubResponse): void {
+  if (r.status < 300) return;
+  const e = subError(r);
+  if (isDuplicate(e, 'AuditId')) return;
+  throw e;
+}
+
+class SharePointAuditLog implements AuditLog {
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly contracts: ListMirror,
+  ) {}
+
+  private async archived(filter: string): Promise<AuditEntry[]> {
+    const items = await this.ctx.graph.all<{ fields: Fields }>(
+      `${itemsPath(this.ctx, 'audit')}?$expand=fields&$filter=${encodeURIComponent(filter)}&$top=1000`,
+    );
+    return items
+      .map((i) => parseJson<AuditEntry>(fromChunks('Entry', i.fields)))
+      .filter((e): e is AuditEntry => e !== null);
+  }
+
+  /** Entries still held by the contract items (the latest change of each). */
+  private async pending(): Promise<AuditEntry[]> {
+    await this.contracts.sync();
+    const out: AuditEntry[] = [];
+    for (const item of this.contracts.values()) {
+      const e = parseJson<AuditEntry>(fromChunks('LastChange', item.fields));
+      if (e) out.push(e);
+    }
+    return out;
+  }
+
+  async list(entity: string, entityId: string): Promise<AuditEntry[]> {
+    const key = `${entity}:${entityId}`;
+    const archived = await this.archived(filterOn('audit', 'EntityKey', 'eq', key));
+    const pending =
+      entity === 'contract'
+        ? (await this.pending()).filter((e) => e.entity === entity && e.entityId === entityId)
+        : [];
+    return merge(archived, pending);
+  }
+
+  async since(afterId: number, limit: number): Promise<AuditEntry[]> {
+    const archived = await this.archived(filterOn('audit', 'AuditId', 'gt', afterId));
+    const pending = (await this.pending()).filter((e) => e.id > afterId);
+    return merge(archived, pending).slice(0, Math.max(0, limit));
+  }
+
+  async append(entry: Omit<AuditEntry, 'id' | 'at'>): Promise<AuditEntry> {
+    const at = this.ctx.now().toISOString();
+    const full: AuditEntry = { ...entry, id: newAuditId(at), at };
+    const [r] = await this.ctx.graph.batch([archiveRequest(this.ctx, full)]);
+    assertArchived(r as SubResponse);
+    return full;
+  }
+}
+
+function merge(a: readonly AuditEntry[], b: readonly AuditEntry[]): AuditEntry[] {
+  const byId = new Map<number, AuditEntry>();
+  for (const e of [...a, ...b]) byId.set(e.id, e);
+  return [...byId.values()].sort((x, y) => x.id - y.id);
+}
+
+function contractFields(c: Contract, entry: AuditEntry): Fields {
+  return {
+    Title: c.referenceNumber.slice(0, 255),
+    ContractId: c.id,
+    ReferenceNumber: c.referenceNumber,
+    Version: c.version,
+    Kind: c.kind,
+    OwningUnitId: c.owningUnitId,
+    OwnerId: c.ownerId,
+    ManagerId: c.managerId,
+    StartDate: c.startDate,
+    CurrentEndDate: currentEndDate(c),
+    Draft: c.draft,
+    Published: c.published,
+    SupplierOrgnrs: c.confidential.suppliers ? null : c.suppliers.map((s) => s.orgnr).join(' '),
+    UpdatedAt: c.updatedAt,
+    ...toChunks('Data', JSON.stringify(c)),
+    ...toChunks('LastChange', JSON.stringify(entry)),
+  };
+}
+
+const contractOf = (item: MirroredItem): Contract | null =>
+  parseJson<Contract>(fromChunks('Data', item.fields));
+
+class SharePointContractStore implements ContractStore {
+  private readonly index = new Map<string, IndexedContract>();
+  private readonly byId = new Map<string, string>();
+  private readonly byRef = new Map<string, string>();
+
+  constructor(
+    private readonly ctx: Ctx,
+    readonly mirror: ListMirror,
+  ) {
+    mirror.onChange = (itemId, item, before) => {
+      const old = before ? this.index.get(itemId) : undefined;
+      if (old) {
+        this.byId.delete(old.contract.id);
+        this.byRef.delete(old.contract.referenceNumber.toLowerCase());
+        this.index.delete(itemId);
+      }
+      const c = item ? contractOf(item) : null;
+      if (c) {
+        this.index.set(itemId, indexContract(c));
+        this.byId.set(c.id, itemId);
+        this.byRef.set(c.referenceNumber.toLowerCase(), itemId);
+      }
+    };
+  }
+
+  private itemOf(contractId: string): MirroredItem | null {
+    const itemId = this.byId.get(contractId);
+    return itemId ? (this.mirror.get(itemId) ?? null) : null;
+  }
+
+  async get(id: string): Promise<Contract | null> {
+    await this.mirror.sync();
+    const itemId = this.byId.get(id);
+    return itemId ? (this.index.get(itemId)?.contract ?? null) : null;
+  }
+
+  async getByReference(referenceNumber: string): Promise<Contract | null> {
+    await this.mirror.sync();
+    const itemId = this.byRef.get(referenceNumber.toLowerCase());
+    return itemId ? (this.index.get(itemId)?.contract ?? null) : null;
+  }
+
+  async search(query: ContractQuery, scope: SearchScope): Promise<SearchResult> {
+    await this.mirror.sync();
+    return searchContracts(this.index.values(), query, scope);
+  }
+
+  async *all(): AsyncIterable<Contract> {
+    await this.mirror.sync();
+    const sorted = [...this.index.values()]
+      .map((d) => d.contract)
+      .sort((a, b) => (a.referenceNumber < b.referenceNumber ? -1 : 1));
+    yield* sorted;
+  }
+
+  async count(): Promise<number> {
+    await this.mirror.sync();
+    return this.index.size;
+  }
+
+  private entry(
+    c: Pick<Contract, 'id'>,
+    actorId: string,
+    action: string,
+    changes: AuditEntry['changes'],
+    sensitive: string[],
+    at: string,
+  ): AuditEntry {
+    return {
+      id: newAuditId(at),
+      at,
+      actorId,
+      entity: 'contract',
+      entityId: c.id,
+      action,
+      changes,
+      sensitive,
+    };
+  }
+
+  private build(input: ContractInput, before: Contract | null, at: string): Contract {
+    return {
+      ...input,
+      options: withOptionIds(input.options),
+      id: before?.id ?? randomUUID(),
+      version: (before?.version ?? 0) + 1,
+      createdAt: before?.createdAt ?? at,
+      updatedAt: at,
+    };
+  }
+
+  private assertUniqueReference(c: Contract): void {
+    const other = this.byRef.get(c.referenceNumber.toLowerCase());
+    const otherContract = other ? this.index.get(other)?.contract : undefined;
+    if (otherContract && otherContract.id !== c.id) throw referenceConflict(c.referenceNumber);
+  }
+
+  /** Requests that create a contract item (with its audit entry inside). */
+  private createRequest(c: Contract, entry: AuditEntry): SubRequest {
+    return {
+      method: 'POST',
+      url: itemsPath(this.ctx, 'contracts'),
+      body: { fields: contractFields(c, entry) },
+    };
+  }
+
+  /** Archive the entry the item holds, then replace the item's fields (If-Match its ETag). */
+  private updateRequests(item: MirroredItem, c: Contract, entry: AuditEntry): SubRequest[] {
+    const previous = parseJson<AuditEntry>(fromChunks('LastChange', item.fields));
+    return [
+      ...(previous ? [archiveRequest(this.ctx, previous)] : []),
+      {
+        method: 'PATCH',
+        url: `${itemsPath(this.ctx, 'contracts')}/${item.id}/fields`,
+        body: contractFields(c, entry),
+        headers: { 'If-Match': item.etag },
+      },
+    ];
+  }
+
+  /** Re-reads one item after a 412 (someone else changed it). */
+  private async refresh(itemId: string): Promise<MirroredItem | null> {
+    try {
+      const raw = await this.ctx.graph.get<{ id: string; eTag: string; fields: Fields }>(
+        `${itemsPath(this.ctx, 'contracts')}/${itemId}?$expand=fields`,
+      );
+      return this.mirror.put(raw);
+    } catch (e) {
+      if (e instanceof GraphHttpError && e.status === 404) {
+        this.mirror.remove(itemId);
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  /** Finds a contract item by its id with an indexed filter (after a create whose answer was lost). */
+  private async fetchByContractId(id: string): Promise<MirroredItem | null> {
+    const items = await this.ctx.graph.all<{ id: string; eTag: string; fields: Fields }>(
+      `${itemsPath(this.ctx, 'contracts')}?$expand=fields&$filter=${encodeURIComponent(filterOn('contracts', 'ContractId', 'eq', id))}`,
+    );
+    return items[0] ? this.mirror.put(items[0]) : null;
+  }
+
+  async create(input: ContractInput, actorId: string): Promise<Contract> {
+    await this.mirror.sync();
+    const at = this.ctx.now().toISOString();
+    const c = this.build(input, null, at);
+    this.assertUniqueReference(c);
+    const entry = this.entry(
+      c,
+      actorId,
+      'create',
+      diffFields(null, c as unknown as Record<string, unknown>).filter((ch) => ch.field !== 'id'),
+      sensitiveFields(null, c),
+      at,
+    );
+    const [r] = await this.ctx.graph.batch([this.createRequest(c, entry)]);
+    await this.applyCreate(r as SubResponse, c);
+    return c;
+  }
+
+  private async applyCreate(r: SubResponse, c: Contract): Promise<void> {
+    if (r.status < 300) {
+      this.mirror.put(r.body as { id: string; eTag: string; fields: Fields });
+      return;
+    }
+    const e = subError(r);
+    // A create that did happen but whose answer was lost (and so was sent again).
+    if (isDuplicate(e, 'ContractId') && (await this.fetchByContractId(c.id))) return;
+    if (isDuplicate(e, 'ReferenceNumber')) throw referenceConflict(c.referenceNumber);
+    throw e;
+  }
+
+  /**
+   * Applies `change` to the current contract and writes it with the item's ETag. A 412 means the
+   * cache was stale: the item is read again and, if the caller's expected version still holds,
+   * the change is applied to the fresh copy; otherwise the caller gets precondition_failed.
+   */
+  private async mutate(
+    id: string,
+    expectedVersion: number | null,
+    change: (before: Contract) => { input: ContractInput; action: string } | null,
+    actorId: string,
+  ): Promise<Contract> {
+    await this.mirror.sync();
+    let item = this.itemOf(id);
+    for (let attempt = 0; ; attempt++) {
+      const before = item ? contractOf(item) : null;
+      if (!item || !before) throw notFound('Avtalen');
+      if (expectedVersion !== null && before.version !== expectedVersion) throw staleVersion();
+      const next = change(before);
+      if (!next) return before;
+      const at = this.ctx.now().toISOString();
+      const c = this.build(next.input, before, at);
+      this.assertUniqueReference(c);
+      const changes = diffFields(
+        before as unknown as Record<string, unknown>,
+        c as unknown as Record<string, unknown>,
+      );
+      if (changes.length === 0) return before;
+      const entry = this.entry(c, actorId, next.action, changes, sensitiveFields(before, c), at);
+      try {
+        await this.writeUpdate(item, c, entry);
+        return c;
+      } catch (e) {
+        if (!(e instanceof Retry) || attempt >= MAX_CONFLICT_RETRIES) throw e;
+        item = await this.refresh(item.id);
+      }
+    }
+  }
+
+  private async writeUpdate(item: MirroredItem, c: Contract, entry: AuditEntry): Promise<void> {
+    const requests = this.updateRequests(item, c, entry);
+    const responses = await this.ctx.graph.batch(requests);
+    if (requests.length === 2) assertArchived(responses[0] as SubResponse);
+    const r = responses.at(-1) as SubResponse;
+    if (r.status === 412) throw new Retry();
+    if (r.status >= 300) {
+      const e = subError(r);
+      if (isDuplicate(e, 'ReferenceNumber')) throw referenceConflict(c.referenceNumber);
+      throw e;
+    }
+    this.mirror.putFields(item.id, r.body as Fields);
+  }
+
+  async update(
+    id: string,
+    input: ContractInput,
+    expectedVersion: number | null,
+    actorId: string,
+  ): Promise<Contract> {
+    return this.mutate(id, expectedVersion, () => ({ input, action: 'update' }), actorId);
+  }
+
+  async decideOption(
+    id: string,
+    optionId: string,
+    decision: OptionDecision,
+    expectedVersion: number | null,
+    actorId: string,
+    today: string,
+  ): Promise<Contract> {
+    return this.mutate(
+      id,
+      expectedVersion,
+      (before) => {
+        const options = decideOption(before, optionId, decision, today, actorId);
+        const { id: _i, version: _v, createdAt: _c, updatedAt: _u, ...input } = before;
+        return { input: { ...input, options }, action: `option.${decision}` };
+      },
+      actorId,
+    );
+  }
+
+  async remove(id: string, expectedVersion: number | null, actorId: string): Promise<void> {
+    await this.mirror.sync();
+    let item = this.itemOf(id);
+    for (let attempt = 0; ; attempt++) {
+      const before = item ? contractOf(item) : null;
+      if (!item || !before) throw notFound('Avtalen');
+      if (expectedVersion !== null && before.version !== expectedVersion) throw staleVersion();
+      const at = this.ctx.now().toISOString();
+      const entry = this.entry(
+        before,
+        actorId,
+        'delete',
+        [{ field: 'referenceNumber', from: before.referenceNumber, to: null }],
+        sensitiveFields(null, before),
+        at,
+      );
+      const previous = parseJson<AuditEntry>(fromChunks('LastChange', item.fields));
+      const requests: SubRequest[] = [
+        ...(previous ? [archiveRequest(this.ctx, previous)] : []),
+        {
+          method: 'DELETE',
+          url: `${itemsPath(this.ctx, 'contracts')}/${item.id}`,
+          headers: { 'If-Match': item.etag },
+        },
+      ];
+      const del = requests.length - 1;
+      requests.push({ ...archiveRequest(this.ctx, entry), dependsOn: [del] });
+      const responses = await this.ctx.graph.batch(requests);
+      if (previous) assertArchived(responses[0] as SubResponse);
+      const r = responses[del] as SubResponse;
+      if (r.status === 412 && attempt < MAX_CONFLICT_RETRIES) {
+        item = await this.refresh(item.id);
+        continue;
+      }
+      if (r.status >= 300 && r.status !== 404) throw subError(r);
+      assertArchived(responses[del + 1] as SubResponse);
+      this.mirror.remove(item.id);
+      return;
+    }
+  }
+
+  /**
+   * All or nothing as far as Graph allows (it has no transactions): every input is checked first
+   * (distinct references), then the writes go out in $batch groups of 20; if any write fails for
+   * good, the ones that succeeded are undone (created items deleted, updated items restored).
+   */
+  async importMany(
+    inputs: readonly ContractInput[],
+    actorId: string,
+  ): Promise<{ created: number; updated: number }> {
+    assertDistinctReferences(inputs);
+    await this.mirror.sync();
+    const at = this.ctx.now().toISOString();
+    type Plan = { c: Contract; before: MirroredItem | null; entry: AuditEntry };
+    const plans: Plan[] = [];
+    for (const input of inputs) {
+      const itemId = this.byRef.get(input.referenceNumber.toLowerCase());
+      const before = itemId ? (this.mirror.get(itemId) ?? null) : null;
+      const old = before ? contractOf(before) : null;
+      const c = this.build(input, old, at);
+      const changes = diffFields(
+        old as unknown as Record<string, unknown> | null,
+        c as unknown as Record<string, unknown>,
+      ).filter((ch) => old || ch.field !== 'id');
+      if (old && changes.length === 0) continue;
+      plans.push({
+        c,
+        before,
+        entry: this.entry(c, actorId, 'import', changes, sensitiveFields(old, c), at),
+      });
+    }
+    const requests: SubRequest[] = [];
+    const slots: number[] = [];
+    for (const p of plans) {
+      const reqs = p.before
+        ? this.updateRequests(p.before, p.c, p.entry)
+        : [this.createRequest(p.c, p.entry)];
+      requests.push(...reqs);
+      slots.push(requests.length - 1);
+    }
+    const responses = await this.ctx.graph.batch(requests);
+    const done: Plan[] = [];
+    let failure: unknown = null;
+    for (const [i, p] of plans.entries()) {
+      const r = responses[slots[i] as number] as SubResponse;
+      try {
+        if (p.before) {
+          if (r.status === 412) throw staleVersion();
+          if (r.status >= 300) {
+            const e = subError(r);
+            throw isDuplicate(e, 'ReferenceNumber') ? referenceConflict(p.c.referenceNumber) : e;
+          }
+          this.mirror.putFields(p.before.id, r.body as Fields);
+        } else {
+          await this.applyCreate(r, p.c);
+        }
+        done.push(p);
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+    if (failure) {
+      await this.undo(done);
+      throw failure;
+    }
+    const created = plans.filter((p) => !p.before).length;
+    return { created, updated: inputs.length - created };
+  }
+
+  private async undo(done: readonly { c: Contract; before: MirroredItem | null }[]): Promise<void> {
+    const requests: SubRequest[] = [];
+    for (const p of done) {
+      const itemId = this.byId.get(p.c.id);
+      const now = itemId ? this.mirror.get(itemId) : undefined;
+      if (!now) continue;
+      requests.push(
+        p.before
+          ? {
+              method: 'PATCH',
+              url: `${itemsPath(this.ctx, 'contracts')}/${now.id}/fields`,
+              body: Object.fromEntries(
+                Object.keys(contractFields(p.c, {} as AuditEntry)).map((k) => [
+                  k,
+                  p.before?.fields[k] ?? null,
+                ]),
+              ),
+              headers: { 'If-Match': now.etag },
+            }
+          : {
+              method: 'DELETE',
+              url: `${itemsPath(this.ctx, 'contracts')}/${now.id}`,
+              headers: { 'If-Match': now.etag },
+            },
+      );
+    }
+    await this.ctx.graph.batch(requests);
+    await this.mirror.sync(true);
+  }
+
+  /** The contracts' suppliers: orgnr → name and the number of contracts `scope` may see them on. */
+  suppliers(scope: SearchScope): Map<string, { name: string; visible: number }> {
+    const out = new Map<string, { name: string; visible: number }>();
+    for (const d of this.index.values()) {
+      const c = d.contract;
+      const visible =
+        scope.seesAllConfidential ||
+        !c.confidential.suppliers ||
+        (scope.userId !== null && (c.ownerId === scope.userId || c.managerId === scope.userId));
+      for (const s of c.suppliers) {
+        const have = out.get(s.orgnr);
+        out.set(s.orgnr, {
+          name: have?.name ?? s.name,
+          visible: (have?.visible ?? 0) + (visible ? 1 : 0),
+        });
+      }
+    }
+    return out;
+  }
+}
+
+/** A batch that names one reference number twice is ambiguous: refuse it whole. */
+function assertDistinctReferences(inputs: readonly ContractInput[]): void {
+  const seen = new Map<string, number>();
+  inputs.forEach((input, i) => {
+    const key = input.referenceNumber.toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined) {
+      throw new DomainError(
+        'validation',
+        `Avtalenummeret ${input.referenceNumber} står to ganger`,
+        [{ field: `${i}.referenceNumber`, message: `står også i rad ${first + 1}` }],
+      );
+    }
+    seen.set(key, i);
+  });
+}
+
+interface DirectoryKind<T> {
+  readonly list: ListKey;
+  readonly entity: string;
+  readonly keyColumn: string;
+  key(v: T): string;
+  toFields(v: T): Fields;
+  fromFields(f: Readonly<Fields>): T;
+}
+
+const UNIT: DirectoryKind<Unit> = {
+  list: 'units',
+  entity: 'unit',
+  keyColumn: 'UnitId',
+  key: (u) => u.id,
+  toFields: (u) => ({ Title: u.name, UnitId: u.id, ParentId: u.parentId, Sector: u.sector }),
+  fromFields: (f) => ({
+    id: String(f.UnitId),
+    name: String(f.Title ?? ''),
+    parentId: (f.ParentId as string | undefined) ?? null,
+    sector: (f.Sector as string | undefined) ?? null,
+  }),
+};
+
+const USER: DirectoryKind<User> = {
+  list: 'users',
+  entity: 'user',
+  keyColumn: 'UserId',
+  key: (u) => u.id,
+  toFields: (u) => ({
+    Title: u.name,
+    UserId: u.id,
+    Email: u.email,
+    Role: u.role,
+    UnitId: u.unitId,
+  }),
+  fromFields: (f) => ({
+    id: String(f.UserId),
+    name: String(f.Title ?? ''),
+    email: String(f.Email ?? ''),
+    role: f.Role as User['role'],
+    unitId: (f.UnitId as string | undefined) ?? null,
+  }),
+};
+
+const SUPPLIER: DirectoryKind<Supplier> = {
+  list: 'suppliers',
+  entity: 'supplier',
+  keyColumn: 'Orgnr',
+  key: (s) => s.orgnr,
+  toFields: (s) => ({ Title: s.name, Orgnr: s.orgnr }),
+  fromFields: (f) => ({ orgnr: String(f.Orgnr), name: String(f.Title ?? '') }),
+};
+
+const nocase = (s: string) => s.replace(/[A-Z]/g, (ch) => ch.toLowerCase());
+
+class SharePointDirectory implements DirectoryStore {
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly mirrors: Record<'units' | 'users' | 'suppliers', ListMirror>,
+    private readonly contracts: SharePointContractStore,
+  ) {}
+
+  private async values<T>(kind: DirectoryKind<T>): Promise<T[]> {
+    const mirror = this.mirrors[kind.list as 'units'];
+    await mirror.sync();
+    return [...mirror.values()].map((i) => kind.fromFields(i.fields));
+  }
+
+  private async find<T>(kind: DirectoryKind<T>, key: string): Promise<MirroredItem | null> {
+    const mirror = this.mirrors[kind.list as 'units'];
+    await mirror.sync();
+    for (const i of mirror.values()) if (i.fields[kind.keyColumn] === key) return i;
+    return null;
+  }
+
+  /** Upsert with ETag and its audit entry in the same $batch request. */
+  private async save<T>(kind: DirectoryKind<T>, value: T, actorId: string): Promise<T> {
+    const mirror = this.mirrors[kind.list as 'units'];
+    for (let attempt = 0; ; attempt++) {
+      const item = await this.find(kind, kind.key(value));
+      const before = item ? (kind.fromFields(item.fields) as Record<string, unknown>) : null;
+      const changes = diffFields(before, value as Record<string, unknown>);
+      if (item && changes.length === 0) return value;
+      const at = this.ctx.now().toISOString();
+      const entry: AuditEntry = {
+        id: newAuditId(at),
+        at,
+        actorId,
+        entity: kind.entity,
+        entityId: kind.key(value),
+        action: before ? 'update' : 'create',
+        changes,
+        sensitive: [],
+      };
+      const path = itemsPath(this.ctx, kind.list);
+      const write: SubRequest = item
+        ? {
+            method: 'PATCH',
+            url: `${path}/${item.id}/fields`,
+            body: kind.toFields(value),
+            headers: { 'If-Match': item.etag },
+          }
+        : { method: 'POST', url: path, body: { fields: kind.toFields(value) } };
+      const [r, a] = await this.ctx.graph.batch([
+        write,
+        { ...archiveRequest(this.ctx, entry), dependsOn: [0] },
+      ]);
+      const res = r as SubResponse;
+      const retryable =
+        res.status === 412 || (res.status >= 400 && isDuplicate(subError(res), kind.keyColumn));
+      if (retryable && attempt < MAX_CONFLICT_RETRIES) {
+        await mirror.sync(true);
+        continue;
+      }
+      if (res.status >= 300) throw subError(res);
+      assertArchived(a as SubResponse);
+      if (item) mirror.putFields(item.id, res.body as Fields);
+      else mirror.put(res.body as { id: string; eTag: string; fields: Fields });
+      return value;
+    }
+  }
+
+  async listUnits(): Promise<Unit[]> {
+    return (await this.values(UNIT)).sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+  async getUnit(id: string): Promise<Unit | null> {
+    const i = await this.find(UNIT, id);
+    return i ? UNIT.fromFields(i.fields) : null;
+  }
+  saveUnit(unit: Unit, actorId: string): Promise<Unit> {
+    return this.save(UNIT, unit, actorId);
+  }
+  async listUsers(): Promise<User[]> {
+    return (await this.values(USER)).sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+  async getUser(id: string): Promise<User | null> {
+    const i = await this.find(USER, id);
+    return i ? USER.fromFields(i.fields) : null;
+  }
+  saveUser(user: User, actorId: string): Promise<User> {
+    return this.save(USER, user, actorId);
+  }
+
+  async listSuppliers(
+    scope: SearchScope,
+    text?: string,
+  ): Promise<(Supplier & { contractCount: number })[]> {
+    await this.contracts.mirror.sync();
+    const fromContracts = this.contracts.suppliers(scope);
+    const all = new Map<string, Supplier & { contractCount: number }>();
+    for (const [orgnr, s] of fromContracts) {
+      // Known only from contracts this scope may not see the suppliers of: left out.
+      if (s.visible > 0) all.set(orgnr, { orgnr, name: s.name, contractCount: s.visible });
+    }
+    for (const s of await this.values(SUPPLIER)) {
+      const known = fromContracts.get(s.orgnr);
+      if (known && known.visible === 0) continue;
+      all.set(s.orgnr, { ...s, contractCount: known?.visible ?? 0 });
+    }
+    const needle = text?.trim() ? nocase(text.trim()) : null;
+    return [...all.values()]
+      .filter((s) => !needle || nocase(s.name).includes(needle) || s.orgnr.includes(needle))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .slice(0, 500);
+  }
+
+  async getSupplier(orgnr: string, scope: SearchScope): Promise<Supplier | null> {
+    const found = (await this.listSuppliers(scope, orgnr)).find((s) => s.orgnr === orgnr);
+    return found ? { orgnr: found.orgnr, name: found.name } : null;
+  }
+
+  saveSupplier(supplier: Supplier, actorId: string): Promise<Supplier> {
+    return this.save(SUPPLIER, supplier, actorId);
+  }
+}
+
+export interface SharePointRegisterStore extends RegisterStore {
+  readonly graph: Graph;
+  /** Brings every cache up to date now (delta). */
+  sync(): Promise<void>;
+}
+
+export async function openSharePointRegister(
+  options: SharePointRegisterOptions,
+): Promise<SharePointRegisterStore> {
+  const { graph, siteId } = options;
+  const lists = await findLists(graph, siteId);
+  const ctx: Ctx = { graph, site: siteId, lists, now: options.now ?? (() => new Date()) };
+  const mirrorOptions = {
+    pageSize: options.pageSize ?? 1000,
+    maxStalenessMs: options.maxStalenessMs ?? 2000,
+  };
+  const mirror = (list: ListKey) => new ListMirror(graph, itemsPath(ctx, list), mirrorOptions);
+  const contractMirror = mirror('contracts');
+  const contracts = new SharePointContractStore(ctx, contractMirror);
+  const dirMirrors = {
+    units: mirror('units'),
+    users: mirror('users'),
+    suppliers: mirror('suppliers'),
+  };
+  const all = [contractMirror, ...Object.values(dirMirrors)];
+  return {
+    graph,
+    contracts,
+    directory: new SharePointDirectory(ctx, dirMirrors, contracts),
+    audit: new SharePointAuditLog(ctx, contractMirror),
+    async sync() {
+      await Promise.all(all.map((m) => m.sync(true)));
+    },
+    async health(): Promise<StoreHealth> {
+      try {
+        await contractMirror.sync();
+        return {
+          ok: true,
+          kind: 'sharepoint',
+          detail: { siteId, contracts: contractMirror.size, graph: { ...graph.counters } },
+        };
+      } catch (error) {
+        return { ok: false, kind: 'sharepoint', detail: { siteId, error: String(error) } };
+      }
+    },
+    async close() {},
+  };
+}
