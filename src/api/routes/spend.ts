@@ -1,0 +1,276 @@
+/**
+ * Spend analysis over HTTP, for Kontraktservice only: uploads (zip or XML) run as jobs whose
+ * progress the tab polls, the three reports as JSON or Excel, drill-down to invoice lines, price
+ * lists, exchange rates and index values. The DuckDB store is opened on first use.
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type Request, Router } from 'express';
+import { z } from 'zod';
+import { DomainError, forbidden, isAdmin, notFound } from '../../core/index.ts';
+import { parseRate } from '../../core/spend/rates.ts';
+import type { Services } from '../../services.ts';
+import { leakageWorkbook, priceControlWorkbook, turnoverWorkbook } from '../../spend/excel.ts';
+import type { IngestSummary } from '../../spend/ingest/ingest.ts';
+import { uploadSource } from '../../spend/ingest/sources.ts';
+import { NorgesBankRates } from '../../spend/rates/norges-bank.ts';
+import { lineDrilldown } from '../../spend/reports.ts';
+import { SpendService } from '../../spend/service.ts';
+import { currentUser } from '../auth.ts';
+import { parseWith } from '../http.ts';
+
+export interface SpendRouteOptions {
+  /** Largest accepted upload in bytes (default 512 MiB). */
+  readonly maxUploadBytes?: number;
+  /** Opens the spend service (default: `<dataDir>/spend.duckdb` with the register's contracts). */
+  readonly open?: () => Promise<SpendService>;
+}
+
+interface Job {
+  readonly id: string;
+  readonly name: string;
+  readonly totalBytes: number;
+  state: 'running' | 'done' | 'failed';
+  files: number;
+  bytes: number;
+  summary: IngestSummary | null;
+  error: string | null;
+  readonly startedAt: string;
+}
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'må være ÅÅÅÅ-MM-DD');
+const turnoverQuery = z.object({
+  agreementId: z.string().max(100).optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+});
+const leakageQuery = z.object({
+  today: isoDate.optional(),
+  categoryDigits: z.coerce.number().int().min(2).max(8).optional(),
+});
+const pricesQuery = z.object({ tolerance: z.coerce.number().int().min(0).max(10_000).optional() });
+const linesQuery = z.object({
+  agreementId: z.string().max(100).optional(),
+  supplier: z.string().max(100).optional(),
+  unmatchedClass: z
+    .enum(['other_supplier_in_category', 'after_expiry', 'before_start', 'no_agreement'])
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(5000).optional(),
+});
+const rateBody = z
+  .object({
+    currency: z.string().regex(/^[A-Z]{3}$/, 'valutakode med tre bokstaver'),
+    date: isoDate,
+    rate: z.string().regex(/^\d+([.,]\d{1,6})?$/, 'kurs som desimaltall, NOK per enhet'),
+  })
+  .strict();
+const fetchBody = z
+  .object({
+    currencies: z
+      .array(z.string().regex(/^[A-Z]{3}$/))
+      .min(1)
+      .max(40),
+    from: isoDate,
+    to: isoDate,
+  })
+  .strict();
+const indexBody = z
+  .object({
+    index: z.string().trim().min(1).max(100),
+    period: z.string().regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'ÅÅÅÅ-MM'),
+    value: z.string().regex(/^\d+([.,]\d)?$/, 'indeksverdi med høyst én desimal'),
+  })
+  .strict();
+
+const safeName = (raw: unknown) =>
+  String(raw ?? 'opplasting')
+    .replace(/[^\p{L}\p{N}._ -]/gu, '_')
+    .slice(0, 200) || 'opplasting';
+
+const jsonSafe = (value: unknown) =>
+  JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)));
+
+export function spendRoutes(services: Services, options: SpendRouteOptions = {}): Router {
+  const router = Router();
+  const maxUpload = options.maxUploadBytes ?? 512 * 1024 * 1024;
+  let opening: Promise<SpendService> | null = null;
+  const spend = () => {
+    opening ??=
+      options.open?.() ??
+      SpendService.open({
+        file: SpendService.defaultFile(services.config.dataDir),
+        contracts: services.store.contracts,
+        clock: services.clock,
+      });
+    return opening;
+  };
+  const jobs = new Map<string, Job>();
+  // One ingest at a time: DuckDB has one writer, and two workers already use both cores.
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const admin = (req: Request) => {
+    const user = currentUser(req);
+    if (!isAdmin(user)) throw forbidden('Bare Kontraktservice har tilgang til innkjøpsanalysen');
+    return user;
+  };
+
+  router.post(
+    '/spend/uploads',
+    (req, _res, next) => {
+      admin(req);
+      next();
+    },
+    express.raw({ type: () => true, limit: maxUpload }),
+    async (req, res) => {
+      const body = req.body as Buffer;
+      if (!Buffer.isBuffer(body) || body.length === 0) {
+        throw new DomainError('validation', 'Opplastingen er tom', [
+          { field: 'body', message: 'mangler fil (zip eller XML)' },
+        ]);
+      }
+      const job: Job = {
+        id: randomUUID(),
+        name: safeName(req.query.name ?? req.header('x-file-name')),
+        totalBytes: body.length,
+        state: 'running',
+        files: 0,
+        bytes: 0,
+        summary: null,
+        error: null,
+        startedAt: services.clock().toISOString(),
+      };
+      jobs.set(job.id, job);
+      queue = queue.then(async () => {
+        try {
+          const s = await spend();
+          const r = await s.ingest(uploadSource(job.name, body), {
+            workers: 2,
+            onProgress: (p) => {
+              job.files = p.files;
+              job.bytes = p.bytes;
+            },
+          });
+          job.summary = r.summary;
+          job.bytes = job.totalBytes;
+          job.state = 'done';
+        } catch (e) {
+          job.state = 'failed';
+          job.error = (e as Error).message;
+          services.log('error', 'Innlesing av fakturaer feilet', e);
+        }
+      });
+      res.status(202).location(`/api/spend/uploads/${job.id}`).json(job);
+    },
+  );
+
+  router.get('/spend/uploads/:id', (req, res) => {
+    admin(req);
+    const job = jobs.get(req.params.id);
+    if (!job) throw notFound('Innlesingen');
+    res.json(job);
+  });
+
+  router.get('/spend/reports/turnover', async (req, res) => {
+    admin(req);
+    const q = parseWith(turnoverQuery, req.query);
+    res.json(jsonSafe(await (await spend()).turnover(q)));
+  });
+
+  router.get('/spend/reports/leakage', async (req, res) => {
+    admin(req);
+    const q = parseWith(leakageQuery, req.query);
+    res.json(jsonSafe(await (await spend()).leakage(q)));
+  });
+
+  router.get('/spend/reports/prices', async (req, res) => {
+    admin(req);
+    const q = parseWith(pricesQuery, req.query);
+    res.json(jsonSafe(await (await spend()).priceControl({ toleranceBp: q.tolerance })));
+  });
+
+  router.get('/spend/reports/:kind.xlsx', async (req, res) => {
+    admin(req);
+    const s = await spend();
+    let book: Buffer;
+    if (req.params.kind === 'turnover')
+      book = await turnoverWorkbook(await s.turnover(parseWith(turnoverQuery, req.query)));
+    else if (req.params.kind === 'leakage')
+      book = await leakageWorkbook(await s.leakage(parseWith(leakageQuery, req.query)));
+    else if (req.params.kind === 'prices') {
+      const q = parseWith(pricesQuery, req.query);
+      book = await priceControlWorkbook(await s.priceControl({ toleranceBp: q.tolerance }));
+    } else throw notFound('Rapporten');
+    res
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .attachment(`innkjopsanalyse-${req.params.kind}.xlsx`)
+      .send(book);
+  });
+
+  router.get('/spend/lines', async (req, res) => {
+    admin(req);
+    const q = parseWith(linesQuery, req.query);
+    const s = await spend();
+    res.json({
+      items: await lineDrilldown(s.store, {
+        agreementId: q.agreementId,
+        supplierKey: q.supplier,
+        unmatchedClass: q.unmatchedClass,
+        limit: q.limit,
+      }),
+    });
+  });
+
+  router.post(
+    '/spend/pricelists/:agreement',
+    (req, _res, next) => {
+      admin(req);
+      next();
+    },
+    express.raw({ type: () => true, limit: 32 * 1024 * 1024 }),
+    async (req, res) => {
+      const name = safeName(req.query.name ?? req.header('x-file-name') ?? 'prisliste.csv');
+      const count = await (await spend()).importPriceList(
+        String(req.params.agreement),
+        name,
+        req.body as Buffer,
+      );
+      res.status(201).json({ imported: count });
+    },
+  );
+
+  router.post('/spend/rates', async (req, res) => {
+    admin(req);
+    const b = parseWith(rateBody, req.body);
+    const rate = parseRate(b.rate.replace(',', '.'));
+    if (rate === null) {
+      throw new DomainError('validation', 'Ugyldig kurs', [
+        { field: 'rate', message: 'må være større enn 0' },
+      ]);
+    }
+    await (await spend()).addRates([
+      { currency: b.currency, date: b.date, nokPerUnitMicro: rate, source: 'manual' },
+    ]);
+    res.status(201).json({ ok: true });
+  });
+
+  router.post('/spend/rates/fetch', async (req, res) => {
+    admin(req);
+    const b = parseWith(fetchBody, req.body);
+    const n = await (await spend()).fetchRates(new NorgesBankRates(), b.currencies, b.from, b.to);
+    res.json({ fetched: n });
+  });
+
+  router.post('/spend/index-values', async (req, res) => {
+    admin(req);
+    const b = parseWith(indexBody, req.body);
+    const [int, dec = '0'] = b.value.split(/[.,]/) as [string, string?];
+    await (await spend()).addIndexValue(b.index, b.period, Number(int) * 10 + Number(dec));
+    res.status(201).json({ ok: true });
+  });
+
+  router.post('/spend/refresh', async (req, res) => {
+    admin(req);
+    res.json(await (await spend()).refresh());
+  });
+
+  return router;
+}
