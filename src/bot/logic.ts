@@ -40,6 +40,17 @@ import { type TeamsIdentity, UserResolver } from './users.ts';
 
 export type ConversationKind = 'personal' | 'channel' | 'groupChat';
 
+/**
+ * The language of an answer: the language the command was written in ("my deadlines" → English,
+ * "mine frister" → Norwegian, bokmål or nynorsk as the client prefers), else the client's locale.
+ */
+export function answerLanguage(commandLang: Lang | null, locale: string | undefined): Lang {
+  const client = langFromLocale(locale);
+  if (commandLang === 'en') return 'en';
+  if (commandLang === 'nb' || commandLang === 'nn') return client === 'nn' ? 'nn' : commandLang;
+  return client;
+}
+
 /** One incoming turn, as the logic needs it. */
 export interface TurnInfo {
   readonly from: TeamsIdentity;
@@ -84,7 +95,7 @@ export class BotLogic {
   /** The answer to a chat message: always a card, never silence. */
   async onMessage(turn: TurnInfo, text: string): Promise<AdaptiveCardJson> {
     const command = parseCommand(text);
-    const lang = turn.locale ? langFromLocale(turn.locale) : (command.lang ?? 'nb');
+    const lang = answerLanguage(command.lang, turn.locale);
     const m = messages(lang);
     switch (command.kind) {
       case 'help':
@@ -110,13 +121,13 @@ export class BotLogic {
    * data merged with the card's inputs. Returns the card that replaces (or answers) the card.
    */
   async onAction(turn: TurnInfo, payload: unknown): Promise<AdaptiveCardJson> {
-    const lang = langFromLocale(turn.locale);
-    const m = messages(lang);
     const parsed = actionDataSchema.safeParse(payload);
     if (!parsed.success) {
-      return messageCard(lang, m.badInput, m.helpIntro, 'attention');
+      const lang = langFromLocale(turn.locale);
+      return messageCard(lang, messages(lang).badInput, messages(lang).helpIntro, 'attention');
     }
     const data = parsed.data;
+    const lang = data.lang ?? langFromLocale(turn.locale);
     const inputs = (payload ?? {}) as Record<string, unknown>;
     switch (data.verb) {
       case 'search':

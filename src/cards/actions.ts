@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LANGS } from './i18n.ts';
 
 /**
  * The data a card action carries back to the bot. The same object is the `data` of an
@@ -28,12 +29,15 @@ export type Origin = (typeof ORIGINS)[number];
 const taskId = z.string().min(1).max(300);
 const version = z.coerce.number().int().nonnegative().optional();
 const origin = z.enum(ORIGINS).default('task');
+/** The language the card was shown in: the answer keeps it (whatever the client's locale). */
+const lang = z.enum(LANGS).optional();
 /** Input ids are ours (`comment-3`); never let the client point us at another field. */
 const inputId = (prefix: string) => z.string().regex(new RegExp(`^${prefix}-\\d{1,3}$`));
 
 export const actionDataSchema = z.discriminatedUnion('verb', [
   z.object({
     verb: z.literal('task.complete'),
+    lang,
     taskId,
     version,
     origin,
@@ -41,6 +45,7 @@ export const actionDataSchema = z.discriminatedUnion('verb', [
   }),
   z.object({
     verb: z.literal('task.snooze'),
+    lang,
     taskId,
     version,
     origin,
@@ -48,16 +53,17 @@ export const actionDataSchema = z.discriminatedUnion('verb', [
   }),
   z.object({
     verb: z.literal('task.reassign'),
+    lang,
     taskId,
     version,
     origin,
     assigneeField: inputId('assignee'),
   }),
-  z.object({ verb: z.literal('task.show'), taskId }),
-  z.object({ verb: z.literal('task.refresh'), taskId, origin }),
-  z.object({ verb: z.literal('tasks.list') }),
-  z.object({ verb: z.literal('search'), text: z.string().trim().min(1).max(200) }),
-  z.object({ verb: z.literal('contract.show'), reference: z.string().trim().min(1).max(64) }),
+  z.object({ verb: z.literal('task.show'), lang, taskId }),
+  z.object({ verb: z.literal('task.refresh'), lang, taskId, origin }),
+  z.object({ verb: z.literal('tasks.list'), lang }),
+  z.object({ verb: z.literal('search'), lang, text: z.string().trim().min(1).max(200) }),
+  z.object({ verb: z.literal('contract.show'), lang, reference: z.string().trim().min(1).max(64) }),
 ]);
 export type ActionData = z.infer<typeof actionDataSchema>;
 

@@ -138,6 +138,7 @@ export function searchCard(
       actionTitle: m.showContract,
       data: {
         verb: 'contract.show',
+        lang: ctx.lang,
         reference: clip(c.view.referenceNumber, 64),
       } satisfies ActionDataInput,
     })),

@@ -15,7 +15,9 @@ export function helpCard(lang: Lang, options: { welcome?: boolean } = {}): Adapt
     intro: m.helpIntro,
     commands: m.helpCommands.map(([command, description]) => ({ command, description })),
     notifications: m.helpNotifications,
-    actions: [{ title: m.showMyTasks, data: { verb: 'tasks.list' } satisfies ActionDataInput }],
+    actions: [
+      { title: m.showMyTasks, data: { verb: 'tasks.list', lang } satisfies ActionDataInput },
+    ],
   });
 }
 
@@ -40,7 +42,7 @@ export function messageCard(
     heading,
     text: clip(text, 1000),
     style,
-    actions: actions.map((a) => ({ title: clip(a.title, 60), data: a.data })),
+    actions: actions.map((a) => ({ title: clip(a.title, 60), data: { ...a.data, lang } })),
   });
 }
 

@@ -127,6 +127,7 @@ function block(t: TaskView, ctx: TaskCardContext, o: BlockOptions) {
   const p = t.permissions;
   const complete: ActionDataInput = {
     verb: 'task.complete',
+    lang: ctx.lang,
     taskId: t.id,
     version: t.version,
     origin: o.origin,
@@ -150,6 +151,7 @@ function block(t: TaskView, ctx: TaskCardContext, o: BlockOptions) {
     title,
     data: {
       verb: 'task.snooze',
+      lang: ctx.lang,
       taskId: t.id,
       version: t.version,
       origin: o.origin,
@@ -178,6 +180,7 @@ function block(t: TaskView, ctx: TaskCardContext, o: BlockOptions) {
             choices: candidates,
             data: {
               verb: 'task.reassign',
+              lang: ctx.lang,
               taskId: t.id,
               version: t.version,
               origin: o.origin,
@@ -189,7 +192,12 @@ function block(t: TaskView, ctx: TaskCardContext, o: BlockOptions) {
   // Teams shows at most 5 actions in a set: the block keeps the task's own actions, the card-level
   // set carries the navigation (back to the list, open in the tab).
   const navActions = o.compact
-    ? [{ title: m.details, data: { verb: 'task.show', taskId: t.id } satisfies ActionDataInput }]
+    ? [
+        {
+          title: m.details,
+          data: { verb: 'task.show', lang: ctx.lang, taskId: t.id } satisfies ActionDataInput,
+        },
+      ]
     : [];
   const linkActions: { title: string; url: string }[] = [];
   return {
@@ -229,6 +237,7 @@ export function taskCard(task: TaskView, ctx: SingleTaskContext): AdaptiveCardJs
       verb: 'task.refresh',
       data: {
         verb: 'task.refresh',
+        lang: ctx.lang,
         taskId: task.id,
         origin: ctx.fromList ? 'detail' : 'task',
       } satisfies ActionDataInput,
@@ -247,7 +256,12 @@ export function taskCard(task: TaskView, ctx: SingleTaskContext): AdaptiveCardJs
       }),
     ],
     cardActions: ctx.fromList
-      ? [{ title: m.backToList, data: { verb: 'tasks.list' } satisfies ActionDataInput }]
+      ? [
+          {
+            title: m.backToList,
+            data: { verb: 'tasks.list', lang: ctx.lang } satisfies ActionDataInput,
+          },
+        ]
       : [],
     cardLinks: ctx.tabs?.teamsAppId
       ? [
@@ -291,7 +305,7 @@ export function taskListCard(
       fallbackText: `${m.myTasksTitle}: ${m.myTasksIntro(count, list.length)}`,
       refresh: {
         verb: 'tasks.list',
-        data: { verb: 'tasks.list' } satisfies ActionDataInput,
+        data: { verb: 'tasks.list', lang: c.lang } satisfies ActionDataInput,
         userIds: c.refreshUserIds.slice(0, 60),
       },
       notices: c.notice ? [c.notice] : [],

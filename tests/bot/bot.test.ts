@@ -100,6 +100,21 @@ describe('Teams bot through the TestAdapter', () => {
       assert.ok(findActions(r.cards[0], 'Mark as done').length > 0);
     });
 
+    it("answers in the language of the command, and card actions keep the card's language", async () => {
+      // The Agents Playground (like some clients) always says en-US.
+      const r = await bot.say({ userId: 'eier1', locale: 'en-US' }, 'mine frister');
+      assert.match(texts(r.cards[0]), /Mine frister/);
+      const snooze = executeAction(r.cards[0], 'Utsett en uke');
+      assert.equal(snooze.data?.lang, 'nb');
+      const answer = await bot.execute(
+        { userId: 'eier1', locale: 'en-US' },
+        { verb: 'tasks.list', data: { verb: 'tasks.list', lang: 'nb' } },
+      );
+      assert.match(texts(answer.cards[0]), /Mine frister/);
+      const unknown = await bot.say({ userId: 'eier1', locale: 'en-US' }, 'blah');
+      assert.match(texts(unknown.cards[0]), /I did not understand/);
+    });
+
     it('answers in nynorsk for a nynorsk client', async () => {
       const r = await bot.say({ userId: 'eier1', locale: 'nn-NO' }, 'mine frister');
       assert.match(texts(r.cards[0]), /Mine fristar/);
