@@ -171,7 +171,8 @@ function merge(a: readonly AuditEntry[], b: readonly AuditEntry[]): AuditEntry[]
   return [...byId.values()].sort((x, y) => x.id - y.id);
 }
 
-function contractFields(c: Contract, entry: AuditEntry): Fields {
+/** The list item fields of a contract (exported for test set-up and migration checks). */
+export function contractFields(c: Contract, entry: AuditEntry): Fields {
   return {
     Title: c.referenceNumber.slice(0, 255),
     ContractId: c.id,
