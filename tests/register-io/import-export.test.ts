@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import ExcelJS from 'exceljs';
 import yazl from 'yazl';
@@ -138,6 +139,15 @@ describe('register import and export', () => {
     );
     assert.deepEqual([report.created, report.updated, report.committed], [1, 1, false]);
     assert.equal(await s.store.contracts.count(), before);
+  });
+
+  it('imports the documented example file without a problem', async () => {
+    const file = readFileSync(
+      new URL('../../docs/examples/avtaleregister-import.csv', import.meta.url),
+    );
+    const report = await importRegister(s.contracts, admin, file, { dryRun: true });
+    assert.deepEqual(report.issues, []);
+    assert.deepEqual([report.rows, report.created], [3, 3]);
   });
 
   it('reports header problems: unknown and missing columns', async () => {
