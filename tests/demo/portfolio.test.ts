@@ -23,7 +23,8 @@ const hash = (x: unknown) => createHash('sha256').update(JSON.stringify(x)).dige
 
 describe('demo portfolio generator', () => {
   const p = generateDemoPortfolio({ today: TODAY });
-  const status = (c: ContractInput) => contractStatus({ ...c, options: c.options }, TODAY);
+  const status = (c: ContractInput) =>
+    contractStatus({ ...c, options: c.options.map((o, i) => ({ ...o, id: `o${i}` })) }, TODAY);
 
   it('is deterministic: same seed and date give the same portfolio', () => {
     assert.equal(hash(generateDemoPortfolio({ today: TODAY })), hash(p));
