@@ -163,7 +163,7 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
   let changeSeq = 0;
   let stats = emptyStats();
   let throttling: ThrottleOptions | null = null;
-  /** Per client: when its last throttled request may be retried. */
+  /** Per request (client, method, URL and body): when a throttled request may be sent again. */
   const blockedUntil = new Map<string, number>();
   let base = '';
 
@@ -686,11 +686,23 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
 
   const isWrite = (method: string) => method !== 'GET';
 
-  function throttled(client: string, write: boolean): Res | null {
+  const signature = (req: Req) =>
+    `${req.client} ${req.method} ${req.path}?${req.query.toString()} ${JSON.stringify(req.body ?? null)}`;
+
+  /** Counts a request that repeats a throttled one before its Retry-After has passed. */
+  function checkRetry(req: Req): void {
+    const key = signature(req);
+    const until = blockedUntil.get(key);
+    if (until === undefined) return;
+    if (Date.now() < until) stats.earlyRetries++;
+    blockedUntil.delete(key);
+  }
+
+  function throttled(req: Req, write: boolean): Res | null {
     if (!throttling || (!write && throttling.reads === false)) return null;
     if (random() >= throttling.rate) return null;
     stats.throttled++;
-    blockedUntil.set(client, Date.now() + throttling.retryAfterSeconds * secondMs);
+    blockedUntil.set(signature(req), Date.now() + throttling.retryAfterSeconds * secondMs);
     return {
       status: 429,
       headers: { 'Retry-After': String(throttling.retryAfterSeconds) },
@@ -700,7 +712,8 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
 
   function dispatch(req: Req): Res {
     countRoute(req.method, req.path);
-    const t = throttled(req.client, isWrite(req.method));
+    checkRetry(req);
+    const t = throttled(req, isWrite(req.method));
     if (t) return t;
     try {
       return route(req);
@@ -815,11 +828,6 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
       );
       stats.requests++;
       const client = headers['x-test-client'] || 'default';
-      const until = blockedUntil.get(client);
-      if (until !== undefined) {
-        if (Date.now() < until) stats.earlyRetries++;
-        blockedUntil.delete(client);
-      }
       const auth = headers.authorization ?? '';
       const token = /^Bearer (.+)$/.exec(auth)?.[1];
       if (!token || (options.token !== undefined && token !== options.token)) {
@@ -864,7 +872,8 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
           const subs = (body as { requests?: { method?: string }[] } | undefined)?.requests ?? [];
           if (subs.some((s) => isWrite(String(s.method ?? '').toUpperCase())))
             stats.writeRequests++;
-          const t = throttled(client, true);
+          checkRetry(req);
+          const t = throttled(req, true);
           if (t) return send(t);
           return send(batch(req));
         }

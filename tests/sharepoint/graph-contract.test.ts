@@ -191,6 +191,23 @@ describe('local Graph server and transport', () => {
     assert.equal(stored.length, 40);
   });
 
+  it('the server notices a client that does not wait for Retry-After', async () => {
+    const rude = new Graph({
+      baseUrl: server.baseUrl,
+      tokens: staticToken('test-token'),
+      secondMs: 0,
+      headers: { 'x-test-client': 'rude' },
+    });
+    server.resetStats();
+    server.throttle({ rate: 0.5, retryAfterSeconds: 5 });
+    try {
+      for (let i = 0; i < 10; i++) await rude.get(`${items}?$top=1`);
+    } finally {
+      server.throttle(null);
+    }
+    assert.ok(server.stats.earlyRetries > 0);
+  });
+
   it('gives up after maxRetries and reports the status', async () => {
     const impatient = new Graph({
       baseUrl: server.baseUrl,

@@ -129,9 +129,9 @@ class SharePointAuditLog implements AuditLog {
       .filter((e): e is AuditEntry => e !== null);
   }
 
-  /** Entries still held by the contract items (the latest change of each). */
+  /** Entries still held by the contract items (the latest change of each); always fresh. */
   private async pending(): Promise<AuditEntry[]> {
-    await this.contracts.sync();
+    await this.contracts.sync(true);
     const out: AuditEntry[] = [];
     for (const item of this.contracts.values()) {
       const e = parseJson<AuditEntry>(fromChunks('LastChange', item.fields));

@@ -114,6 +114,8 @@ export const LISTS: Readonly<Record<ListKey, ListSpec>> = {
       { name: 'ClaimedBy', type: 'text' },
       { name: 'ClaimedUntil', type: 'text' },
       { name: 'Attempts', type: 'number' },
+      { name: 'LastAttemptAt', type: 'text' },
+      { name: 'LastError', type: 'note' },
       { name: 'Payload', type: 'note' },
     ],
   },
