@@ -21,6 +21,9 @@ import { DuckSpendStore } from '../src/spend/store/duckdb-store.ts';
 import { generateYear, toEhfXml } from '../src/spend/synthetic.ts';
 
 const quick = process.argv.includes('--quick');
+/** `--only=parser|ingest|reports` runs one part (for tuning); default all. */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? 'all';
+const part = (name: string) => only === 'all' || only === name;
 const fmt = (n: number, d = 1) => n.toFixed(d);
 const line = (label: string, value: string) => console.log(`  ${label.padEnd(44)} ${value}`);
 
@@ -48,131 +51,137 @@ try {
   const corpusYear = generateYear({ invoices: quick ? 800 : 4000, seed: 11, agreements: 60 });
   const files = corpusYear.documents.map((d) => Buffer.from(toEhfXml(d)));
   const corpusMb = files.reduce((a, b) => a + b.length, 0) / 1e6;
-  console.log(
-    `\n1. Parser, ${files.length} generated EHF invoices, ${fmt(corpusMb)} MB (avg ${fmt((corpusMb * 1000) / files.length)} KB), one core`,
-  );
-  let events = 0;
-  const saxes = (xmlns: boolean) => () => {
-    for (const b of files) {
-      const p = new SaxesParser({ xmlns });
-      p.on('opentag', () => {
-        events++;
-      });
-      p.on('text', () => {
-        events++;
-      });
-      p.write(b.toString('utf8')).close();
-    }
-  };
-  const ours = () => {
-    for (const b of files) parseEhf(b);
-  };
-  const runs = quick ? 3 : 6;
-  const oursSecs = bestOf(runs, ours);
-  const saxesSecs = bestOf(runs, saxes(false));
-  const saxesNsSecs = bestOf(runs, saxes(true));
-  if (events === 0) throw new Error('saxes saw no events');
-  const oursMbs = corpusMb / oursSecs;
-  line('product parser (fields extracted, by URI)', `${fmt(oursMbs)} MB/s`);
-  line('saxes, local names, parse only', `${fmt(corpusMb / saxesSecs)} MB/s`);
-  line('saxes, xmlns: true, parse only', `${fmt(corpusMb / saxesNsSecs)} MB/s`);
-  line('ratio vs saxes (local names)', `${fmt(saxesSecs / oursSecs, 2)}× (target ≥ 2×)`);
-  line('ratio vs saxes (xmlns)', `${fmt(saxesNsSecs / oursSecs, 2)}×`);
+  if (part('parser')) {
+    console.log(
+      `\n1. Parser, ${files.length} generated EHF invoices, ${fmt(corpusMb)} MB (avg ${fmt((corpusMb * 1000) / files.length)} KB), one core`,
+    );
+    let events = 0;
+    const saxes = (xmlns: boolean) => () => {
+      for (const b of files) {
+        const p = new SaxesParser({ xmlns });
+        p.on('opentag', () => {
+          events++;
+        });
+        p.on('text', () => {
+          events++;
+        });
+        p.write(b.toString('utf8')).close();
+      }
+    };
+    const ours = () => {
+      for (const b of files) parseEhf(b);
+    };
+    const runs = quick ? 3 : 6;
+    const oursSecs = bestOf(runs, ours);
+    const saxesSecs = bestOf(runs, saxes(false));
+    const saxesNsSecs = bestOf(runs, saxes(true));
+    if (events === 0) throw new Error('saxes saw no events');
+    const oursMbs = corpusMb / oursSecs;
+    line('product parser (fields extracted, by URI)', `${fmt(oursMbs)} MB/s`);
+    line('saxes, local names, parse only', `${fmt(corpusMb / saxesSecs)} MB/s`);
+    line('saxes, xmlns: true, parse only', `${fmt(corpusMb / saxesNsSecs)} MB/s`);
+    line('ratio vs saxes (local names)', `${fmt(saxesSecs / oursSecs, 2)}× (target ≥ 2×)`);
+    line('ratio vs saxes (xmlns)', `${fmt(saxesNsSecs / oursSecs, 2)}×`);
+  }
 
   // ------------------------------------------------------------------ 2. end-to-end ingest
-  const folder = join(work, 'ehf');
-  mkdirSync(folder);
-  files.forEach((b, i) => {
-    writeFileSync(join(folder, `${String(i).padStart(6, '0')}.xml`), b);
-  });
-  const agreements = corpusYear.contracts.map(agreementFromContract).filter((a) => a !== null);
-  console.log(`\n2. End-to-end ingest (disk → parse → match → DuckDB), same corpus`);
-  const e2e: Record<number, number> = {};
-  for (const workers of [1, 2]) {
-    let best = Number.POSITIVE_INFINITY;
-    for (let r = 0; r < (quick ? 1 : 2); r++) {
-      const store = await DuckSpendStore.open(join(work, `ingest-${workers}-${r}.duckdb`));
-      const { secs, value } = await timeAsync(() =>
-        ingestFiles(pathSource(folder), {
-          workers,
-          rates: new RateTable([]),
-          matcher: new AgreementMatcher(agreements),
-          store,
-        }),
-      );
-      if (value.summary.errors.length > 0)
-        throw new Error(`ingest errors: ${value.summary.errors[0]?.reason}`);
-      store.close();
-      best = Math.min(best, secs);
+  if (part('ingest')) {
+    const folder = join(work, 'ehf');
+    mkdirSync(folder);
+    files.forEach((b, i) => {
+      writeFileSync(join(folder, `${String(i).padStart(6, '0')}.xml`), b);
+    });
+    const agreements = corpusYear.contracts.map(agreementFromContract).filter((a) => a !== null);
+    console.log(`\n2. End-to-end ingest (disk → parse → match → DuckDB), same corpus`);
+    const e2e: Record<number, number> = {};
+    for (const workers of [1, 2]) {
+      let best = Number.POSITIVE_INFINITY;
+      for (let r = 0; r < (quick ? 1 : 2); r++) {
+        const store = await DuckSpendStore.open(join(work, `ingest-${workers}-${r}.duckdb`));
+        const { secs, value } = await timeAsync(() =>
+          ingestFiles(pathSource(folder), {
+            workers,
+            rates: new RateTable([]),
+            matcher: new AgreementMatcher(agreements),
+            store,
+          }),
+        );
+        if (value.summary.errors.length > 0)
+          throw new Error(`ingest errors: ${value.summary.errors[0]?.reason}`);
+        store.close();
+        best = Math.min(best, secs);
+      }
+      e2e[workers] = corpusMb / best;
+      line(`${workers} worker${workers > 1 ? 's' : ''}`, `${fmt(e2e[workers] as number)} MB/s`);
     }
-    e2e[workers] = corpusMb / best;
-    line(`${workers} worker${workers > 1 ? 's' : ''}`, `${fmt(e2e[workers] as number)} MB/s`);
-  }
-  line(
-    'speed-up 2 vs 1 worker',
-    `${fmt((e2e[2] as number) / (e2e[1] as number), 2)}× (target ≥ 1.7×)`,
-  );
-
-  // ------------------------------------------------------------------ 3. reports at scale
-  const targetLines = quick ? 1_000_000 : 5_000_000;
-  const big = generateYear({
-    invoices: quick ? 5000 : 20_000,
-    agreements: 2000,
-    suppliers: 5000,
-    seed: 5,
-    itemsPerAgreement: 25,
-  });
-  console.log(
-    `\n3. Reports over ${(targetLines / 1e6).toFixed(0)} million invoice lines and ${big.contracts.length} agreements (DuckDB)`,
-  );
-  const store = await DuckSpendStore.open(join(work, 'reports.duckdb'));
-  const bigAgreements = big.contracts.map(agreementFromContract).filter((a) => a !== null);
-  await syncAgreements(store, bigAgreements);
-  for (const [period, v] of big.index.values) {
-    await store.run(
-      `INSERT INTO spend_index_value VALUES ('${big.index.name}', '${period}', ${v}, 'bench')`,
+    line(
+      'speed-up 2 vs 1 worker',
+      `${fmt((e2e[2] as number) / (e2e[1] as number), 2)}× (target ≥ 1.7×)`,
     );
   }
-  await savePriceList(store, big.priceLists);
-  await refreshAllowedPrices(store, new Map(big.contracts.map((c) => [c.id, c])), 2025);
-  const sink = await IngestSink.create({
-    workers: 0,
-    rates: new RateTable([]),
-    matcher: new AgreementMatcher(bigAgreements),
-    store,
-    batchSize: 5000,
-  });
-  for (const d of big.documents) await sink.add(d, 'ehf', null);
-  await sink.flush();
-  const seedLines = big.truth.lines;
-  const copies = Math.ceil(targetLines / seedLines) - 1;
-  const setup = await timeAsync(async () => {
-    await store.run(`INSERT INTO spend_line
+
+  // ------------------------------------------------------------------ 3. reports at scale
+  if (part('reports')) {
+    const targetLines = quick ? 1_000_000 : 5_000_000;
+    const big = generateYear({
+      invoices: quick ? 5000 : 20_000,
+      agreements: 2000,
+      suppliers: 5000,
+      seed: 5,
+      itemsPerAgreement: 25,
+    });
+    console.log(
+      `\n3. Reports over ${(targetLines / 1e6).toFixed(0)} million invoice lines and ${big.contracts.length} agreements (DuckDB)`,
+    );
+    const store = await DuckSpendStore.open(join(work, 'reports.duckdb'));
+    const bigAgreements = big.contracts.map(agreementFromContract).filter((a) => a !== null);
+    await syncAgreements(store, bigAgreements);
+    for (const [period, v] of big.index.values) {
+      await store.run(
+        `INSERT INTO spend_index_value VALUES ('${big.index.name}', '${period}', ${v}, 'bench')`,
+      );
+    }
+    await savePriceList(store, big.priceLists);
+    await refreshAllowedPrices(store, new Map(big.contracts.map((c) => [c.id, c])), 2025);
+    const sink = await IngestSink.create({
+      workers: 0,
+      rates: new RateTable([]),
+      matcher: new AgreementMatcher(bigAgreements),
+      store,
+      batchSize: 5000,
+    });
+    for (const d of big.documents) await sink.add(d, 'ehf', null);
+    await sink.drain();
+    const seedLines = big.truth.lines;
+    const copies = Math.ceil(targetLines / seedLines) - 1;
+    const setup = await timeAsync(async () => {
+      await store.run(`INSERT INTO spend_line
         SELECT l.* REPLACE (l.doc_id + r.k * 10000000 AS doc_id)
           FROM spend_line l, range(1, ${copies + 1}) AS r(k)`);
-  });
-  const [{ n }] = (await store.rows<{ n: bigint }>('SELECT count(*) AS n FROM spend_line')) as [
-    { n: bigint },
-  ];
-  line('lines in store', `${Number(n).toLocaleString('en')} (built in ${fmt(setup.secs)} s)`);
-  const reports: [string, () => Promise<unknown>][] = [
-    ['turnover per agreement (month, unit, supplier)', () => turnoverReport(store)],
-    [
-      'contract leakage (classes, categories, units)',
-      () => leakageReport(store, { today: '2024-12-31' }),
-    ],
-    [
-      'price control (index-adjusted price lists)',
-      () => priceControlReport(store, { toleranceBp: 0 }),
-    ],
-  ];
-  for (const [name, fn] of reports) {
-    await fn(); // warm
-    let best = Number.POSITIVE_INFINITY;
-    for (let r = 0; r < 3; r++) best = Math.min(best, (await timeAsync(fn)).secs);
-    line(name, `${fmt(best, 3)} s (target ≤ 0.5 s)`);
+    });
+    const [{ n }] = (await store.rows<{ n: bigint }>('SELECT count(*) AS n FROM spend_line')) as [
+      { n: bigint },
+    ];
+    line('lines in store', `${Number(n).toLocaleString('en')} (built in ${fmt(setup.secs)} s)`);
+    const reports: [string, () => Promise<unknown>][] = [
+      ['turnover per agreement (month, unit, supplier)', () => turnoverReport(store)],
+      [
+        'contract leakage (classes, categories, units)',
+        () => leakageReport(store, { today: '2024-12-31' }),
+      ],
+      [
+        'price control (index-adjusted price lists)',
+        () => priceControlReport(store, { toleranceBp: 0 }),
+      ],
+    ];
+    for (const [name, fn] of reports) {
+      await fn(); // warm
+      let best = Number.POSITIVE_INFINITY;
+      for (let r = 0; r < 3; r++) best = Math.min(best, (await timeAsync(fn)).secs);
+      line(name, `${fmt(best, 3)} s (target ≤ 0.5 s)`);
+    }
+    store.close();
   }
-  store.close();
 
   // ------------------------------------------------------------------ 4. memory
   const peakMb = process.resourceUsage().maxRSS / 1024;

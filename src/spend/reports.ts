@@ -13,6 +13,8 @@ export interface Thresholds {
 
 export const DEFAULT_THRESHOLDS: Thresholds = { nationalOre: 130_000_000, eeaOre: 230_000_000 };
 
+const monthKey = (v: unknown): string =>
+  v instanceof Date ? v.toISOString().slice(0, 7) : String(v).slice(0, 7);
 const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const s = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
@@ -63,14 +65,17 @@ export async function turnoverReport(
     where.push('l.issue_date <= CAST($to AS DATE)');
     params.to = options.to;
   }
+  // Two levels: one hash aggregation over the lines at the finest grain, then the roll-ups over
+  // that much smaller result (four grouping sets over millions of lines cost four hash passes).
   const rows = await store.rows(
-    `SELECT l.agreement_id AS a,
-            strftime(date_trunc('month', l.issue_date), '%Y-%m') AS month,
-            l.unit AS unit, l.supplier_key AS supplier,
-            GROUPING(month, unit, supplier) AS g,
-            sum(l.net_nok_ore)::BIGINT AS ore
-       FROM spend_line l
-      WHERE ${where.join(' AND ')}
+    `WITH f AS (
+        SELECT l.agreement_id AS a, date_trunc('month', l.issue_date) AS month, l.unit AS unit,
+               l.supplier_key AS supplier, sum(l.net_nok_ore) AS ore
+          FROM spend_line l
+         WHERE ${where.join(' AND ')}
+         GROUP BY ALL)
+     SELECT a, month, unit, supplier, GROUPING(month, unit, supplier) AS g, sum(ore)::BIGINT AS ore
+       FROM f
       GROUP BY GROUPING SETS ((a), (a, month), (a, unit), (a, supplier))`,
     params,
   );
@@ -83,7 +88,7 @@ export async function turnoverReport(
     const g = n(r.g);
     const ore = n(r.ore);
     if (g === 7) totals.set(a, ore);
-    else if (g === 3) byMonth.push({ agreementId: a, key: String(r.month), ore });
+    else if (g === 3) byMonth.push({ agreementId: a, key: monthKey(r.month), ore });
     else if (g === 5) byUnit.push({ agreementId: a, key: s(r.unit) ?? '(ukjent enhet)', ore });
     else if (g === 6) bySupplier.push({ agreementId: a, key: String(r.supplier), ore });
   }
@@ -178,25 +183,22 @@ export async function leakageReport(
   const digits = Math.min(8, Math.max(2, options.categoryDigits ?? 3));
   const t = options.thresholds ?? DEFAULT_THRESHOLDS;
   const rows = await store.rows(
-    `WITH w AS (
-        SELECT l.*, l.issue_date > CAST($today AS DATE) - INTERVAL 12 MONTH AS in12
-          FROM spend_line l
-         WHERE l.net_nok_ore IS NOT NULL
-           AND l.issue_date <= CAST($today AS DATE)
-           AND l.issue_date > CAST($today AS DATE) - INTERVAL 48 MONTH)
-     SELECT 'class' AS kind, coalesce(unmatched_class, 'matched') AS k1, NULL AS k2,
-            sum(CASE WHEN in12 THEN net_nok_ore ELSE 0 END)::BIGINT AS o12, sum(net_nok_ore)::BIGINT AS o48
-       FROM w GROUP BY 2
-     UNION ALL
-     SELECT 'category', coalesce(substr(cpv, 1, ${digits}), '(ukjent)'), NULL,
-            sum(CASE WHEN in12 THEN net_nok_ore ELSE 0 END)::BIGINT, sum(net_nok_ore)::BIGINT
-       FROM w WHERE unmatched_class = 'no_agreement' GROUP BY 2
-     UNION ALL
-     SELECT unmatched_class, related_agreement_id, NULL, 0, sum(net_nok_ore)::BIGINT
-       FROM w WHERE unmatched_class IN ('other_supplier_in_category', 'after_expiry') GROUP BY 1, 2
-     UNION ALL
-     SELECT 'unit', coalesce(unit, '(ukjent enhet)'), unmatched_class, 0, sum(net_nok_ore)::BIGINT
-       FROM w WHERE unmatched_class IS NOT NULL GROUP BY 2, 3`,
+    `WITH f AS (
+        SELECT coalesce(unmatched_class, 'matched') AS cls,
+               CASE WHEN unmatched_class = 'no_agreement' THEN coalesce(substr(cpv, 1, ${digits}), '(ukjent)') END AS cat,
+               related_agreement_id AS related,
+               coalesce(unit, '(ukjent enhet)') AS unit,
+               sum(CASE WHEN issue_date > CAST($today AS DATE) - INTERVAL 12 MONTH THEN net_nok_ore ELSE 0 END) AS o12,
+               sum(net_nok_ore) AS o48
+          FROM spend_line
+         WHERE net_nok_ore IS NOT NULL
+           AND issue_date <= CAST($today AS DATE)
+           AND issue_date > CAST($today AS DATE) - INTERVAL 48 MONTH
+         GROUP BY ALL)
+     SELECT cls, cat, related, unit, GROUPING(cat, related, unit) AS g,
+            sum(o12)::BIGINT AS o12, sum(o48)::BIGINT AS o48
+       FROM f
+      GROUP BY GROUPING SETS ((cls), (cls, cat), (cls, related), (cls, unit))`,
     { today: options.today },
   );
   const byClass: LeakageClassTotal[] = [];
@@ -207,30 +209,27 @@ export async function leakageReport(
   let matched = 0;
   let total = 0;
   for (const r of rows) {
-    const kind = String(r.kind);
-    if (kind === 'class') {
+    const g = n(r.g);
+    const cls = String(r.cls);
+    if (g === 7) {
       total += n(r.o48);
-      if (r.k1 === 'matched') matched = n(r.o48);
+      if (cls === 'matched') matched = n(r.o48);
       else
-        byClass.push({
-          unmatchedClass: String(r.k1),
-          last12MonthsOre: n(r.o12),
-          last4YearsOre: n(r.o48),
-        });
-    } else if (kind === 'category') {
+        byClass.push({ unmatchedClass: cls, last12MonthsOre: n(r.o12), last4YearsOre: n(r.o48) });
+    } else if (g === 3 && cls === 'no_agreement') {
       categories.push({
-        category: String(r.k1),
+        category: String(r.cat),
         last12MonthsOre: n(r.o12),
         last4YearsOre: n(r.o48),
         threshold12Months: thresholdOf(n(r.o12), t),
         threshold4Years: thresholdOf(n(r.o48), t),
       });
-    } else if (kind === 'other_supplier_in_category') {
-      other.push({ agreementId: String(r.k1), ore: n(r.o48) });
-    } else if (kind === 'after_expiry') {
-      expired.push({ agreementId: String(r.k1), ore: n(r.o48) });
-    } else {
-      byUnit.push({ unit: String(r.k1), unmatchedClass: String(r.k2), ore: n(r.o48) });
+    } else if (g === 5 && r.related !== null && cls === 'other_supplier_in_category') {
+      other.push({ agreementId: String(r.related), ore: n(r.o48) });
+    } else if (g === 5 && r.related !== null && cls === 'after_expiry') {
+      expired.push({ agreementId: String(r.related), ore: n(r.o48) });
+    } else if (g === 6 && cls !== 'matched') {
+      byUnit.push({ unit: String(r.unit), unmatchedClass: cls, ore: n(r.o48) });
     }
   }
   byClass.sort((a, b) => b.last4YearsOre - a.last4YearsOre);
@@ -278,26 +277,37 @@ export interface PriceControlReport {
  * allowed on the invoice date (price list, index-adjusted), matched by item number, else GTIN.
  */
 export const PRICE_CHECK_SQL = (toleranceBp: number) => `
-  SELECT l.agreement_id, l.supplier_key, coalesce(l.seller_item_id, l.gtin) AS item, l.currency,
-         l.doc_id, l.line_no, l.issue_date, l.item_name, l.unit_price_micro, l.qty_base_micro,
-         coalesce(p1.allowed_micro, p2.allowed_micro) AS allowed_micro,
-         CASE WHEN coalesce(p1.allowed_micro, p2.allowed_micro) IS NOT NULL
-               AND l.unit_price_micro::HUGEINT * 10000
-                   > coalesce(p1.allowed_micro, p2.allowed_micro)::HUGEINT * ${10_000 + toleranceBp}
-              THEN ((l.unit_price_micro - coalesce(p1.allowed_micro, p2.allowed_micro))::HUGEINT
-                    * l.qty_base_micro + 5000000000) // 10000000000
+  WITH l AS (
+    SELECT doc_id, line_no, agreement_id, supplier_key, seller_item_id, gtin, base_unit, currency,
+           issue_date, item_name, unit_price_micro, qty_base_micro
+      FROM spend_line
+     WHERE agreement_id IS NOT NULL AND doc_type = 'invoice'
+       AND unit_price_micro IS NOT NULL AND qty_base_micro > 0
+       AND (seller_item_id IS NOT NULL OR gtin IS NOT NULL)),
+  by_number AS (
+    SELECT l.*, p.allowed_micro
+      FROM l JOIN spend_allowed_price p
+        ON p.agreement_id = l.agreement_id AND p.item_number = l.seller_item_id
+     WHERE p.base_unit = l.base_unit AND p.currency = l.currency
+       AND l.issue_date >= p.valid_from AND (p.valid_to IS NULL OR l.issue_date < p.valid_to)),
+  by_gtin AS (
+    SELECT l.*, p.allowed_micro
+      FROM l JOIN spend_allowed_price p
+        ON p.agreement_id = l.agreement_id AND p.gtin = l.gtin
+     WHERE l.gtin IS NOT NULL AND p.base_unit = l.base_unit AND p.currency = l.currency
+       AND l.issue_date >= p.valid_from AND (p.valid_to IS NULL OR l.issue_date < p.valid_to)),
+  matched AS (
+    SELECT * FROM by_number
+    UNION ALL
+    SELECT g.* FROM by_gtin g ANTI JOIN by_number n ON n.doc_id = g.doc_id AND n.line_no = g.line_no)
+  SELECT agreement_id, supplier_key, coalesce(seller_item_id, gtin) AS item, currency, doc_id,
+         line_no, issue_date, item_name, unit_price_micro, qty_base_micro, allowed_micro,
+         CASE WHEN unit_price_micro > allowed_micro
+               AND unit_price_micro::HUGEINT * 10000 > allowed_micro::HUGEINT * ${10_000 + toleranceBp}
+              THEN ((unit_price_micro - allowed_micro)::HUGEINT * qty_base_micro + 5000000000)
+                   // 10000000000
               ELSE 0 END AS over_minor
-    FROM spend_line l
-    LEFT JOIN spend_allowed_price p1
-      ON p1.agreement_id = l.agreement_id AND p1.item_number = l.seller_item_id
-     AND p1.base_unit = l.base_unit AND p1.currency = l.currency
-     AND l.issue_date >= p1.valid_from AND (p1.valid_to IS NULL OR l.issue_date < p1.valid_to)
-    LEFT JOIN spend_allowed_price p2
-      ON p1.allowed_micro IS NULL AND p2.agreement_id = l.agreement_id AND p2.gtin = l.gtin
-     AND p2.base_unit = l.base_unit AND p2.currency = l.currency
-     AND l.issue_date >= p2.valid_from AND (p2.valid_to IS NULL OR l.issue_date < p2.valid_to)
-   WHERE l.agreement_id IS NOT NULL AND l.doc_type = 'invoice'
-     AND l.unit_price_micro IS NOT NULL AND l.qty_base_micro > 0`;
+    FROM matched`;
 
 export async function priceControlReport(
   store: DuckSpendStore,
@@ -305,15 +315,18 @@ export async function priceControlReport(
 ): Promise<PriceControlReport> {
   const tol = Math.max(0, Math.floor(options.toleranceBp ?? 0));
   const rows = await store.rows(
-    `WITH c AS (${PRICE_CHECK_SQL(tol)})
+    `WITH c AS (${PRICE_CHECK_SQL(tol)}),
+     f AS (
+       SELECT agreement_id, supplier_key, item, currency, count(*) AS checked,
+              count(*) FILTER (WHERE over_minor > 0) AS deviating, sum(over_minor) AS over
+         FROM c GROUP BY ALL)
      SELECT agreement_id, supplier_key, item, currency,
             GROUPING(agreement_id, supplier_key, item) AS g,
-            count(*) FILTER (WHERE allowed_micro IS NOT NULL)::BIGINT AS checked,
-            count(*) FILTER (WHERE over_minor > 0)::BIGINT AS deviating,
-            sum(over_minor)::BIGINT AS over
-       FROM c
+            sum(checked)::BIGINT AS checked, sum(deviating)::BIGINT AS deviating, sum(over)::BIGINT AS over
+       FROM f
       GROUP BY GROUPING SETS ((currency), (agreement_id, currency), (supplier_key, currency),
-                              (agreement_id, item, currency))`,
+                              (agreement_id, item, currency))
+     HAVING GROUPING(agreement_id, supplier_key, item) = 7 OR sum(over) > 0`,
   );
   let checked = 0;
   let deviating = 0;

@@ -113,7 +113,7 @@ export class SpendService {
     } catch (e) {
       sink.error('CSV', `Kunne ikke lese CSV-filen: ${(e as Error).message}`);
     }
-    await sink.flush();
+    await sink.drain();
     return sink.finish(0);
   }
 

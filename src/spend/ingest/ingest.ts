@@ -69,6 +69,7 @@ export class IngestSink {
   private docCsv: string[] = [];
   private lineCsv: string[] = [];
   private pendingDocs = 0;
+  private writing: Promise<void> = Promise.resolve();
   readonly builder: RowBuilder;
 
   private constructor(
@@ -130,6 +131,10 @@ export class IngestSink {
     if (++this.pendingDocs >= this.batchSize) await this.flush();
   }
 
+  /**
+   * Starts writing the pending batch; the previous write is awaited first, so at most one write
+   * runs while the workers go on parsing the next batch.
+   */
   async flush(): Promise<void> {
     if (!this.store || this.pendingDocs === 0) return;
     const docs = this.docCsv.join('');
@@ -137,7 +142,16 @@ export class IngestSink {
     this.docCsv = [];
     this.lineCsv = [];
     this.pendingDocs = 0;
-    await this.store.appendCsv(docs, lines);
+    await this.writing;
+    this.writing = this.store.appendCsv(docs, lines);
+    // Marked handled here; the error still surfaces at the next flush or drain.
+    this.writing.catch(() => {});
+  }
+
+  /** Writes what is pending and waits until every write is done. */
+  async drain(): Promise<void> {
+    await this.flush();
+    await this.writing;
   }
 
   finish(bytes: number): IngestDetails {
@@ -189,7 +203,7 @@ export async function ingestFiles(
       if (inFlight.length >= window) await settle();
     }
     while (inFlight.length > 0) await settle();
-    await sink.flush();
+    await sink.drain();
   } finally {
     await pool.close();
   }

@@ -244,9 +244,18 @@ export class DuckSpendStore {
     readonly connection: DuckDBConnection,
   ) {}
 
-  static async open(file: string, options: { threads?: number } = {}): Promise<DuckSpendStore> {
+  /**
+   * Opens (or creates) the store. DuckDB would take up to 80 % of RAM for its buffers; the
+   * product caps it (default 1 GB) so the whole process stays within its memory budget.
+   */
+  static async open(
+    file: string,
+    options: { threads?: number; memoryLimit?: string } = {},
+  ): Promise<DuckSpendStore> {
     const instance = await DuckDBInstance.create(file, {
       threads: String(options.threads ?? 2),
+      memory_limit: options.memoryLimit ?? '1GB',
+      temp_directory: file === ':memory:' ? join(tmpdir(), 'spend-duckdb-tmp') : `${file}.tmp`,
     });
     const connection = await instance.connect();
     await connection.run(SCHEMA);
