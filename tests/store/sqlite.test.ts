@@ -63,3 +63,35 @@ describe('migrations', () => {
     rmSync(d, { recursive: true, force: true });
   });
 });
+
+describe('search cache', () => {
+  it('sees writes by this connection and by another process on the same file', async () => {
+    const { contractInput } = await import('../support/fixtures.ts');
+    const d = mkdtempSync(join(tmpdir(), 'ko-cache-'));
+    const a = openSqliteRegister(join(d, 'r.db'));
+    const b = openSqliteRegister(join(d, 'r.db'));
+    const scope = {
+      today: '2026-01-15',
+      expiringWindowDays: 180,
+      seesAllConfidential: true,
+      userId: null,
+    };
+    const count = async () => (await a.contracts.search({ text: 'kontorrekvisita' }, scope)).total;
+    assert.equal(await count(), 0);
+    await a.contracts.create(contractInput({ referenceNumber: 'CACHE-1' }), 'ks');
+    assert.equal(await count(), 1, 'own write');
+    await b.contracts.create(contractInput({ referenceNumber: 'CACHE-2' }), 'ks');
+    assert.equal(await count(), 2, 'another connection');
+    const c = await b.contracts.getByReference('CACHE-2');
+    await b.contracts.update(
+      c?.id as string,
+      contractInput({ referenceNumber: 'CACHE-2', title: 'Annet', description: 'Annet' }),
+      1,
+      'ks',
+    );
+    assert.equal(await count(), 1, 'an update elsewhere');
+    await a.close();
+    await b.close();
+    rmSync(d, { recursive: true, force: true });
+  });
+});

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
 import {
   type AuditEntry,
   addDays,
   type Contract,
   type ContractInput,
+  type ContractStatus,
   currentEndDate,
   DomainError,
   decideOption,
@@ -30,6 +32,7 @@ import type {
 } from '../register.port.ts';
 import { type Db, openDatabase } from './db.ts';
 import { ftsDocument, ftsQuery } from './fts.ts';
+import { SearchCache } from './search-cache.ts';
 
 const PUBLIC_COLUMNS = '{title description suppliers refs categories}';
 /** bm25 weights per FTS column; `restricted` gets 0 so confidential text never shapes the order. */
@@ -44,13 +47,23 @@ const SORT_SQL: Record<string, string> = {
   updatedAt: 'c.updated_at',
 };
 
-const STATUS_SQL = `CASE
-  WHEN c.draft = 1 THEN 'draft'
-  WHEN c.terminated_on IS NOT NULL AND c.terminated_on <= @today THEN 'terminated'
-  WHEN c.current_end_date IS NULL THEN 'active'
-  WHEN c.current_end_date < @today THEN 'expired'
-  WHEN c.current_end_date <= @windowEnd THEN 'expiring'
-  ELSE 'active' END`;
+/**
+ * Status as predicates on the narrow row (the same rule as `contractStatus` in core, written so
+ * SQLite can use the indexes on the dates).
+ */
+const IN_FORCE = '(c.terminated_on IS NULL OR c.terminated_on > @today)';
+const STATUS_WHERE: Record<ContractStatus, string> = {
+  draft: 'c.draft = 1',
+  terminated: 'c.draft = 0 AND c.terminated_on <= @today',
+  expired: `c.draft = 0 AND ${IN_FORCE} AND c.current_end_date < @today`,
+  expiring: `c.draft = 0 AND ${IN_FORCE} AND c.current_end_date >= @today AND c.current_end_date <= @windowEnd`,
+  active: `c.draft = 0 AND ${IN_FORCE} AND (c.current_end_date IS NULL OR c.current_end_date > @windowEnd)`,
+};
+const NOT_ENDED = `(c.draft = 1 OR (${IN_FORCE} AND (c.current_end_date IS NULL OR c.current_end_date >= @today)))`;
+
+/** The upper bound of a prefix range: '45' → '46', so `code >= '45' AND code < '46'` uses the index. */
+const prefixEnd = (prefix: string) =>
+  prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 
 /** Contracts on which the scope may see who the suppliers are. */
 const VISIBLE_SUPPLIERS = `(@all = 1 OR c.suppliers_confidential = 0 OR c.owner_id = @uid OR c.manager_id = @uid)`;
@@ -60,51 +73,75 @@ const scopeParams = (scope: SearchScope) => ({
 });
 
 interface ContractRow {
-  seq: number;
   data: string;
 }
 
 const toContract = (row: ContractRow): Contract => JSON.parse(row.data) as Contract;
 
+const SELECT_RECORD = 'SELECT r.data FROM contracts c JOIN contract_records r ON r.seq = c.seq';
+
+/** Prepared statements, prepared once per SQL text. */
+function statementCache(db: Db) {
+  const cache = new Map<string, Statement<unknown[]>>();
+  return (sql: string): Statement<unknown[]> => {
+    let stmt = cache.get(sql);
+    if (!stmt) {
+      stmt = db.prepare(sql);
+      cache.set(sql, stmt);
+    }
+    return stmt;
+  };
+}
+
 class SqliteContractStore implements ContractStore {
+  private readonly sql: ReturnType<typeof statementCache>;
+  /** Results are frozen-by-convention: callers project them into new objects, never mutate. */
+  private readonly cache: SearchCache<SearchResult>;
+
   constructor(
     private readonly db: Db,
     private readonly audit: SqliteAuditLog,
     private readonly now: () => Date,
-  ) {}
+  ) {
+    this.sql = statementCache(db);
+    this.cache = new SearchCache(db);
+  }
 
   async get(id: string): Promise<Contract | null> {
-    const row = this.db.prepare('SELECT seq, data FROM contracts WHERE id = ?').get(id) as
+    const row = this.sql(`${SELECT_RECORD} WHERE c.id = ?`).get(id) as ContractRow | undefined;
+    return row ? toContract(row) : null;
+  }
+
+  async getByReference(referenceNumber: string): Promise<Contract | null> {
+    const row = this.sql(`${SELECT_RECORD} WHERE c.reference_number = ?`).get(referenceNumber) as
       | ContractRow
       | undefined;
     return row ? toContract(row) : null;
   }
 
-  async getByReference(referenceNumber: string): Promise<Contract | null> {
-    const row = this.db
-      .prepare('SELECT seq, data FROM contracts WHERE reference_number = ?')
-      .get(referenceNumber) as ContractRow | undefined;
-    return row ? toContract(row) : null;
-  }
-
   async count(): Promise<number> {
-    return (this.db.prepare('SELECT count(*) AS n FROM contracts').get() as { n: number }).n;
+    return this.sql('SELECT count(*) FROM contracts').pluck().get() as number;
   }
 
   async *all(): AsyncIterable<Contract> {
-    const page = this.db.prepare(
-      'SELECT seq, data FROM contracts WHERE reference_number > ? ORDER BY reference_number LIMIT 500',
+    const page = this.sql(
+      `SELECT c.reference_number AS ref, r.data FROM contracts c JOIN contract_records r ON r.seq = c.seq
+       WHERE c.reference_number > ? ORDER BY c.reference_number LIMIT 500`,
     );
     let after = '';
     for (;;) {
-      const rows = page.all(after) as (ContractRow & { data: string })[];
+      const rows = page.all(after) as (ContractRow & { ref: string })[];
       if (rows.length === 0) return;
       for (const row of rows) yield toContract(row);
-      after = (JSON.parse((rows.at(-1) as ContractRow).data) as Contract).referenceNumber;
+      after = (rows.at(-1) as { ref: string }).ref;
     }
   }
 
   async search(query: ContractQuery, scope: SearchScope): Promise<SearchResult> {
+    return this.cache.get(JSON.stringify([query, scope]), () => this.searchNow(query, scope));
+  }
+
+  private searchNow(query: ContractQuery, scope: SearchScope): SearchResult {
     const where: string[] = [];
     const params: Record<string, unknown> = {
       today: scope.today,
@@ -124,13 +161,11 @@ class SqliteContractStore implements ContractStore {
       }
     }
     if (query.status && query.status.length > 0) {
-      const names = query.status.map((s, i) => {
-        params[`st${i}`] = s;
-        return `@st${i}`;
-      });
-      where.push(`(${STATUS_SQL}) IN (${names.join(', ')})`);
+      where.push(
+        `(${[...new Set(query.status)].map((st) => `(${STATUS_WHERE[st]})`).join(' OR ')})`,
+      );
     } else if (!query.includeExpired) {
-      where.push(`(${STATUS_SQL}) NOT IN ('expired', 'terminated')`);
+      where.push(NOT_ENDED);
     }
     if (query.expiringWithinDays !== undefined) {
       params.expEnd = addDays(scope.today, query.expiringWithinDays);
@@ -138,9 +173,10 @@ class SqliteContractStore implements ContractStore {
         AND c.current_end_date >= @today AND c.current_end_date <= @expEnd`);
     }
     if (query.category) {
-      params.cat = `${query.category.replace(/[%_]/g, '')}%`;
+      params.catFrom = query.category;
+      params.catTo = prefixEnd(query.category);
       where.push(
-        'EXISTS (SELECT 1 FROM contract_categories k WHERE k.contract_seq = c.seq AND k.code LIKE @cat)',
+        'c.seq IN (SELECT contract_seq FROM contract_categories WHERE code >= @catFrom AND code < @catTo)',
       );
     }
     if (query.unitId) {
@@ -154,7 +190,7 @@ class SqliteContractStore implements ContractStore {
         ? ''
         : ' AND (c.suppliers_confidential = 0 OR c.owner_id = @uid2 OR c.manager_id = @uid2)';
       where.push(
-        `EXISTS (SELECT 1 FROM contract_suppliers s WHERE s.contract_seq = c.seq AND s.orgnr = @orgnr)${mayMatch}`,
+        `c.seq IN (SELECT contract_seq FROM contract_suppliers WHERE orgnr = @orgnr)${mayMatch}`,
       );
     }
     if (query.ownerId) {
@@ -171,9 +207,7 @@ class SqliteContractStore implements ContractStore {
     }
     const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const total = (
-      this.db.prepare(`SELECT count(*) AS n FROM contracts c ${whereSql}`).get(params) as {
-        n: number;
-      }
+      this.sql(`SELECT count(*) AS n FROM contracts c ${whereSql}`).get(params) as { n: number }
     ).n;
 
     const order = query.order === 'desc' ? 'DESC' : 'ASC';
@@ -183,19 +217,32 @@ class SqliteContractStore implements ContractStore {
     if (sort === 'relevance' && text) {
       from = `contracts c JOIN (SELECT rowid AS seq, ${RANK} AS rank FROM contracts_fts
         WHERE contracts_fts MATCH @qall) r ON r.seq = c.seq`;
-      orderSql = `r.rank ${query.order === 'desc' ? 'DESC' : 'ASC'}, c.reference_number`;
+      orderSql = `r.rank ${order}, c.reference_number`;
+    } else if (sort === 'title' || sort === 'relevance') {
+      orderSql = `c.title_key ${order}, c.reference_number ${order}`; // never null: index order
     } else {
-      const column = SORT_SQL[sort] ?? SORT_SQL.title;
+      const column = SORT_SQL[sort] as string;
       orderSql = `${column} IS NULL, ${column} ${order}, c.reference_number ${order}`;
     }
     params.limit = Math.min(Math.max(query.limit ?? 50, 1), 1000);
     params.offset = Math.max(query.offset ?? 0, 0);
-    const rows = this.db
-      .prepare(
-        `SELECT c.seq, c.data FROM ${from} ${whereSql} ORDER BY ${orderSql} LIMIT @limit OFFSET @offset`,
-      )
-      .all(params) as ContractRow[];
-    return { items: rows.map(toContract), total };
+    // Page over the narrow rows first; read the records of that page only.
+    const page = this.sql(
+      `SELECT c.seq FROM ${from} ${whereSql} ORDER BY ${orderSql} LIMIT @limit OFFSET @offset`,
+    )
+      .pluck()
+      .all(params) as number[];
+    return { items: this.records(page), total };
+  }
+
+  /** The contracts with these row numbers, in the given order. */
+  private records(seqs: readonly number[]): Contract[] {
+    if (seqs.length === 0) return [];
+    const rows = this.sql(
+      `SELECT seq, data FROM contract_records WHERE seq IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(seqs)) as { seq: number; data: string }[];
+    const bySeq = new Map(rows.map((r) => [r.seq, r.data]));
+    return seqs.map((seq) => JSON.parse(bySeq.get(seq) as string) as Contract);
   }
 
   async create(input: ContractInput, actorId: string): Promise<Contract> {
@@ -218,8 +265,9 @@ class SqliteContractStore implements ContractStore {
     this.db.transaction(() => {
       const before = this.requireVersion(id, expectedVersion);
       const seq = this.seqOf(id);
-      this.db.prepare('DELETE FROM contracts_fts WHERE rowid = ?').run(seq);
-      this.db.prepare('DELETE FROM contracts WHERE seq = ?').run(seq);
+      this.cache.invalidate();
+      this.sql('DELETE FROM contracts_fts WHERE rowid = ?').run(seq);
+      this.sql('DELETE FROM contracts WHERE seq = ?').run(seq); // records and child rows cascade
       this.audit.appendSync({
         actorId,
         entity: 'contract',
@@ -256,9 +304,9 @@ class SqliteContractStore implements ContractStore {
       let created = 0;
       let updated = 0;
       for (const input of inputs) {
-        const existing = this.db
-          .prepare('SELECT seq, data FROM contracts WHERE reference_number = ?')
-          .get(input.referenceNumber) as ContractRow | undefined;
+        const existing = this.sql(`${SELECT_RECORD} WHERE c.reference_number = ?`).get(
+          input.referenceNumber,
+        ) as ContractRow | undefined;
         if (existing) {
           this.replace(toContract(existing), input, actorId, 'import');
           updated++;
@@ -272,9 +320,7 @@ class SqliteContractStore implements ContractStore {
   }
 
   private requireVersion(id: string, expectedVersion: number | null): Contract {
-    const row = this.db.prepare('SELECT seq, data FROM contracts WHERE id = ?').get(id) as
-      | ContractRow
-      | undefined;
+    const row = this.sql(`${SELECT_RECORD} WHERE c.id = ?`).get(id) as ContractRow | undefined;
     if (!row) throw notFound('Avtalen');
     const contract = toContract(row);
     if (expectedVersion !== null && contract.version !== expectedVersion) throw staleVersion();
@@ -282,11 +328,11 @@ class SqliteContractStore implements ContractStore {
   }
 
   private seqOf(id: string): number {
-    return (this.db.prepare('SELECT seq FROM contracts WHERE id = ?').get(id) as { seq: number })
-      .seq;
+    return this.sql('SELECT seq FROM contracts WHERE id = ?').pluck().get(id) as number;
   }
 
   private insert(input: ContractInput, actorId: string, action: string): Contract {
+    this.cache.invalidate();
     const at = this.now().toISOString();
     const contract: Contract = {
       ...input,
@@ -297,17 +343,15 @@ class SqliteContractStore implements ContractStore {
       updatedAt: at,
     };
     this.assertUniqueReference(contract);
-    const { lastInsertRowid } = this.db
-      .prepare(
-        `INSERT INTO contracts (id, reference_number, title, title_key, kind, owning_unit_id, owner_id,
-          manager_id, start_date, end_date, current_end_date, max_value_ore, draft, terminated_on,
-          published, suppliers_confidential, version, created_at, updated_at, data)
-         VALUES (@id, @referenceNumber, @title, @titleKey, @kind, @owningUnitId, @ownerId, @managerId,
-          @startDate, @endDate, @currentEnd, @maxValue, @draft, @terminatedOn, @published,
-          @suppliersConfidential, @version, @createdAt, @updatedAt, @data)`,
-      )
-      .run(this.rowParams(contract));
-    this.writeChildren(Number(lastInsertRowid), contract);
+    const { lastInsertRowid } = this.sql(
+      `INSERT INTO contracts (id, reference_number, title, title_key, kind, owning_unit_id, owner_id,
+        manager_id, start_date, end_date, current_end_date, max_value_ore, draft, terminated_on,
+        published, suppliers_confidential, version, created_at, updated_at)
+       VALUES (@id, @referenceNumber, @title, @titleKey, @kind, @owningUnitId, @ownerId, @managerId,
+        @startDate, @endDate, @currentEnd, @maxValue, @draft, @terminatedOn, @published,
+        @suppliersConfidential, @version, @createdAt, @updatedAt)`,
+    ).run(rowParams(contract));
+    this.writeRecord(Number(lastInsertRowid), contract);
     this.audit.appendSync({
       actorId,
       entity: 'contract',
@@ -341,18 +385,17 @@ class SqliteContractStore implements ContractStore {
       contract as unknown as Record<string, unknown>,
     );
     if (changes.length === 0) return before;
-    this.db
-      .prepare(
-        `UPDATE contracts SET reference_number = @referenceNumber, title = @title, title_key = @titleKey,
-          kind = @kind, owning_unit_id = @owningUnitId, owner_id = @ownerId, manager_id = @managerId,
-          start_date = @startDate, end_date = @endDate, current_end_date = @currentEnd,
-          max_value_ore = @maxValue, draft = @draft, terminated_on = @terminatedOn,
-          published = @published, suppliers_confidential = @suppliersConfidential,
-          version = @version, updated_at = @updatedAt, data = @data
-         WHERE id = @id`,
-      )
-      .run(this.rowParams(contract));
-    this.writeChildren(this.seqOf(contract.id), contract);
+    this.cache.invalidate();
+    this.sql(
+      `UPDATE contracts SET reference_number = @referenceNumber, title = @title, title_key = @titleKey,
+        kind = @kind, owning_unit_id = @owningUnitId, owner_id = @ownerId, manager_id = @managerId,
+        start_date = @startDate, end_date = @endDate, current_end_date = @currentEnd,
+        max_value_ore = @maxValue, draft = @draft, terminated_on = @terminatedOn,
+        published = @published, suppliers_confidential = @suppliersConfidential,
+        version = @version, updated_at = @updatedAt
+       WHERE id = @id`,
+    ).run(rowParams(contract));
+    this.writeRecord(this.seqOf(contract.id), contract);
     this.audit.appendSync({
       actorId,
       entity: 'contract',
@@ -365,9 +408,10 @@ class SqliteContractStore implements ContractStore {
   }
 
   private assertUniqueReference(c: Contract): void {
-    const other = this.db
-      .prepare('SELECT id FROM contracts WHERE reference_number = ? AND id <> ?')
-      .get(c.referenceNumber, c.id);
+    const other = this.sql('SELECT 1 FROM contracts WHERE reference_number = ? AND id <> ?').get(
+      c.referenceNumber,
+      c.id,
+    );
     if (other) {
       throw new DomainError('conflict', `Avtalenummeret ${c.referenceNumber} finnes allerede`, [
         { field: 'referenceNumber', message: 'finnes allerede på en annen avtale' },
@@ -375,56 +419,59 @@ class SqliteContractStore implements ContractStore {
     }
   }
 
-  private rowParams(c: Contract) {
-    return {
-      id: c.id,
-      referenceNumber: c.referenceNumber,
-      title: c.title,
-      titleKey: norwegianSortKey(c.confidential.title ? '' : c.title),
-      kind: c.kind,
-      owningUnitId: c.owningUnitId,
-      ownerId: c.ownerId,
-      managerId: c.managerId,
-      startDate: c.startDate,
-      endDate: c.endDate,
-      currentEnd: currentEndDate(c),
-      // A confidential value must not leak through sort order either.
-      maxValue: c.confidential.maxValueOre ? null : c.maxValueOre,
-      draft: c.draft ? 1 : 0,
-      terminatedOn: c.terminatedOn,
-      published: c.published ? 1 : 0,
-      suppliersConfidential: c.confidential.suppliers ? 1 : 0,
-      version: c.version,
-      createdAt: c.createdAt,
-      updatedAt: c.updatedAt,
-      data: JSON.stringify(c),
-    };
-  }
-
-  private writeChildren(seq: number, c: Contract): void {
-    const db = this.db;
-    db.prepare('DELETE FROM contract_suppliers WHERE contract_seq = ?').run(seq);
-    db.prepare('DELETE FROM contract_categories WHERE contract_seq = ?').run(seq);
-    db.prepare('DELETE FROM contracts_fts WHERE rowid = ?').run(seq);
-    const supplier = db.prepare(
+  /** The JSON record, the child rows for filters, the supplier register and the search index. */
+  private writeRecord(seq: number, c: Contract): void {
+    this.sql(
+      'INSERT INTO contract_records (seq, data) VALUES (?, ?) ON CONFLICT(seq) DO UPDATE SET data = excluded.data',
+    ).run(seq, JSON.stringify(c));
+    this.sql('DELETE FROM contract_suppliers WHERE contract_seq = ?').run(seq);
+    this.sql('DELETE FROM contract_categories WHERE contract_seq = ?').run(seq);
+    this.sql('DELETE FROM contracts_fts WHERE rowid = ?').run(seq);
+    const supplier = this.sql(
       'INSERT INTO contract_suppliers (contract_seq, orgnr, position) VALUES (?, ?, ?)',
     );
-    const register = db.prepare(
+    const register = this.sql(
       'INSERT INTO suppliers (orgnr, name) VALUES (?, ?) ON CONFLICT(orgnr) DO UPDATE SET name = excluded.name',
     );
     c.suppliers.forEach((s, i) => {
       supplier.run(seq, s.orgnr, i);
       register.run(s.orgnr, s.name);
     });
-    const category = db.prepare(
+    const category = this.sql(
       'INSERT OR IGNORE INTO contract_categories (contract_seq, code) VALUES (?, ?)',
     );
     for (const code of c.cpvCodes) category.run(seq, code.slice(0, 8));
-    db.prepare(
+    this.sql(
       `INSERT INTO contracts_fts (rowid, title, description, suppliers, refs, categories, restricted)
        VALUES (@seq, @title, @description, @suppliers, @refs, @categories, @restricted)`,
     ).run({ seq, ...ftsDocument(c) });
   }
+}
+
+/** The narrow row's columns: what filters, sorts and counts read. */
+function rowParams(c: Contract) {
+  return {
+    id: c.id,
+    referenceNumber: c.referenceNumber,
+    title: c.title,
+    titleKey: norwegianSortKey(c.confidential.title ? '' : c.title),
+    kind: c.kind,
+    owningUnitId: c.owningUnitId,
+    ownerId: c.ownerId,
+    managerId: c.managerId,
+    startDate: c.startDate,
+    endDate: c.endDate,
+    currentEnd: currentEndDate(c),
+    // A confidential value must not leak through sort order either.
+    maxValue: c.confidential.maxValueOre ? null : c.maxValueOre,
+    draft: c.draft ? 1 : 0,
+    terminatedOn: c.terminatedOn,
+    published: c.published ? 1 : 0,
+    suppliersConfidential: c.confidential.suppliers ? 1 : 0,
+    version: c.version,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
 }
 
 /** A batch that names one reference number twice is ambiguous: refuse it whole. */
