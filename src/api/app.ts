@@ -6,13 +6,26 @@ import { authenticate } from './auth.ts';
 import { errorHandler, notFoundRoute } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { contractRoutes } from './routes/contracts.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
 import { directoryRoutes } from './routes/directory.ts';
+import { documentRoutes } from './routes/documents.ts';
+import { followupRoutes } from './routes/followup.ts';
+import { publicRoutes } from './routes/public.ts';
+import { registerIoRoutes } from './routes/register-io.ts';
+import { tabRoutes } from './routes/tab.ts';
 
 /** Routers that need a signed-in user, mounted under /api. Areas add theirs here. */
-const authenticatedRoutes: ((services: Services) => Router)[] = [contractRoutes, directoryRoutes];
+const authenticatedRoutes: ((services: Services) => Router)[] = [
+  contractRoutes,
+  directoryRoutes,
+  documentRoutes,
+  dashboardRoutes,
+  registerIoRoutes,
+  followupRoutes,
+];
 
 /** Faces that bring their own authentication (bot, public catalogue, tab files), mounted at /. */
-const openRoutes: ((services: Services) => Router)[] = [botRoutes];
+const openRoutes: ((services: Services) => Router)[] = [botRoutes, tabRoutes, publicRoutes];
 
 export function createApp(services: Services): Express {
   const app = express();

@@ -2,7 +2,15 @@ import { loadConfig } from '../config.ts';
 import type { CliCommand } from './command.ts';
 
 /** The command registry: each area adds its command file here with one line. */
-const commands: Record<string, () => Promise<CliCommand>> = {};
+const commands: Record<string, () => Promise<CliCommand>> = {
+  seed: async () => (await import('./commands/seed.ts')).default,
+  ingest: async () => (await import('./commands/ingest.ts')).default,
+  spend: async () => (await import('./commands/spend.ts')).default,
+  import: async () => (await import('./commands/import.ts')).default,
+  export: async () => (await import('./commands/export.ts')).default,
+  provision: async () => (await import('./commands/provision.ts')).default,
+  migrate: async () => (await import('./commands/migrate.ts')).default,
+};
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
