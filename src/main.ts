@@ -1,6 +1,12 @@
 import type { Server } from 'node:http';
 import { createApp } from './api/app.ts';
+import { seedDemoDocuments } from './archive/demo/seed-documents.ts';
+import { documentsOf } from './archive/documents/compose.ts';
+import { teamsBotFor } from './bot/wire.ts';
 import { type AppConfig, isLoopback, loadConfig } from './config.ts';
+import type { Contract } from './core/index.ts';
+import { seedDemo } from './demo/seed.ts';
+import { followUpFor } from './followup/wire.ts';
 import { createServices, type Services } from './services.ts';
 
 /** Starts the product: services, demo data on first start, HTTP server. */
@@ -23,6 +29,8 @@ export async function start(config: AppConfig): Promise<{ server: Server; servic
     );
   }
   const services = await createServices(config);
+  await loadDemoData(services);
+  await documentsOf(services).recover();
   const app = createApp(services);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
@@ -34,7 +42,27 @@ export async function start(config: AppConfig): Promise<{ server: Server; servic
     'info',
     `Kontraktsoppfølging kjører på http://${config.HOST}:${port} (data: ${config.dataDir})`,
   );
+  const stopFollowUp = followUpFor(services).start(teamsBotFor(services).deliver);
+  server.once('close', () => void stopFollowUp());
   return { server, services };
+}
+
+/** On first start (an empty register, DEMO_DATA=on): the demo portfolio and filed documents. */
+async function loadDemoData(services: Services): Promise<void> {
+  if (services.config.DEMO_DATA !== 'on') return;
+  const result = await seedDemo(services);
+  if (!result.seeded) return;
+  const admin = await services.store.directory.getUser('kontraktservice');
+  const contracts: Contract[] = [];
+  for await (const c of services.store.contracts.all()) {
+    contracts.push(c);
+    if (contracts.length >= 50) break;
+  }
+  if (admin) await seedDemoDocuments(documentsOf(services), contracts, admin);
+  services.log(
+    'info',
+    `Demodata lastet: ${result.created} avtaler, ${result.units} enheter, ${result.users} brukere`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
