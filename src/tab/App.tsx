@@ -5,8 +5,6 @@ import {
   makeStyles,
   MessageBar,
   MessageBarBody,
-  Option,
-  Dropdown,
   Spinner,
   Tab,
   TabList,
@@ -17,6 +15,7 @@ import {
   tokens,
   Title3,
 } from '@fluentui/react-components';
+import { Dropdown, Option } from './components/Choice.tsx';
 import { lazy, type ReactNode, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, get, setApiLanguage, setCredentials } from './api.ts';

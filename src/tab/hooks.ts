@@ -9,7 +9,8 @@ export interface Loaded<T> {
 }
 
 /** GET a path (null: nothing to load); aborts when the path changes. */
-export function useGet<T>(path: string | null): Loaded<T> {
+/** `key`: change it to load the same path again (e.g. after a change elsewhere on the page). */
+export function useGet<T>(path: string | null, key: unknown = 0): Loaded<T> {
   const [state, setState] = useState<{ data: T | null; error: unknown; loading: boolean }>({
     data: null,
     error: null,
@@ -19,6 +20,7 @@ export function useGet<T>(path: string | null): Loaded<T> {
   useEffect(() => {
     if (path === null) return;
     void n;
+    void key;
     const ac = new AbortController();
     setState((s) => ({ ...s, loading: true }));
     get<T>(path, ac.signal).then(
@@ -28,7 +30,7 @@ export function useGet<T>(path: string | null): Loaded<T> {
       },
     );
     return () => ac.abort();
-  }, [path, n]);
+  }, [path, n, key]);
   const reload = useCallback(() => setN((x) => x + 1), []);
   return { ...state, reload };
 }

@@ -30,10 +30,11 @@ export function browserTheme(): ThemeName {
   return window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 
+/** In a browser the UI stays in bokmål unless the browser asks for nynorsk (the language menu switches). */
 const browserHost = (): HostInfo => ({
   kind: 'browser',
   theme: browserTheme(),
-  locale: navigator.language || 'nb-NO',
+  locale: navigator.language?.toLowerCase().startsWith('nn') ? 'nn-NO' : 'nb-NO',
   subPageId: null,
 });
 

@@ -41,7 +41,6 @@ const nb = {
     warning:
       'Utviklingsmodus: ingen ekte innlogging. Velg hvem du vil være. Dette finnes bare når serveren kjører lokalt.',
     users: 'Demobrukere',
-    signInAs: 'Fortsett som {{name}}',
   },
   status: {
     draft: 'Utkast',
@@ -361,7 +360,6 @@ const nn: Dict = {
   nav: { register: 'Avtalar', tasks: 'Mine oppgåver', dashboard: 'Oversikt', admin: 'Administrasjon' },
   role: { contract_owner: 'Kontraktseigar', reader: 'Lesar' },
   common: { all: 'Alle', none: 'Ingen', back: 'Tilbake', cancel: 'Avbryt', edit: 'Endre', retry: 'Prøv igjen', no: 'Nei', notFound: 'Fann ikkje det du bad om.', forbidden: 'Du har ikkje tilgang.', months_one: '{{count}} månad', months_other: '{{count}} månader' },
-  dev: { title: 'Vel demobrukar', users: 'Demobrukarar', signInAs: 'Hald fram som {{name}}', warning: 'Utviklingsmodus: inga ekte innlogging. Vel kven du vil vere.' },
   status: { draft: 'Utkast', active: 'Aktiv', expiring: 'Går snart ut', expired: 'Gått ut', terminated: 'Avslutta' },
   kind: { framework: 'Rammeavtale', single: 'Enkeltkontrakt' },
   type: { goods: 'Varer', services: 'Tenester', construction: 'Bygg og anlegg', health_social: 'Helse- og sosialtenester' },
@@ -398,7 +396,6 @@ const en: Dict = {
   nav: { register: 'Contracts', tasks: 'My tasks', dashboard: 'Overview', admin: 'Administration' },
   role: { kontraktservice: 'Contract service', contract_owner: 'Contract owner', reader: 'Reader' },
   common: { all: 'All', none: 'None', back: 'Back', cancel: 'Cancel', close: 'Close', edit: 'Edit', retry: 'Try again', yes: 'Yes', no: 'No', notFound: 'Not found.', forbidden: 'You do not have access.', months_one: '{{count}} month', months_other: '{{count}} months' },
-  dev: { title: 'Pick a demo user', warning: 'Development mode: no real sign-in. Pick who you want to be. Only available when the server runs locally.', users: 'Demo users', signInAs: 'Continue as {{name}}' },
   status: { draft: 'Draft', active: 'Active', expiring: 'Expiring soon', expired: 'Expired', terminated: 'Terminated' },
   kind: { framework: 'Framework agreement', single: 'Single contract' },
   type: { goods: 'Goods', services: 'Services', construction: 'Building and construction', health_social: 'Health and social services' },

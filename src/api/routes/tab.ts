@@ -85,7 +85,11 @@ export function tabRoutes(services: Services): Router {
     });
   });
 
-  router.get('/tab', (_req, res) => res.redirect(301, '/tab/'));
+  // Express matches '/tab' and '/tab/' alike (non-strict routing): redirect only the bare one.
+  router.get('/tab', (req, res, next) => {
+    if (req.originalUrl.split('?')[0] === '/tab') res.redirect(301, '/tab/');
+    else next();
+  });
   const statics = express.static(TAB_DIST, {
     index: 'index.html',
     fallthrough: true,
@@ -94,7 +98,7 @@ export function tabRoutes(services: Services): Router {
       tabHeaders(res);
       res.setHeader(
         'Cache-Control',
-        path.includes(`${'/assets/'}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
       );
     },
   });

@@ -2,19 +2,18 @@ import {
   Button,
   Checkbox,
   Divider,
-  Dropdown,
   Field,
   Input,
   makeStyles,
   MessageBar,
   MessageBarBody,
   MessageBarTitle,
-  Option,
   Subtitle2,
   Switch,
   Textarea,
   tokens,
 } from '@fluentui/react-components';
+import { Dropdown, Option } from './Choice.tsx';
 import { Add16Regular, Delete16Regular } from '@fluentui/react-icons';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';

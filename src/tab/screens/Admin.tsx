@@ -1,12 +1,10 @@
 import {
   Button,
-  Dropdown,
   Field,
   Input,
   makeStyles,
   MessageBar,
   MessageBarBody,
-  Option,
   Spinner,
   Subtitle1,
   Tab,
@@ -21,6 +19,7 @@ import {
   Title2,
   tokens,
 } from '@fluentui/react-components';
+import { Dropdown, Option } from '../components/Choice.tsx';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FollowUpSettings, Routine } from '../../core/followup/routine.ts';

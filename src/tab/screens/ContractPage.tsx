@@ -190,10 +190,11 @@ function ContractView({
   const styles = useStyles();
   const session = useSession();
   const base = `/api/contracts/${encodeURIComponent(c.id)}`;
-  const history = useGet<{ items: AuditEntry[] }>(`${base}/history?v=${version}`);
-  const plan = useGet<{ items: TaskView[] }>(`${endpoints.plan(c.id)}?v=${version}`);
+  const history = useGet<{ items: AuditEntry[] }>(`${base}/history`, version);
+  const plan = useGet<{ items: TaskView[] }>(endpoints.plan(c.id), version);
   const documents = useGet<{ items: DocumentItem[] }>(endpoints.documents(c.id));
-  const ceiling = useGet<CeilingUsage>(c.kind === 'framework' ? `${endpoints.ceiling(c.id)}?v=${version}` : null);
+  const ceiling = useGet<CeilingUsage>(c.kind === 'framework' ? endpoints.ceiling(c.id) : null,
+    version,);
   const [decision, setDecision] = useState<{ optionId: string; kind: 'exercise' | 'decline' } | null>(
     null,
   );

@@ -7,12 +7,10 @@ import {
   DialogContent,
   DialogSurface,
   DialogTitle,
-  Dropdown,
   Field,
   Input,
   Link,
   makeStyles,
-  Option,
   Spinner,
   Subtitle1,
   Text,
@@ -20,6 +18,7 @@ import {
   Title2,
   tokens,
 } from '@fluentui/react-components';
+import { Dropdown, Option } from '../components/Choice.tsx';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, type FieldIssue, post } from '../api.ts';
@@ -62,7 +61,7 @@ export default function MyTasks({ focusId }: { focusId: string | null }) {
   const { t } = useTranslation();
   const styles = useStyles();
   const [n, setN] = useState(0);
-  const list = useGet<{ items: TaskView[] }>(`${endpoints.myTasks}?v=${n}`);
+  const list = useGet<{ items: TaskView[] }>(endpoints.myTasks, n);
   const focused = useGet<TaskView>(focusId ? endpoints.task(focusId) : null);
   const [action, setAction] = useState<Action | null>(null);
   const [notice, setNotice] = useState<string | null>(null);

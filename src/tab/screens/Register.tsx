@@ -1,13 +1,10 @@
 import {
   Button,
   Checkbox,
-  Combobox,
-  Dropdown,
   Field,
   Input,
   Link,
   makeStyles,
-  Option,
   SearchBox,
   Text,
   ToggleButton,
@@ -15,6 +12,7 @@ import {
   ToolbarButton,
   tokens,
 } from '@fluentui/react-components';
+import { Dropdown, Option } from '../components/Choice.tsx';
 import {
   Add20Regular,
   ArrowDownload20Regular,
@@ -81,6 +79,8 @@ const useStyles = makeStyles({
     alignItems: 'end',
   },
   search: { minWidth: '280px', flexGrow: 1, maxWidth: '520px' },
+  statusGroup: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
+  statusButtons: { display: 'flex', gap: tokens.spacingHorizontalXS, flexWrap: 'wrap' },
   filter: { minWidth: '160px' },
   summary: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM },
   table: {
@@ -161,6 +161,7 @@ export function Register() {
   const inflight = useRef(new Set<number>());
   const [, setTick] = useState(0);
   const generation = useRef(0);
+  const [refresh, setRefresh] = useState(0);
 
   const loadPage = useCallback(
     async (page: number, gen: number, signal?: AbortSignal) => {
@@ -190,10 +191,11 @@ export function Register() {
     pages.current = new Map();
     inflight.current = new Set();
     const ac = new AbortController();
+    void refresh;
     void loadPage(0, generation.current, ac.signal);
     return () => ac.abort();
     // apiQuery captures every parameter
-  }, [apiQuery, loadPage]);
+  }, [apiQuery, loadPage, refresh]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -212,6 +214,12 @@ export function Register() {
     }
   }, [first, last, total, loadPage]);
 
+  // A new query shows no rows of the previous one, not even for the render before the effect runs.
+  const pagesFor = useRef(apiQuery);
+  if (pagesFor.current !== apiQuery) {
+    pagesFor.current = apiQuery;
+    pages.current = new Map();
+  }
   const rowAt = (i: number): ApiContract | undefined =>
     pages.current.get(Math.floor(i / PAGE))?.[i % PAGE];
 
@@ -237,7 +245,7 @@ export function Register() {
   const [exportError, setExportError] = useState<unknown>(null);
 
   const [supplierText, setSupplierText] = useState(params.supplier ?? '');
-  const supplierQuery = useDebounced(supplierText, 250);
+  const supplierQuery = useDebounced(/\(\d{9}\)\s*$/.test(supplierText) ? '' : supplierText, 250);
   const [supplierOptions, setSupplierOptions] = useState<{ orgnr: string; name: string }[]>([]);
   useEffect(() => {
     const ac = new AbortController();
@@ -275,21 +283,30 @@ export function Register() {
             placeholder={t('register.searchPlaceholder')}
           />
         </Field>
-        <Field label={t('register.filter.status')} className={styles.filter}>
-          <Dropdown
-            multiselect
-            placeholder={t('common.all')}
-            selectedOptions={statuses}
-            value={statuses.map((s) => t(`status.${s}`)).join(', ')}
-            onOptionSelect={(_e, d) => update({ status: d.selectedOptions.join(',') })}
-          >
-            {STATUSES.map((s) => (
-              <Option key={s} value={s}>
-                {t(`status.${s}`)}
-              </Option>
+        <div role="group" aria-labelledby="status-filter-label" className={styles.statusGroup}>
+          <Text id="status-filter-label" weight="semibold" size={200}>
+            {t('register.filter.status')}
+          </Text>
+          <div className={styles.statusButtons}>
+            {STATUSES.map((st) => (
+              <ToggleButton
+                key={st}
+                size="small"
+                checked={statuses.includes(st)}
+                onClick={() =>
+                  update({
+                    status: (statuses.includes(st)
+                      ? statuses.filter((x) => x !== st)
+                      : [...statuses, st]
+                    ).join(','),
+                  })
+                }
+              >
+                {t(`status.${st}`)}
+              </ToggleButton>
             ))}
-          </Dropdown>
-        </Field>
+          </div>
+        </div>
         <Field label={t('register.filter.category')} className={styles.filter}>
           <Input
             value={params.category ?? ''}
@@ -316,26 +333,22 @@ export function Register() {
           </Dropdown>
         </Field>
         <Field label={t('register.filter.supplier')} className={styles.filter}>
-          <Combobox
-            freeform
+          <Input
+            list="supplier-options"
             placeholder={t('register.filter.supplierPlaceholder')}
             value={supplierText}
-            selectedOptions={params.supplier ? [params.supplier] : []}
-            onChange={(e) => {
-              setSupplierText(e.target.value);
-              if (!e.target.value) update({ supplier: '' });
+            onChange={(_e, d) => {
+              setSupplierText(d.value);
+              const orgnr = /(\d{9})\)?\s*$/.exec(d.value)?.[1];
+              if (orgnr) update({ supplier: orgnr });
+              else if (!d.value) update({ supplier: '' });
             }}
-            onOptionSelect={(_e, d) => {
-              setSupplierText(d.optionText ?? '');
-              update({ supplier: d.optionValue ?? '' });
-            }}
-          >
-            {supplierOptions.map((s) => (
-              <Option key={s.orgnr} value={s.orgnr} text={s.name}>
-                {`${s.name} (${s.orgnr})`}
-              </Option>
+          />
+          <datalist id="supplier-options">
+            {supplierOptions.map((o) => (
+              <option key={o.orgnr} value={`${o.name} (${o.orgnr})`} />
             ))}
-          </Combobox>
+          </datalist>
         </Field>
         <Field label={t('register.filter.owner')} className={styles.filter}>
           <Dropdown
@@ -502,7 +515,7 @@ export function Register() {
           <ImportDialog
             onClose={(changed) => {
               setImportOpen(false);
-              if (changed) setParams({ ...params });
+              if (changed) setRefresh((x) => x + 1);
             }}
           />
         </Suspense>

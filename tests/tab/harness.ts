@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const DIST = join(ROOT, 'dist/tab');
+export const SCREENSHOTS = join(ROOT, 'test-output/screenshots');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const s = statSync(p);
+    newest = Math.max(newest, s.isDirectory() ? newestMtime(p) : s.mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the tab unless dist/tab is newer than every file of src/tab (and the shared core types). */
+export function ensureTabBuilt(): void {
+  const index = join(DIST, 'index.html');
+  const fresh = existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(ROOT, 'src/tab'));
+  if (fresh) return;
+  const r = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'src/tab/vite.config.ts'],
+    { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } },
+  );
+  if (r.status !== 0) throw new Error(`Bygging av fanen feilet:\n${r.stdout}\n${r.stderr}`);
+  const line = r.stdout.split('\n').find((l) => l.startsWith('Initial JS'));
+  if (line) console.log(line);
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; html: string }[];
+}
+
+/** Runs axe-core on the page; returns the serious and critical violations. */
+export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  await page.mouse.move(1, 1); // no hover state on whatever the last click touched
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
+  const result = (await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<unknown> } })
+      .axe;
+    // Tabster's focus sentinels (<i data-tabster-dummy aria-hidden tabindex=0>) are how Fluent UI
+    // keeps Tab order right around TabList, Toolbar and Dialog: they pass focus on at once and are
+    // deliberately hidden from assistive technology. axe reports them as aria-hidden-focus; they
+    // are left out so every real element is still checked.
+    return axe.run(
+      { include: [['body']], exclude: [['[data-tabster-dummy]']] },
+      { resultTypes: ['violations'] },
+    );
+  })) as { violations: AxeViolation[] };
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ ...v, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, html: n.html.slice(0, 200) })) }));
+}
