@@ -76,8 +76,24 @@ export async function seedCatalogue(s: TestServer): Promise<void> {
   });
 }
 
-export async function startCatalogue(env: Record<string, string> = {}) {
-  const s = await startTestServer({ ORGANISATION_NAME: 'Testby kommune', ...env }, { clock });
-  await seedCatalogue(s);
-  return s;
+/**
+ * The catalogue's own settings (PUBLIC_*, OCDS_*) are read from the process environment when the
+ * router is built; they are set only while the server starts.
+ */
+export async function startCatalogue(env: Record<string, string> = {}, seed = true) {
+  const saved = new Map<string, string | undefined>();
+  for (const [k, v] of Object.entries(env)) {
+    saved.set(k, process.env[k]);
+    process.env[k] = v;
+  }
+  try {
+    const s = await startTestServer({ ORGANISATION_NAME: 'Testby kommune', ...env }, { clock });
+    if (seed) await seedCatalogue(s);
+    return s;
+  } finally {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
 }
