@@ -2,29 +2,29 @@ import {
   Button,
   FluentProvider,
   Link,
-  makeStyles,
   MessageBar,
   MessageBarBody,
+  makeStyles,
   Spinner,
   Tab,
   TabList,
   Text,
+  Title3,
   teamsDarkTheme,
   teamsHighContrastTheme,
   teamsLightTheme,
   tokens,
-  Title3,
 } from '@fluentui/react-components';
-import { Dropdown, Option } from './components/Choice.tsx';
 import { lazy, type ReactNode, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, get, setApiLanguage, setCredentials } from './api.ts';
-import { DevLogin, DEV_USER_KEY } from './components/DevLogin.tsx';
+import { Dropdown, Option } from './components/Choice.tsx';
+import { DEV_USER_KEY, DevLogin } from './components/DevLogin.tsx';
 import type { HostInfo, ThemeName } from './host.ts';
 import { LANGUAGES, setLanguage } from './i18n.ts';
 import { navigate, useRoute } from './router.ts';
-import { type Session, SessionContext } from './session.tsx';
 import { Register } from './screens/Register.tsx';
+import { type Session, SessionContext } from './session.tsx';
 import type { TabConfig, Unit, User } from './types.ts';
 
 const ContractPage = lazy(() => import('./screens/ContractPage.tsx'));
@@ -242,12 +242,13 @@ function Shell({ session }: { session: Session }) {
 
   return (
     <>
-      <a href="#main" className={styles.skip} onClick={(e) => {
-        e.preventDefault();
-        document.getElementById('main')?.focus();
-      }}>
+      <button
+        type="button"
+        className={styles.skip}
+        onClick={() => document.getElementById('main')?.focus()}
+      >
         {t('app.skip')}
-      </a>
+      </button>
       <header className={styles.header}>
         <Title3 as="h1" className={styles.brand}>
           {t('app.title')}

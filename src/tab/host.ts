@@ -48,7 +48,9 @@ export async function detectHost(timeoutMs = 1500): Promise<HostInfo> {
   if (!framed) return browserHost();
   try {
     const teams = await import('@microsoft/teams-js');
-    const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs));
+    const timer = new Promise<'timeout'>((resolve) =>
+      setTimeout(() => resolve('timeout'), timeoutMs),
+    );
     const won = await Promise.race([teams.app.initialize().then(() => 'teams' as const), timer]);
     if (won !== 'teams') return browserHost();
     const context = await teams.app.getContext();

@@ -4,10 +4,10 @@
  */
 import type { ContractView } from '../core/access.ts';
 import type {
-  ConfidentialField,
-  ContractStatus,
   CONTRACT_KINDS,
   CONTRACT_TYPES,
+  ConfidentialField,
+  ContractStatus,
   PROCEDURES,
   RISK_LEVELS,
 } from '../core/contract.ts';

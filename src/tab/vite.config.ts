@@ -19,7 +19,7 @@ function initialBundleReport(): Plugin {
     apply: 'build',
     generateBundle(_options, bundle) {
       const entry = Object.values(bundle).find((c) => c.type === 'chunk' && c.isEntry);
-      if (!entry || entry.type !== 'chunk') return;
+      if (entry?.type !== 'chunk') return;
       const seen = new Set<string>();
       const visit = (name: string) => {
         if (seen.has(name)) return;

@@ -61,10 +61,11 @@ export interface AxeViolation {
 /** Runs axe-core on the page; returns the serious and critical violations. */
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   await page.mouse.move(1, 1); // no hover state on whatever the last click touched
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
+  if (!(await page.evaluate(`'axe' in window`))) await page.addScriptTag({ content: AXE });
   const result = (await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<unknown> } })
-      .axe;
+    const axe = (
+      globalThis as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<unknown> } }
+    ).axe;
     // Tabster's focus sentinels (<i data-tabster-dummy aria-hidden tabindex=0>) are how Fluent UI
     // keeps Tab order right around TabList, Toolbar and Dialog: they pass focus on at once and are
     // deliberately hidden from assistive technology. axe reports them as aria-hidden-focus; they
@@ -76,5 +77,8 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   })) as { violations: AxeViolation[] };
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ ...v, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, html: n.html.slice(0, 200) })) }));
+    .map((v) => ({
+      ...v,
+      nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, html: n.html.slice(0, 200) })),
+    }));
 }

@@ -15,6 +15,13 @@ import {
 } from './harness.ts';
 
 type Json = Record<string, unknown>;
+
+/** Waits until the register's count compares to `n` (the page's own text, so what a user sees). */
+async function waitTotal(page: Page, op: '<' | '===', n: number): Promise<void> {
+  await page.waitForFunction(
+    `Number(document.querySelector('[data-testid=register-total]')?.textContent?.replace(/\\D/g, '')) ${op} ${n}`,
+  );
+}
 interface ApiContract {
   id: string;
   referenceNumber: string;
@@ -46,9 +53,7 @@ describe('Teams tab in Chromium', () => {
     return r.json() as T;
   };
   const go = async (hash: string) => {
-    await page.evaluate((h) => {
-      window.location.hash = h;
-    }, hash);
+    await page.evaluate(`window.location.hash = ${JSON.stringify(hash)}`);
   };
 
   before(async () => {
@@ -99,7 +104,10 @@ describe('Teams tab in Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'login-light.png') });
     violations.push({ screen: 'login', theme: 'light', list: await seriousViolations(page) });
     await pick.click();
-    await page.getByTestId('register-total').filter({ hasText: /avtaler/ }).waitFor();
+    await page
+      .getByTestId('register-total')
+      .filter({ hasText: /avtaler/ })
+      .waitFor();
     console.log(`Register with data after ${Date.now() - t0} ms`);
     assert.deepEqual(errors, []);
   });
@@ -112,42 +120,32 @@ describe('Teams tab in Chromium', () => {
     const firstRef = (await api<{ items: ApiContract[] }>('/api/contracts?limit=1')).items[0];
     assert.ok(firstRef);
     await page.getByRole('searchbox').fill(firstRef.referenceNumber);
-    await page.waitForFunction(
-      (n) => Number(document.querySelector('[data-testid=register-total]')?.textContent?.replace(/\D/g, '')) < n,
-      all,
-    );
+    await waitTotal(page, '<', all);
     assert.ok((await count()) >= 1);
     await page.getByRole('searchbox').fill('');
-    await page.waitForFunction(
-      (n) => Number(document.querySelector('[data-testid=register-total]')?.textContent?.replace(/\D/g, '')) === n,
-      all,
-    );
+    await waitTotal(page, '===', all);
     await page.getByRole('button', { name: 'Rammeavtaler' }).click();
-    const frameworks = (await api<{ total: number }>('/api/contracts?kind=framework&limit=1')).total;
-    await page.waitForFunction(
-      (n) => Number(document.querySelector('[data-testid=register-total]')?.textContent?.replace(/\D/g, '')) === n,
-      frameworks,
-    );
+    const frameworks = (await api<{ total: number }>('/api/contracts?kind=framework&limit=1'))
+      .total;
+    await waitTotal(page, '===', frameworks);
     assert.match(page.url(), /kind=framework/);
     await page.getByRole('button', { name: 'Utløper innen 6 måneder' }).click();
-    const expiring = (await api<{ total: number }>('/api/contracts?expiringWithinDays=183&limit=1')).total;
-    await page.waitForFunction(
-      (n) => Number(document.querySelector('[data-testid=register-total]')?.textContent?.replace(/\D/g, '')) === n,
-      expiring,
-    );
+    const expiring = (await api<{ total: number }>('/api/contracts?expiringWithinDays=183&limit=1'))
+      .total;
+    await waitTotal(page, '===', expiring);
     // Status filter through the dropdown.
     await page.getByRole('button', { name: 'Alle avtaler' }).click();
-    await page.getByRole('group', { name: 'Status' }).getByRole('button', { name: 'Utløpt' }).click();
+    await page
+      .getByRole('group', { name: 'Status' })
+      .getByRole('button', { name: 'Utløpt' })
+      .click();
     const expired = (await api<{ total: number }>('/api/contracts?status=expired&limit=1')).total;
-    await page.waitForFunction(
-      (n) => Number(document.querySelector('[data-testid=register-total]')?.textContent?.replace(/\D/g, '')) === n,
-      expired,
-    );
+    await waitTotal(page, '===', expired);
     // Sort by end date, descending on the second click.
     await go('#/register');
     await page.getByRole('button', { name: 'Sluttdato' }).click();
     await page.getByRole('button', { name: 'Sluttdato' }).click();
-    await page.waitForFunction(() => window.location.hash.includes('order=desc'));
+    await page.waitForFunction(`window.location.hash.includes('order=desc')`);
     assert.equal(
       await page.getByRole('columnheader', { name: 'Sluttdato' }).getAttribute('aria-sort'),
       'descending',
@@ -157,10 +155,7 @@ describe('Teams tab in Chromium', () => {
   it('opens a contract from the register', async () => {
     await go('#/register');
     const all = (await api<{ total: number }>('/api/contracts?limit=1')).total;
-    await page.waitForFunction(
-      (n) => Number(document.querySelector('[data-testid=register-total]')?.textContent?.replace(/\D/g, '')) === n,
-      all,
-    );
+    await waitTotal(page, '===', all);
     const link = page.getByTestId('register-rows').getByRole('link').first();
     const title = (await link.textContent()) ?? '';
     await link.click();
@@ -179,14 +174,23 @@ describe('Teams tab in Chromium', () => {
     await orgnr.fill('123456789');
     await page.getByRole('button', { name: 'Lagre' }).click();
     await page.getByTestId('form-errors').waitFor();
-    const invalid = page.locator('[data-testid=supplier-0-orgnr]').locator('xpath=ancestor::div[contains(@class,"fui-Field")][1]');
+    const invalid = page
+      .locator('[data-testid=supplier-0-orgnr]')
+      .locator('xpath=ancestor::div[contains(@class,"fui-Field")][1]');
     await invalid.getByText(/ikke et gyldig organisasjonsnummer/).waitFor();
     assert.equal(await orgnr.getAttribute('aria-invalid'), 'true');
-    await page.screenshot({ path: join(SCREENSHOTS, 'contract-edit-errors-light.png'), fullPage: false });
-    violations.push({ screen: 'contract-edit', theme: 'light', list: await seriousViolations(page) });
+    await page.screenshot({
+      path: join(SCREENSHOTS, 'contract-edit-errors-light.png'),
+      fullPage: false,
+    });
+    violations.push({
+      screen: 'contract-edit',
+      theme: 'light',
+      list: await seriousViolations(page),
+    });
     await orgnr.fill('974760673');
     await page.getByRole('button', { name: 'Lagre' }).click();
-    await page.waitForFunction((id) => window.location.hash === `#/contracts/${id}`, c.id);
+    await page.waitForFunction(`window.location.hash === ${JSON.stringify(`#/contracts/${c.id}`)}`);
     const history = page.getByTestId('history');
     await history.getByText(/974760673/).waitFor();
     await history.getByText('Endret').first().waitFor();
@@ -195,7 +199,9 @@ describe('Teams tab in Chromium', () => {
   });
 
   it('exercises an option: the end date and the follow-up plan move', async () => {
-    const list = await api<{ items: ApiContract[] }>('/api/contracts?limit=200&status=active,expiring');
+    const list = await api<{ items: ApiContract[] }>(
+      '/api/contracts?limit=200&status=active,expiring',
+    );
     const c = list.items.find(
       (x) => x.options.length > 0 && x.options[0]?.state === 'open' && !x.terminatedOn,
     );
@@ -210,34 +216,53 @@ describe('Teams tab in Chromium', () => {
     const before = await end.textContent();
     await page.getByTestId('plan-item').first().waitFor();
     const lastDueBefore = await page.getByTestId('plan-item').last().getAttribute('data-due');
-    await page.getByTestId(`option-${option.id}`).getByRole('button', { name: 'Utløs opsjonen' }).click();
+    await page
+      .getByTestId(`option-${option.id}`)
+      .getByRole('button', { name: 'Utløs opsjonen' })
+      .click();
     await page.getByRole('dialog').getByRole('button', { name: 'Utløs opsjonen' }).click();
     const [y, m, d] = option.newEndDate.split('-');
-    await page.getByTestId('current-end-date').filter({ hasText: `${d}.${m}.${y}` }).waitFor();
+    await page
+      .getByTestId('current-end-date')
+      .filter({ hasText: `${d}.${m}.${y}` })
+      .waitFor();
     assert.notEqual(await end.textContent(), before);
     await page.getByTestId(`option-${option.id}`).getByText('Utløst').waitFor();
-    const planAfter = await api<{ items: { dueDate: string }[] }>(`/api/followup/contracts/${c.id}/plan`);
-    const maxDue = (items: { dueDate: string }[]) => items.map((t) => t.dueDate).sort().at(-1) ?? '';
+    const planAfter = await api<{ items: { dueDate: string }[] }>(
+      `/api/followup/contracts/${c.id}/plan`,
+    );
+    const maxDue = (items: { dueDate: string }[]) =>
+      items
+        .map((t) => t.dueDate)
+        .sort()
+        .at(-1) ?? '';
     assert.ok(maxDue(planAfter.items) > maxDue(planBefore.items), 'the plan reaches further');
     await page.waitForFunction(
-      (prev) => {
-        const items = document.querySelectorAll('[data-testid=plan-item]');
-        return (items[items.length - 1]?.getAttribute('data-due') ?? '') > (prev ?? '');
-      },
-      lastDueBefore,
+      `[...document.querySelectorAll('[data-testid=plan-item]')].at(-1)?.getAttribute('data-due') > ${JSON.stringify(lastDueBefore ?? '')}`,
     );
   });
 
   it('completes a task with a comment from My tasks', async () => {
     await go('#/tasks');
-    const card = page.getByTestId('task-card').filter({ has: page.getByRole('button', { name: 'Utført' }) }).first();
+    const card = page
+      .getByTestId('task-card')
+      .filter({ has: page.getByRole('button', { name: 'Utført' }) })
+      .first();
     await card.waitFor();
     const id = (await card.getAttribute('data-task-id')) as string;
     await card.getByRole('button', { name: 'Utført' }).click();
-    await page.getByRole('dialog').getByRole('textbox').fill('Oppstartsmøte holdt, referat arkivert.');
+    await page
+      .getByRole('dialog')
+      .getByRole('textbox')
+      .fill('Oppstartsmøte holdt, referat arkivert.');
     await page.getByRole('dialog').getByRole('button', { name: 'Utført' }).click();
-    await page.getByRole('status').getByText(/er markert som utført/).waitFor();
-    const task = await api<{ state: string; comment: string }>(`/api/followup/tasks/${encodeURIComponent(id)}`);
+    await page
+      .getByRole('status')
+      .getByText(/er markert som utført/)
+      .waitFor();
+    const task = await api<{ state: string; comment: string }>(
+      `/api/followup/tasks/${encodeURIComponent(id)}`,
+    );
     assert.equal(task.state, 'done');
     assert.equal(task.comment, 'Oppstartsmøte holdt, referat arkivert.');
   });
@@ -247,7 +272,10 @@ describe('Teams tab in Chromium', () => {
     const id = mine.items[0]?.id;
     assert.ok(id);
     await go(`#/tasks/${encodeURIComponent(id)}`);
-    await page.locator(`[data-task-id="${id.replace(/"/g, '\\"')}"]`).first().waitFor();
+    await page
+      .locator(`[data-task-id="${id.replace(/"/g, '\\"')}"]`)
+      .first()
+      .waitFor();
   });
 
   it('switches language to English and nynorsk, and back', async () => {
@@ -255,7 +283,7 @@ describe('Teams tab in Chromium', () => {
     await page.getByRole('combobox', { name: 'Språk' }).selectOption('en');
     await page.getByRole('tab', { name: 'Contracts' }).waitFor();
     await page.getByRole('button', { name: 'Framework agreements' }).waitFor();
-    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    assert.equal(await page.evaluate('document.documentElement.lang'), 'en');
     await page.getByRole('combobox', { name: 'Language' }).selectOption('nn');
     await page.getByRole('tab', { name: 'Avtalar' }).waitFor();
     await page.getByRole('combobox', { name: 'Språk' }).selectOption('nb');
@@ -263,13 +291,30 @@ describe('Teams tab in Chromium', () => {
   });
 
   it('every screen passes axe-core (no serious or critical) in light and dark, with screenshots', async () => {
-    const contract = (await api<{ items: ApiContract[] }>('/api/contracts?kind=framework&limit=1')).items[0];
+    const contract = (await api<{ items: ApiContract[] }>('/api/contracts?kind=framework&limit=1'))
+      .items[0];
     assert.ok(contract);
     const screens: [string, string, () => Promise<unknown>][] = [
-      ['register', '#/register', () => page.getByTestId('register-rows').getByRole('link').first().waitFor()],
-      ['contract', `#/contracts/${contract.id}`, () => page.getByRole('heading', { name: 'Endringslogg' }).waitFor()],
-      ['contract-edit', `#/contracts/${contract.id}/edit`, () => page.getByTestId('supplier-0-orgnr').waitFor()],
-      ['tasks', '#/tasks', () => page.getByRole('heading', { name: 'Mine oppgaver', level: 2 }).waitFor()],
+      [
+        'register',
+        '#/register',
+        () => page.getByTestId('register-rows').getByRole('link').first().waitFor(),
+      ],
+      [
+        'contract',
+        `#/contracts/${contract.id}`,
+        () => page.getByRole('heading', { name: 'Endringslogg' }).waitFor(),
+      ],
+      [
+        'contract-edit',
+        `#/contracts/${contract.id}/edit`,
+        () => page.getByTestId('supplier-0-orgnr').waitFor(),
+      ],
+      [
+        'tasks',
+        '#/tasks',
+        () => page.getByRole('heading', { name: 'Mine oppgaver', level: 2 }).waitFor(),
+      ],
       ['dashboard', '#/dashboard', () => page.getByTestId('tile-active').waitFor()],
       ['admin', '#/admin', () => page.getByRole('table', { name: 'Aktiviteter' }).waitFor()],
     ];
@@ -287,7 +332,10 @@ describe('Teams tab in Chromium', () => {
     await page.emulateMedia({ colorScheme: 'light' });
     const bad = violations.filter((v) => v.list.length > 0);
     const summary = bad.flatMap((v) =>
-      v.list.map((x) => `${v.screen}/${v.theme}: ${x.id} (${x.impact}) ${x.nodes.map((n) => n.html).join(' | ')}`),
+      v.list.map(
+        (x) =>
+          `${v.screen}/${v.theme}: ${x.id} (${x.impact}) ${x.nodes.map((n) => n.html).join(' | ')}`,
+      ),
     );
     assert.deepEqual(summary, []);
   });
@@ -304,15 +352,40 @@ describe('Teams tab in Chromium', () => {
     await rp.getByRole('heading', { name: 'Endringslogg' }).waitFor();
     await rp.getByTestId('withheld').first().waitFor();
     const text = (await rp.locator('body').textContent()) ?? '';
-    assert.ok(!text.includes(c.description.slice(0, 40)), 'the confidential description is not shown');
+    assert.ok(
+      !text.includes(c.description.slice(0, 40)),
+      'the confidential description is not shown',
+    );
     assert.match(text, /Unntatt offentlighet \(Offl\./);
     assert.equal(await rp.getByRole('button', { name: 'Endre avtalen' }).count(), 0);
     assert.equal(await rp.getByRole('tab', { name: 'Administrasjon' }).count(), 0);
-    await rp.evaluate(() => {
-      window.location.hash = '#/admin';
-    });
+    await rp.evaluate(`window.location.hash = '#/admin'`);
     await rp.getByText('Bare Kontraktservice har tilgang til administrasjon.').waitFor();
     await rp.screenshot({ path: join(SCREENSHOTS, 'reader-contract-light.png') });
     await reader.close();
+  });
+
+  it('shows script in a title as text and never runs it', async () => {
+    const body = (await api<{ items: Record<string, unknown>[] }>('/api/contracts?limit=1'))
+      .items[0];
+    assert.ok(body);
+    const hostile = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
+    const r = await s.request('kontraktservice', 'POST', '/api/contracts', {
+      referenceNumber: 'XSS-1',
+      title: hostile,
+      kind: 'single',
+      type: 'goods',
+      procedure: 'open',
+      owningUnitId: body.owningUnitId,
+      ownerId: body.ownerId,
+    });
+    assert.equal(r.status, 201, r.text);
+    const id = (r.json() as { id: string }).id;
+    await go(`#/register?q=${encodeURIComponent('XSS-1')}`);
+    await page.getByTestId('register-rows').getByRole('link', { name: hostile }).waitFor();
+    await go(`#/contracts/${id}`);
+    await page.getByRole('heading', { level: 2, name: hostile }).waitFor();
+    assert.equal(await page.evaluate('window.__xss'), undefined);
+    assert.equal(await page.locator('main img[src=x]').count(), 0);
   });
 });

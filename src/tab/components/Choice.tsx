@@ -22,7 +22,11 @@ export interface ChoiceProps {
   readonly selectedOptions?: readonly string[];
   readonly onOptionSelect?: (
     event: unknown,
-    data: { optionValue: string | undefined; optionText: string | undefined; selectedOptions: string[] },
+    data: {
+      optionValue: string | undefined;
+      optionText: string | undefined;
+      selectedOptions: string[];
+    },
   ) => void;
   readonly placeholder?: string;
   readonly value?: string;

@@ -4,16 +4,15 @@ import {
   Divider,
   Field,
   Input,
-  makeStyles,
   MessageBar,
   MessageBarBody,
   MessageBarTitle,
+  makeStyles,
   Subtitle2,
   Switch,
   Textarea,
   tokens,
 } from '@fluentui/react-components';
-import { Dropdown, Option } from './Choice.tsx';
 import { Add16Regular, Delete16Regular } from '@fluentui/react-icons';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -29,6 +28,7 @@ import {
   RISKS,
   TYPES,
 } from '../types.ts';
+import { Dropdown, Option } from './Choice.tsx';
 
 interface SupplierDraft {
   orgnr: string;
@@ -75,7 +75,10 @@ interface Draft {
   draft: boolean;
   confidential: Partial<Record<ConfidentialField, string>>;
   /** Fields the form does not edit, passed through unchanged. */
-  keep: Pick<ApiContract, 'allowedUnitIds' | 'partnerOrganisations' | 'terminatedOn' | 'terminationReason'>;
+  keep: Pick<
+    ApiContract,
+    'allowedUnitIds' | 'partnerOrganisations' | 'terminatedOn' | 'terminationReason'
+  >;
 }
 
 function toDraft(c: ApiContract | null, meId: string, unitId: string | null): Draft {
@@ -198,7 +201,12 @@ function toBody(d: Draft) {
 }
 
 const useStyles = makeStyles({
-  form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, maxWidth: '1100px' },
+  form: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalM,
+    maxWidth: '1100px',
+  },
   grid: {
     display: 'grid',
     gridTemplateColumns: 'repeat(auto-fill, minmax(240px, 1fr))',

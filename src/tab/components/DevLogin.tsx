@@ -1,8 +1,8 @@
 import {
   Button,
-  makeStyles,
   MessageBar,
   MessageBarBody,
+  makeStyles,
   Text,
   Title2,
   tokens,

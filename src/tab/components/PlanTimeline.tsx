@@ -70,14 +70,18 @@ export function PlanTimeline({ tasks }: { tasks: readonly TaskView[] }) {
           )}{' '}
           <Badge
             appearance="outline"
-            color={task.overdue && open ? 'danger' : task.state === 'done' ? 'success' : 'informative'}
+            color={
+              task.overdue && open ? 'danger' : task.state === 'done' ? 'success' : 'informative'
+            }
           >
             {task.overdue && open ? t('task.overdue') : t(`taskState.${task.state}`)}
           </Badge>
           <br />
           <Text size={200} className={styles.meta}>
             {task.assigneeId ? userName(session, task.assigneeId) : t('task.team')}
-            {task.completedAt ? ` · ${t('task.completedBy', { name: userName(session, task.completedBy) })}` : ''}
+            {task.completedAt
+              ? ` · ${t('task.completedBy', { name: userName(session, task.completedBy) })}`
+              : ''}
             {task.comment ? ` · «${task.comment}»` : ''}
           </Text>
         </span>

@@ -1,8 +1,8 @@
 import {
   Badge,
-  makeStyles,
   MessageBar,
   MessageBarBody,
+  makeStyles,
   Text,
   Tooltip,
   tokens,
@@ -12,14 +12,16 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api.ts';
 import type { ContractStatus } from '../types.ts';
 
-const statusColour: Record<ContractStatus, 'success' | 'warning' | 'danger' | 'informative' | 'subtle'> =
-  {
-    active: 'success',
-    expiring: 'warning',
-    expired: 'danger',
-    terminated: 'subtle',
-    draft: 'informative',
-  };
+const statusColour: Record<
+  ContractStatus,
+  'success' | 'warning' | 'danger' | 'informative' | 'subtle'
+> = {
+  active: 'success',
+  expiring: 'warning',
+  expired: 'danger',
+  terminated: 'subtle',
+  draft: 'informative',
+};
 
 export function StatusBadge({ status }: { status: ContractStatus }) {
   const { t } = useTranslation();

@@ -2,28 +2,28 @@ import {
   Button,
   Field,
   Input,
-  makeStyles,
   MessageBar,
   MessageBarBody,
+  makeStyles,
   Spinner,
   Subtitle1,
   Tab,
+  TabList,
   Table,
   TableBody,
   TableCell,
   TableHeader,
   TableHeaderCell,
   TableRow,
-  TabList,
   Text,
   Title2,
   tokens,
 } from '@fluentui/react-components';
-import { Dropdown, Option } from '../components/Choice.tsx';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FollowUpSettings, Routine } from '../../core/followup/routine.ts';
 import { ApiError, type FieldIssue, request } from '../api.ts';
+import { Dropdown, Option } from '../components/Choice.tsx';
 import { ErrorBar } from '../components/common.tsx';
 import { localText } from '../components/localText.ts';
 import { endpoints } from '../endpoints.ts';
@@ -34,7 +34,12 @@ import type { Unit, User } from '../types.ts';
 const ROLES = ['kontraktservice', 'contract_owner', 'reader'] as const;
 
 const useStyles = makeStyles({
-  root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '1200px' },
+  root: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalL,
+    maxWidth: '1200px',
+  },
   panel: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   row: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'end', flexWrap: 'wrap' },
   grid: {
@@ -229,7 +234,10 @@ function Routines() {
                         const v = d.value.trim();
                         setActivity(i, {
                           leadTimesDays: v
-                            ? v.split(/[,\s]+/).filter(Boolean).map(Number)
+                            ? v
+                                .split(/[,\s]+/)
+                                .filter(Boolean)
+                                .map(Number)
                             : { setting: leadSetting ?? 'defaultLeadTimesDays' },
                         });
                       }}
@@ -250,9 +258,16 @@ function Routines() {
   );
 }
 
-function ruleText(rule: ActivityDraft['rule'], t: (k: string, o?: Record<string, unknown>) => string) {
+function ruleText(
+  rule: ActivityDraft['rule'],
+  t: (k: string, o?: Record<string, unknown>) => string,
+) {
   const p = (v: unknown) =>
-    typeof v === 'number' ? String(v) : v && typeof v === 'object' && 'setting' in v ? `«${String((v as { setting: string }).setting)}»` : '0';
+    typeof v === 'number'
+      ? String(v)
+      : v && typeof v === 'object' && 'setting' in v
+        ? `«${String((v as { setting: string }).setting)}»`
+        : '0';
   switch (rule.kind) {
     case 'after_start':
       return t('rule.after_start', { months: p(rule.months), days: p(rule.days) });
@@ -336,7 +351,8 @@ function Settings() {
             value={t(`level.${draft.level}`)}
             selectedOptions={[draft.level]}
             onOptionSelect={(_e, d) =>
-              d.optionValue && setDraft({ ...draft, level: d.optionValue as FollowUpSettings['level'] })
+              d.optionValue &&
+              setDraft({ ...draft, level: d.optionValue as FollowUpSettings['level'] })
             }
           >
             <Option value="basic">{t('level.basic')}</Option>
@@ -359,7 +375,10 @@ function Settings() {
             validationMessage={issue(`values.${k}`)}
             validationState={issue(`values.${k}`) ? 'error' : 'none'}
           >
-            <Input value={texts[k] ?? ''} onChange={(_e, d) => setTexts({ ...texts, [k]: d.value })} />
+            <Input
+              value={texts[k] ?? ''}
+              onChange={(_e, d) => setTexts({ ...texts, [k]: d.value })}
+            />
           </Field>
         ))}
       </div>
@@ -379,7 +398,10 @@ function valueText(v: SettingValue): string {
   return `low ${v.low}, medium ${v.medium}, high ${v.high}`;
 }
 function parseValue(text: string, previous: SettingValue): SettingValue {
-  const parts = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (typeof previous === 'number') return Number(text.replace(/\s/g, ''));
   if (Array.isArray(previous)) {
     return previous.length > 0 && typeof previous[0] === 'string'
@@ -435,7 +457,11 @@ function Units() {
               <TableCell>{session.units.find((p) => p.id === u.parentId)?.name ?? '–'}</TableCell>
               <TableCell>{u.sector ?? '–'}</TableCell>
               <TableCell>
-                <Button size="small" onClick={() => setDraft(u)} aria-label={`${t('common.edit')} ${u.name}`}>
+                <Button
+                  size="small"
+                  onClick={() => setDraft(u)}
+                  aria-label={`${t('common.edit')} ${u.name}`}
+                >
                   {t('common.edit')}
                 </Button>
               </TableCell>
@@ -446,13 +472,25 @@ function Units() {
       <Subtitle1 as="h3">{t('admin.unitForm')}</Subtitle1>
       <Issues issues={issues} error={error} />
       <div className={styles.row}>
-        <Field label={t('admin.id')} validationMessage={issue('id')} validationState={issue('id') ? 'error' : 'none'}>
+        <Field
+          label={t('admin.id')}
+          validationMessage={issue('id')}
+          validationState={issue('id') ? 'error' : 'none'}
+        >
           <Input value={draft.id} onChange={(_e, d) => setDraft({ ...draft, id: d.value })} />
         </Field>
-        <Field label={t('admin.name')} validationMessage={issue('name')} validationState={issue('name') ? 'error' : 'none'}>
+        <Field
+          label={t('admin.name')}
+          validationMessage={issue('name')}
+          validationState={issue('name') ? 'error' : 'none'}
+        >
           <Input value={draft.name} onChange={(_e, d) => setDraft({ ...draft, name: d.value })} />
         </Field>
-        <Field label={t('admin.parent')} validationMessage={issue('parentId')} validationState={issue('parentId') ? 'error' : 'none'}>
+        <Field
+          label={t('admin.parent')}
+          validationMessage={issue('parentId')}
+          validationState={issue('parentId') ? 'error' : 'none'}
+        >
           <Dropdown
             value={session.units.find((p) => p.id === draft.parentId)?.name ?? ''}
             placeholder={t('common.none')}
@@ -468,7 +506,10 @@ function Units() {
           </Dropdown>
         </Field>
         <Field label={t('admin.sector')}>
-          <Input value={draft.sector ?? ''} onChange={(_e, d) => setDraft({ ...draft, sector: d.value || null })} />
+          <Input
+            value={draft.sector ?? ''}
+            onChange={(_e, d) => setDraft({ ...draft, sector: d.value || null })}
+          />
         </Field>
         <Button appearance="primary" onClick={() => void save()}>
           {t('form.save')}

@@ -10,9 +10,9 @@ import {
   DialogSurface,
   DialogTitle,
   Link,
-  makeStyles,
   MessageBar,
   MessageBarBody,
+  makeStyles,
   ProgressBar,
   Spinner,
   Subtitle1,
@@ -30,10 +30,10 @@ import { ArrowLeft20Regular, Edit20Regular } from '@fluentui/react-icons';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, download, request } from '../api.ts';
-import { ConfidentialMark, ErrorBar, StatusBadge, Withheld } from '../components/common.tsx';
 import { ContractForm } from '../components/ContractForm.tsx';
-import { endpoints } from '../endpoints.ts';
+import { ConfidentialMark, ErrorBar, StatusBadge, Withheld } from '../components/common.tsx';
 import { PlanTimeline } from '../components/PlanTimeline.tsx';
+import { endpoints } from '../endpoints.ts';
 import { formatDate, formatDateTime, formatMoney, formatPercent } from '../format.ts';
 import { useGet } from '../hooks.ts';
 import { contractHref, navigate } from '../router.ts';
@@ -60,7 +60,12 @@ interface CeilingUsage {
 }
 
 const useStyles = makeStyles({
-  root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '1200px' },
+  root: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalL,
+    maxWidth: '1200px',
+  },
   head: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
   grid: {
     display: 'grid',
@@ -105,7 +110,9 @@ export default function ContractPage({ id, mode }: { id: string | null; mode: st
     void version;
     const ac = new AbortController();
     setError(null);
-    request<ApiContract>('GET', `/api/contracts/${encodeURIComponent(id)}`, { signal: ac.signal }).then(
+    request<ApiContract>('GET', `/api/contracts/${encodeURIComponent(id)}`, {
+      signal: ac.signal,
+    }).then(
       (r) => {
         setContract(r.data);
         setEtag(r.etag);
@@ -193,11 +200,14 @@ function ContractView({
   const history = useGet<{ items: AuditEntry[] }>(`${base}/history`, version);
   const plan = useGet<{ items: TaskView[] }>(endpoints.plan(c.id), version);
   const documents = useGet<{ items: DocumentItem[] }>(endpoints.documents(c.id));
-  const ceiling = useGet<CeilingUsage>(c.kind === 'framework' ? endpoints.ceiling(c.id) : null,
-    version,);
-  const [decision, setDecision] = useState<{ optionId: string; kind: 'exercise' | 'decline' } | null>(
-    null,
+  const ceiling = useGet<CeilingUsage>(
+    c.kind === 'framework' ? endpoints.ceiling(c.id) : null,
+    version,
   );
+  const [decision, setDecision] = useState<{
+    optionId: string;
+    kind: 'exercise' | 'decline';
+  } | null>(null);
   const [decisionError, setDecisionError] = useState<unknown>(null);
 
   const withheld = (f: ConfidentialField) => c.withheld.find((w) => w.field === f);
@@ -242,7 +252,9 @@ function ContractView({
         <Button
           appearance="subtle"
           icon={<ArrowLeft20Regular />}
-          onClick={() => (window.history.length > 1 ? window.history.back() : navigate('#/register'))}
+          onClick={() =>
+            window.history.length > 1 ? window.history.back() : navigate('#/register')
+          }
         >
           {t('common.back')}
         </Button>
@@ -285,7 +297,9 @@ function ContractView({
             {fact(t('contract.maximumEndDate'), formatDate(c.maximumEndDate, lng))}
             {fact(
               t('field.noticePeriodMonths'),
-              c.noticePeriodMonths == null ? '–' : t('common.months', { count: c.noticePeriodMonths }),
+              c.noticePeriodMonths == null
+                ? '–'
+                : t('common.months', { count: c.noticePeriodMonths }),
             )}
             {fact(t('field.riskLevel'), t(`risk.${c.riskLevel}`))}
             {fact(
@@ -299,9 +313,7 @@ function ContractView({
           <Text weight="semibold">
             {t('field.description')} {mark('description')}
           </Text>
-          <Body1 className={styles.pre}>
-            {guarded('description', c.description || '–')}
-          </Body1>
+          <Body1 className={styles.pre}>{guarded('description', c.description || '–')}</Body1>
         </Card>
 
         <Card>
@@ -318,10 +330,7 @@ function ContractView({
               guarded('estimatedValueOre', formatMoney(c.estimatedValueOre, lng)),
               mark('estimatedValueOre'),
             )}
-            {fact(
-              t('field.maxValueOre'),
-              guarded('maxValueOre', formatMoney(c.maxValueOre, lng)),
-            )}
+            {fact(t('field.maxValueOre'), guarded('maxValueOre', formatMoney(c.maxValueOre, lng)))}
           </dl>
           {c.kind === 'framework' && (
             <CeilingBlock
@@ -484,7 +493,9 @@ function ContractView({
                         {d.screening && <ConfidentialMark legalBasis={d.screening.legalBasis} />}
                       </TableCell>
                       <TableCell>{formatDate(d.documentDate, lng)}</TableCell>
-                      <TableCell>{t(`docStatus.${d.status}`, { defaultValue: d.status })}</TableCell>
+                      <TableCell>
+                        {t(`docStatus.${d.status}`, { defaultValue: d.status })}
+                      </TableCell>
                       <TableCell>
                         {d.canDownload
                           ? d.files.map((f) => (
@@ -522,7 +533,9 @@ function ContractView({
         <DialogSurface>
           <DialogBody>
             <DialogTitle>
-              {decision?.kind === 'exercise' ? t('contract.exerciseTitle') : t('contract.declineTitle')}
+              {decision?.kind === 'exercise'
+                ? t('contract.exerciseTitle')
+                : t('contract.declineTitle')}
             </DialogTitle>
             <DialogContent>
               <Text>
@@ -638,7 +651,10 @@ function History({ entries }: { entries: readonly AuditEntry[] }) {
             <TableCell>
               {(e.changes ?? [])
                 .slice(0, 8)
-                .map((ch) => `${t(`field.${ch.field.split('.')[0]}`, { defaultValue: ch.field })}: ${fmt(ch.from)} → ${fmt(ch.to)}`)
+                .map(
+                  (ch) =>
+                    `${t(`field.${ch.field.split('.')[0]}`, { defaultValue: ch.field })}: ${fmt(ch.from)} → ${fmt(ch.to)}`,
+                )
                 .join('; ')}
               {(e.changes?.length ?? 0) > 8 ? ' …' : ''}
             </TableCell>

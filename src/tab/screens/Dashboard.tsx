@@ -40,7 +40,11 @@ const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
   tiles: { display: 'flex', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
   tile: { minWidth: '150px' },
-  number: { fontSize: tokens.fontSizeHero800, fontWeight: tokens.fontWeightSemibold, lineHeight: 1.1 },
+  number: {
+    fontSize: tokens.fontSizeHero800,
+    fontWeight: tokens.fontWeightSemibold,
+    lineHeight: 1.1,
+  },
   grid: {
     display: 'grid',
     gridTemplateColumns: 'repeat(auto-fit, minmax(440px, 1fr))',
@@ -96,11 +100,20 @@ export default function Dashboard() {
   if (!data) return null;
 
   const statusHref = (s: string) =>
-    registerHref({ status: s, includeExpired: s === 'expired' || s === 'terminated' ? 'true' : undefined });
-  const statusData = STATUSES.map((s) => ({ key: s, name: t(`status.${s}`), value: data.byStatus[s] }));
+    registerHref({
+      status: s,
+      includeExpired: s === 'expired' || s === 'terminated' ? 'true' : undefined,
+    });
+  const statusData = STATUSES.map((s) => ({
+    key: s,
+    name: t(`status.${s}`),
+    value: data.byStatus[s],
+  }));
   const categories = data.byCategory.slice(0, 10).map((c) => ({
     key: c.division,
-    name: c.division ? `${c.division} ${cpvDivisionName(c.division, lng)}` : t('dashboard.noCategory'),
+    name: c.division
+      ? `${c.division} ${cpvDivisionName(c.division, lng)}`
+      : t('dashboard.noCategory'),
     short: c.division || '–',
     value: c.count,
   }));
@@ -108,7 +121,11 @@ export default function Dashboard() {
   const ceiling = data.ceiling.filter((c) => c.maxValueOre !== null);
   const axis = { fill: colours.text, fontSize: 12 };
   const tooltipStyle = {
-    contentStyle: { background: colours.surface, color: colours.text, border: `1px solid ${colours.grid}` },
+    contentStyle: {
+      background: colours.surface,
+      color: colours.text,
+      border: `1px solid ${colours.grid}`,
+    },
     itemStyle: { color: colours.text },
     labelStyle: { color: colours.text },
   };
@@ -118,7 +135,11 @@ export default function Dashboard() {
       <Title2 as="h2" id="dashboard-heading">
         {t('dashboard.heading')}
       </Title2>
-      <ul className={styles.tiles} aria-label={t('dashboard.byStatus')} style={{ listStyle: 'none', padding: 0 }}>
+      <ul
+        className={styles.tiles}
+        aria-label={t('dashboard.byStatus')}
+        style={{ listStyle: 'none', padding: 0 }}
+      >
         <li>
           <Card className={styles.tile}>
             <Text>{t('dashboard.total')}</Text>
@@ -154,13 +175,25 @@ export default function Dashboard() {
       <div className={styles.grid}>
         <Card>
           <CardHeader header={<Subtitle1 as="h3">{t('dashboard.expiries')}</Subtitle1>} />
-          <div className={styles.chart} role="img" aria-label={t('dashboard.expiriesChart', {
-            list: expiries.map((e) => `${e.name}: ${e.count}`).join(', '),
-          })}>
+          <div
+            className={styles.chart}
+            role="img"
+            aria-label={t('dashboard.expiriesChart', {
+              list: expiries.map((e) => `${e.name}: ${e.count}`).join(', '),
+            })}
+          >
             <ResponsiveContainer>
               <BarChart data={expiries} accessibilityLayer={false}>
                 <CartesianGrid stroke={colours.grid} vertical={false} />
-                <XAxis dataKey="name" tick={axis} stroke={colours.grid} interval={0} angle={-35} textAnchor="end" height={60} />
+                <XAxis
+                  dataKey="name"
+                  tick={axis}
+                  stroke={colours.grid}
+                  interval={0}
+                  angle={-35}
+                  textAnchor="end"
+                  height={60}
+                />
                 <YAxis allowDecimals={false} tick={axis} stroke={colours.grid} width={36} />
                 <Tooltip {...tooltipStyle} cursor={{ fill: colours.grid }} />
                 <Bar
@@ -199,9 +232,13 @@ export default function Dashboard() {
 
         <Card>
           <CardHeader header={<Subtitle1 as="h3">{t('dashboard.byStatus')}</Subtitle1>} />
-          <div className={styles.chart} role="img" aria-label={t('dashboard.statusChart', {
-            list: statusData.map((s) => `${s.name}: ${s.value}`).join(', '),
-          })}>
+          <div
+            className={styles.chart}
+            role="img"
+            aria-label={t('dashboard.statusChart', {
+              list: statusData.map((s) => `${s.name}: ${s.value}`).join(', '),
+            })}
+          >
             <ResponsiveContainer>
               <BarChart data={statusData} accessibilityLayer={false}>
                 <CartesianGrid stroke={colours.grid} vertical={false} />
@@ -227,15 +264,34 @@ export default function Dashboard() {
 
         <Card>
           <CardHeader header={<Subtitle1 as="h3">{t('dashboard.byCategory')}</Subtitle1>} />
-          <div className={styles.chart} role="img" aria-label={t('dashboard.categoryChart', {
-            list: categories.map((c) => `${c.name}: ${c.value}`).join(', '),
-          })}>
+          <div
+            className={styles.chart}
+            role="img"
+            aria-label={t('dashboard.categoryChart', {
+              list: categories.map((c) => `${c.name}: ${c.value}`).join(', '),
+            })}
+          >
             <ResponsiveContainer>
-              <BarChart data={categories} layout="vertical" accessibilityLayer={false} margin={{ left: 8 }}>
+              <BarChart
+                data={categories}
+                layout="vertical"
+                accessibilityLayer={false}
+                margin={{ left: 8 }}
+              >
                 <CartesianGrid stroke={colours.grid} horizontal={false} />
                 <XAxis type="number" allowDecimals={false} tick={axis} stroke={colours.grid} />
-                <YAxis type="category" dataKey="short" tick={axis} stroke={colours.grid} width={32} />
-                <Tooltip {...tooltipStyle} cursor={{ fill: colours.grid }} labelFormatter={(_l, p) => String(p?.[0]?.payload?.name ?? '')} />
+                <YAxis
+                  type="category"
+                  dataKey="short"
+                  tick={axis}
+                  stroke={colours.grid}
+                  width={32}
+                />
+                <Tooltip
+                  {...tooltipStyle}
+                  cursor={{ fill: colours.grid }}
+                  labelFormatter={(_l, p) => String(p?.[0]?.payload?.name ?? '')}
+                />
                 <Bar
                   dataKey="value"
                   name={t('dashboard.contracts')}
@@ -277,8 +333,20 @@ export default function Dashboard() {
                   accessibilityLayer={false}
                 >
                   <CartesianGrid stroke={colours.grid} horizontal={false} />
-                  <XAxis type="number" unit=" %" tick={axis} stroke={colours.grid} domain={[0, 'dataMax']} />
-                  <YAxis type="category" dataKey="referenceNumber" tick={axis} stroke={colours.grid} width={110} />
+                  <XAxis
+                    type="number"
+                    unit=" %"
+                    tick={axis}
+                    stroke={colours.grid}
+                    domain={[0, 'dataMax']}
+                  />
+                  <YAxis
+                    type="category"
+                    dataKey="referenceNumber"
+                    tick={axis}
+                    stroke={colours.grid}
+                    width={110}
+                  />
                   <Tooltip {...tooltipStyle} cursor={{ fill: colours.grid }} />
                   <Bar
                     dataKey="pct"
@@ -291,7 +359,13 @@ export default function Dashboard() {
                     {ceiling.map((c) => (
                       <Cell
                         key={c.contractId}
-                        fill={(c.ratio ?? 0) >= 0.9 ? colours.danger : (c.ratio ?? 0) >= 0.75 ? colours.warning : colours.brand}
+                        fill={
+                          (c.ratio ?? 0) >= 0.9
+                            ? colours.danger
+                            : (c.ratio ?? 0) >= 0.75
+                              ? colours.warning
+                              : colours.brand
+                        }
                       />
                     ))}
                   </Bar>

@@ -18,10 +18,10 @@ import {
   Title2,
   tokens,
 } from '@fluentui/react-components';
-import { Dropdown, Option } from '../components/Choice.tsx';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, type FieldIssue, post } from '../api.ts';
+import { Dropdown, Option } from '../components/Choice.tsx';
 import { ErrorBar } from '../components/common.tsx';
 import { localText } from '../components/localText.ts';
 import { endpoints } from '../endpoints.ts';
@@ -43,10 +43,27 @@ const groupOf = (t: TaskView): Group =>
         : 'later';
 
 const useStyles = makeStyles({
-  root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '1100px' },
+  root: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalL,
+    maxWidth: '1100px',
+  },
   group: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
-  list: { listStyleType: 'none', margin: 0, padding: 0, display: 'grid', gap: tokens.spacingVerticalS },
-  card: { display: 'flex', flexDirection: 'row', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
+  list: {
+    listStyleType: 'none',
+    margin: 0,
+    padding: 0,
+    display: 'grid',
+    gap: tokens.spacingVerticalS,
+  },
+  card: {
+    display: 'flex',
+    flexDirection: 'row',
+    alignItems: 'center',
+    gap: tokens.spacingHorizontalM,
+    flexWrap: 'wrap',
+  },
   focused: { outline: `${tokens.strokeWidthThick} solid ${tokens.colorBrandStroke1}` },
   text: { display: 'flex', flexDirection: 'column', flexGrow: 1, minWidth: '260px' },
   meta: { color: tokens.colorNeutralForeground2 },
@@ -171,7 +188,9 @@ function TaskCard({
         <Text size={200} className={styles.meta}>
           {t('task.due')}: {formatDate(task.dueDate, lng)}{' '}
           {task.overdue ? (
-            <span className={styles.overdue}>({t('task.overdueDays', { count: -task.daysUntilDue })})</span>
+            <span className={styles.overdue}>
+              ({t('task.overdueDays', { count: -task.daysUntilDue })})
+            </span>
           ) : (
             `(${t('task.inDays', { count: task.daysUntilDue })})`
           )}
@@ -213,7 +232,13 @@ function addDays(iso: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-function ActionDialog({ action, onClose }: { action: Action; onClose: (notice: string | null) => void }) {
+function ActionDialog({
+  action,
+  onClose,
+}: {
+  action: Action;
+  onClose: (notice: string | null) => void;
+}) {
   const { t, i18n } = useTranslation();
   const session = useSession();
   const { task, kind } = action;
@@ -278,7 +303,12 @@ function ActionDialog({ action, onClose }: { action: Action; onClose: (notice: s
                   validationMessage={issue('until')}
                   validationState={issue('until') ? 'error' : 'none'}
                 >
-                  <Input type="date" min={addDays(today, 1)} value={until} onChange={(_e, d) => setUntil(d.value)} />
+                  <Input
+                    type="date"
+                    min={addDays(today, 1)}
+                    value={until}
+                    onChange={(_e, d) => setUntil(d.value)}
+                  />
                 </Field>
               )}
               {kind === 'reassign' && (

@@ -1,3 +1,5 @@
+// biome-ignore-all lint/a11y/useSemanticElements: the virtualised list positions rows absolutely, which <table> layout cannot do; the ARIA table roles give screen readers the same structure (with aria-rowcount/aria-rowindex)
+// biome-ignore-all lint/a11y/useFocusableInteractive: table, row and cell roles are structure, not widgets; the links and buttons inside are focusable
 import {
   Button,
   Checkbox,
@@ -12,7 +14,6 @@ import {
   ToolbarButton,
   tokens,
 } from '@fluentui/react-components';
-import { Dropdown, Option } from '../components/Choice.tsx';
 import {
   Add20Regular,
   ArrowDownload20Regular,
@@ -24,6 +25,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { download, get, qs } from '../api.ts';
+import { Dropdown, Option } from '../components/Choice.tsx';
 import { ErrorBar, StatusBadge, Withheld } from '../components/common.tsx';
 import { formatDate, formatMoney, formatNumber } from '../format.ts';
 import { useDebounced } from '../hooks.ts';
@@ -101,7 +103,12 @@ const useStyles = makeStyles({
     alignItems: 'center',
   },
   sortButton: { fontWeight: tokens.fontWeightSemibold, minWidth: 0, padding: 0 },
-  body: { height: 'calc(100vh - 330px)', minHeight: '320px', overflow: 'auto', position: 'relative' },
+  body: {
+    height: 'calc(100vh - 330px)',
+    minHeight: '320px',
+    overflow: 'auto',
+    position: 'relative',
+  },
   row: {
     display: 'grid',
     gridTemplateColumns: GRID,
@@ -136,10 +143,7 @@ export function Register() {
     }
     return p;
   }, [route.query]);
-  const setParams = useCallback(
-    (next: Params) => navigate(registerHref(next), true),
-    [],
-  );
+  const setParams = useCallback((next: Params) => navigate(registerHref(next), true), []);
   const update = (patch: Params) => {
     const next: Params = { ...params, ...patch };
     for (const k of KEYS) if (!next[k]) delete next[k];
@@ -149,9 +153,9 @@ export function Register() {
   // Search as you type: the box is local, the URL follows after a short pause.
   const [text, setText] = useState(params.q ?? '');
   const debounced = useDebounced(text, 220);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only the debounced text drives this; params and update change with every URL change
   useEffect(() => {
     if ((params.q ?? '') !== debounced) update({ q: debounced });
-    // eslint-disable-next-line -- only the debounced text drives this
   }, [debounced]);
 
   const apiQuery = qs({ ...params, limit: PAGE });
@@ -186,6 +190,7 @@ export function Register() {
     [params],
   );
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: apiQuery and refresh are the triggers (apiQuery holds every parameter loadPage uses)
   useEffect(() => {
     generation.current += 1;
     pages.current = new Map();
@@ -451,12 +456,7 @@ export function Register() {
             })}
           </div>
         </div>
-        <div
-          ref={scrollRef}
-          className={styles.body}
-          role="rowgroup"
-          data-testid="register-rows"
-        >
+        <div ref={scrollRef} className={styles.body} role="rowgroup" data-testid="register-rows">
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {items.map((v) => {
               const c = rowAt(v.index);
