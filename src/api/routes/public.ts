@@ -188,13 +188,7 @@ export function publicRoutes(services: Services): Router {
     const found = reference ? await catalogue.agreement(reference) : null;
     if (!found) {
       const t = MESSAGES[lang];
-      const page = messagePage(
-        lang,
-        settings,
-        t.notFoundTitle,
-        t.notFoundText,
-        agreementPath(reference),
-      );
+      const page = messagePage(lang, settings, t.notFoundTitle, t.notFoundText); // the unknown reference is not echoed back, not even escaped
       sendCached(req, res, settings, 'text/html; charset=utf-8', page.value, 404);
       return;
     }
