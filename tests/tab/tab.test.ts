@@ -325,7 +325,7 @@ describe('Teams tab in Chromium', () => {
         await ready();
         await page.waitForLoadState('networkidle');
         await page.waitForTimeout(150);
-        await page.screenshot({ path: join(SCREENSHOTS, `${name}-${theme}.png`) });
+        await page.screenshot({ path: join(SCREENSHOTS, `${name}-${theme}.png`), fullPage: true });
         violations.push({ screen: name, theme, list: await seriousViolations(page) });
       }
     }

@@ -197,6 +197,7 @@ export default function Dashboard() {
                 <YAxis allowDecimals={false} tick={axis} stroke={colours.grid} width={36} />
                 <Tooltip {...tooltipStyle} cursor={{ fill: colours.grid }} />
                 <Bar
+                  isAnimationActive={false}
                   dataKey="count"
                   name={t('dashboard.expiring')}
                   fill={colours.brand}
@@ -246,6 +247,7 @@ export default function Dashboard() {
                 <YAxis allowDecimals={false} tick={axis} stroke={colours.grid} width={44} />
                 <Tooltip {...tooltipStyle} cursor={{ fill: colours.grid }} />
                 <Bar
+                  isAnimationActive={false}
                   dataKey="value"
                   name={t('dashboard.contracts')}
                   cursor="pointer"
@@ -293,6 +295,7 @@ export default function Dashboard() {
                   labelFormatter={(_l, p) => String(p?.[0]?.payload?.name ?? '')}
                 />
                 <Bar
+                  isAnimationActive={false}
                   dataKey="value"
                   name={t('dashboard.contracts')}
                   fill={colours.brand}
@@ -349,6 +352,7 @@ export default function Dashboard() {
                   />
                   <Tooltip {...tooltipStyle} cursor={{ fill: colours.grid }} />
                   <Bar
+                  isAnimationActive={false}
                     dataKey="pct"
                     name={t('dashboard.used')}
                     cursor="pointer"

@@ -228,7 +228,7 @@ export function Register() {
   const rowAt = (i: number): ApiContract | undefined =>
     pages.current.get(Math.floor(i / PAGE))?.[i % PAGE];
 
-  const sort = params.sort ?? (params.q ? 'relevance' : 'referenceNumber');
+  const sort = params.sort ?? (params.q ? 'relevance' : 'title'); // the API's defaults
   const order = params.order ?? 'asc';
   const toggleSort = (field: string) => {
     if (sort === field) update({ sort: field, order: order === 'asc' ? 'desc' : 'asc' });
