@@ -352,7 +352,7 @@ export default function Dashboard() {
                   />
                   <Tooltip {...tooltipStyle} cursor={{ fill: colours.grid }} />
                   <Bar
-                  isAnimationActive={false}
+                    isAnimationActive={false}
                     dataKey="pct"
                     name={t('dashboard.used')}
                     cursor="pointer"
