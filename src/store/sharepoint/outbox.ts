@@ -161,9 +161,8 @@ export class SharePointOutbox implements OutboxStore {
   ): Promise<boolean> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const item = await this.item(id);
-      if (!item || item.fields.State !== 'pending' || item.fields.ClaimedBy !== workerId) {
-        return false;
-      }
+      if (!item) return false;
+      if (item.fields.State !== 'pending' || item.fields.ClaimedBy !== workerId) return false;
       if (!item.fields.ClaimedUntil || Date.parse(item.fields.ClaimedUntil) < at.getTime()) {
         return false;
       }

@@ -172,7 +172,7 @@ function merge(a: readonly AuditEntry[], b: readonly AuditEntry[]): AuditEntry[]
 }
 
 /** The list item fields of a contract (exported for test set-up and migration checks). */
-export function contractFields(c: Contract, entry: AuditEntry): Fields {
+export function contractFields(c: Contract, entry: AuditEntry | null): Fields {
   return {
     Title: c.referenceNumber.slice(0, 255),
     ContractId: c.id,
@@ -189,7 +189,7 @@ export function contractFields(c: Contract, entry: AuditEntry): Fields {
     SupplierOrgnrs: c.confidential.suppliers ? null : c.suppliers.map((s) => s.orgnr).join(' '),
     UpdatedAt: c.updatedAt,
     ...toChunks('Data', JSON.stringify(c)),
-    ...toChunks('LastChange', JSON.stringify(entry)),
+    ...toChunks('LastChange', entry ? JSON.stringify(entry) : null),
   };
 }
 
@@ -808,6 +808,17 @@ export interface SharePointRegisterStore extends RegisterStore {
   readonly graph: Graph;
   /** Brings every cache up to date now (delta). */
   sync(): Promise<void>;
+  /**
+   * Migration: writes contracts as they are (ids, versions, timestamps kept) and audit entries with
+   * their own ids, in $batch groups. Safe to re-run: what is already there is skipped.
+   */
+  restore(
+    contracts: readonly Contract[],
+    audit: readonly AuditEntry[],
+  ): Promise<{
+    contracts: number;
+    audit: number;
+  }>;
 }
 
 export async function openSharePointRegister(
@@ -848,6 +859,31 @@ export async function openSharePointRegister(
       } catch (error) {
         return { ok: false, kind: 'sharepoint', detail: { siteId, error: String(error) } };
       }
+    },
+    async restore(items, entries) {
+      await contractMirror.sync(true);
+      const present = new Set<string>();
+      for (const i of contractMirror.values()) present.add(String(i.fields.ContractId));
+      const fresh = items.filter((c) => !present.has(c.id));
+      const responses = await graph.batch([
+        ...fresh.map(
+          (c): SubRequest => ({
+            method: 'POST',
+            url: itemsPath(ctx, 'contracts'),
+            body: { fields: contractFields(c, null) },
+          }),
+        ),
+        ...entries.map((e) => archiveRequest(ctx, e)),
+      ]);
+      let audit = 0;
+      responses.forEach((r, n) => {
+        if (n < fresh.length) {
+          if (r.status >= 300 && !isDuplicate(subError(r), 'ContractId')) throw subError(r);
+        } else if (r.status < 300) audit++;
+        else assertArchived(r);
+      });
+      await contractMirror.sync(true);
+      return { contracts: fresh.length, audit };
     },
     async close() {},
   };

@@ -1,0 +1,154 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { AuditEntry, Contract } from '../../core/index.ts';
+import type { RegisterStore, SearchScope } from '../../store/register.port.ts';
+import { sharePointFromEnv } from '../../store/sharepoint/connect.ts';
+import { openSharePointRegister } from '../../store/sharepoint/register-store.ts';
+import { openSqliteRegister } from '../../store/sqlite/register-store.ts';
+import type { CliCommand } from '../command.ts';
+
+const ALL: SearchScope = {
+  today: '1970-01-01',
+  expiringWindowDays: 1,
+  seesAllConfidential: true,
+  userId: null,
+};
+
+export interface MigrationReport {
+  readonly contracts: number;
+  readonly audit: number;
+  readonly units: number;
+  readonly users: number;
+  readonly suppliers: number;
+}
+
+async function collect(
+  store: RegisterStore,
+): Promise<{ contracts: Contract[]; audit: AuditEntry[] }> {
+  const contracts: Contract[] = [];
+  for await (const c of store.contracts.all()) contracts.push(c);
+  const audit: AuditEntry[] = [];
+  for (let after = 0; ; ) {
+    const page = await store.audit.since(after, 1000);
+    audit.push(...page);
+    if (page.length < 1000) break;
+    after = (page.at(-1) as AuditEntry).id;
+  }
+  return { contracts, audit };
+}
+
+/** Copies the directory (units, users, suppliers) from one store to another. */
+async function copyDirectory(from: RegisterStore, to: RegisterStore, actorId: string) {
+  const units = await from.directory.listUnits();
+  // Parents before children, so a unit's parent exists when it is written.
+  const done = new Set<string>();
+  const ordered: typeof units = [];
+  while (ordered.length < units.length) {
+    const before = ordered.length;
+    for (const u of units) {
+      if (
+        !done.has(u.id) &&
+        (!u.parentId || done.has(u.parentId) || !units.some((x) => x.id === u.parentId))
+      ) {
+        ordered.push(u);
+        done.add(u.id);
+      }
+    }
+    if (ordered.length === before) break;
+  }
+  for (const u of ordered) await to.directory.saveUnit(u, actorId);
+  const users = await from.directory.listUsers();
+  for (const u of users) await to.directory.saveUser(u, actorId);
+  const suppliers = await from.directory.listSuppliers(ALL);
+  for (const s of suppliers)
+    await to.directory.saveSupplier({ orgnr: s.orgnr, name: s.name }, actorId);
+  return { units: ordered.length, users: users.length, suppliers: suppliers.length };
+}
+
+/**
+ * SQLite → SharePoint: every contract as it is (ids, versions and timestamps kept) and the whole
+ * audit log with its ids; then each contract is read back and compared. Safe to re-run.
+ */
+export async function sqliteToSharePoint(
+  from: RegisterStore,
+  to: Awaited<ReturnType<typeof openSharePointRegister>>,
+  actorId = 'migrering',
+): Promise<MigrationReport> {
+  const directory = await copyDirectory(from, to, actorId);
+  const { contracts, audit } = await collect(from);
+  const written = await to.restore(contracts, audit);
+  for (const c of contracts) {
+    const back = await to.contracts.get(c.id);
+    if (JSON.stringify(back) !== JSON.stringify(c)) {
+      throw new Error(`Avtale ${c.referenceNumber} ble ikke kopiert likt`);
+    }
+  }
+  return { ...directory, contracts: written.contracts, audit: written.audit };
+}
+
+/**
+ * SharePoint → SQLite through the store port: contracts are imported by reference number (all or
+ * nothing) with their content intact; the SQLite store gives them new ids and starts their version
+ * and audit history anew (the port has no raw restore for SQLite).
+ */
+export async function sharePointToSqlite(
+  from: RegisterStore,
+  to: RegisterStore,
+  actorId = 'migrering',
+): Promise<MigrationReport> {
+  const directory = await copyDirectory(from, to, actorId);
+  const { contracts } = await collect(from);
+  const inputs = contracts.map(
+    ({ id: _i, version: _v, createdAt: _c, updatedAt: _u, ...input }) => input,
+  );
+  const result = await to.contracts.importMany(inputs, actorId);
+  for (const c of contracts) {
+    const back = await to.contracts.getByReference(c.referenceNumber);
+    const strip = (x: Contract | null) =>
+      x && JSON.stringify({ ...x, id: '', version: 0, createdAt: '', updatedAt: '' });
+    if (strip(back) !== strip(c))
+      throw new Error(`Avtale ${c.referenceNumber} ble ikke kopiert likt`);
+  }
+  return { ...directory, contracts: result.created + result.updated, audit: 0 };
+}
+
+const command: CliCommand = {
+  name: 'migrate',
+  summary:
+    'Kopierer registeret: migrate --from sqlite --to sharepoint (eller omvendt) [--site <id>]',
+  async run(args, config) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        from: { type: 'string' },
+        to: { type: 'string' },
+        site: { type: 'string' },
+        file: { type: 'string' },
+      },
+    });
+    const pair = `${values.from}>${values.to}`;
+    if (pair !== 'sqlite>sharepoint' && pair !== 'sharepoint>sqlite') {
+      throw new Error(
+        'Bruk: npm run cli -- migrate --from sqlite --to sharepoint (eller --from sharepoint --to sqlite)',
+      );
+    }
+    const sqlite = openSqliteRegister(values.file ?? join(config.dataDir, 'register.db'));
+    const { graph, siteId } = sharePointFromEnv(process.env, { siteId: values.site });
+    const sp = await openSharePointRegister({ graph, siteId });
+    try {
+      const report =
+        pair === 'sqlite>sharepoint'
+          ? await sqliteToSharePoint(sqlite, sp)
+          : await sharePointToSqlite(sp, sqlite);
+      console.log(
+        `Kopiert: ${report.contracts} avtaler, ${report.audit} loggoppføringer, ${report.units} enheter, ${report.users} brukere, ${report.suppliers} leverandører.`,
+      );
+      return 0;
+    } finally {
+      await sqlite.close();
+      await sp.close();
+    }
+  },
+};
+
+export default command;

@@ -1,0 +1,50 @@
+// Reads the SharePoint settings from the environment and builds the Graph transport with the app's
+// own token (client credentials). See docs/deploy.md for the variables.
+import { Graph } from './graph.ts';
+import { clientCredentials, staticToken, type TokenProvider } from './tokens.ts';
+
+export interface SharePointSettings {
+  readonly siteId: string;
+  readonly graph: Graph;
+}
+
+/**
+ * SHAREPOINT_SITE_ID (required), GRAPH_BASE_URL (default https://graph.microsoft.com/v1.0), and
+ * either ENTRA_TENANT_ID + ENTRA_CLIENT_ID + ENTRA_CLIENT_SECRET (or ENTRA_CLIENT_CERT_THUMBPRINT +
+ * ENTRA_CLIENT_CERT_KEY_FILE contents in ENTRA_CLIENT_CERT_KEY), or GRAPH_TOKEN (a token obtained
+ * elsewhere, e.g. for a one-off provisioning run by an administrator).
+ */
+export function sharePointFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: { siteId?: string | undefined } = {},
+): SharePointSettings {
+  const siteId = overrides.siteId ?? env.SHAREPOINT_SITE_ID;
+  if (!siteId) throw new Error('Mangler SHAREPOINT_SITE_ID (eller --site)');
+  if (!/^[\w.-]+,[0-9a-f-]{36},[0-9a-f-]{36}$/i.test(siteId)) {
+    throw new Error('SHAREPOINT_SITE_ID skal ha formen vertsnavn,områdesamling-id,nett-id');
+  }
+  const baseUrl = env.GRAPH_BASE_URL ?? 'https://graph.microsoft.com/v1.0';
+  let tokens: TokenProvider;
+  if (env.GRAPH_TOKEN) tokens = staticToken(env.GRAPH_TOKEN);
+  else {
+    const tenantId = env.ENTRA_TENANT_ID;
+    const clientId = env.ENTRA_CLIENT_ID;
+    if (!tenantId || !clientId) {
+      throw new Error('Mangler ENTRA_TENANT_ID og ENTRA_CLIENT_ID (eller GRAPH_TOKEN)');
+    }
+    tokens = clientCredentials({
+      tenantId,
+      clientId,
+      clientSecret: env.ENTRA_CLIENT_SECRET,
+      certificate:
+        env.ENTRA_CLIENT_CERT_THUMBPRINT && env.ENTRA_CLIENT_CERT_KEY
+          ? {
+              thumbprintSha256: env.ENTRA_CLIENT_CERT_THUMBPRINT,
+              privateKey: env.ENTRA_CLIENT_CERT_KEY,
+            }
+          : undefined,
+      authorityHost: env.ENTRA_AUTHORITY_HOST,
+    });
+  }
+  return { siteId, graph: new Graph({ baseUrl, tokens }) };
+}
