@@ -13,8 +13,11 @@ export interface Thresholds {
 
 export const DEFAULT_THRESHOLDS: Thresholds = { nationalOre: 130_000_000, eeaOre: 230_000_000 };
 
-const monthKey = (v: unknown): string =>
-  v instanceof Date ? v.toISOString().slice(0, 7) : String(v).slice(0, 7);
+/** 202403 → "2024-03". */
+const monthKey = (v: unknown): string => {
+  const m = Number(v);
+  return `${Math.floor(m / 100)}-${String(m % 100).padStart(2, '0')}`;
+};
 const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const s = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
@@ -69,7 +72,7 @@ export async function turnoverReport(
   // that much smaller result (four grouping sets over millions of lines cost four hash passes).
   const rows = await store.rows(
     `WITH f AS (
-        SELECT l.agreement_id AS a, date_trunc('month', l.issue_date) AS month, l.unit AS unit,
+        SELECT l.agreement_id AS a, (year(l.issue_date) * 100 + month(l.issue_date))::INTEGER AS month, l.unit AS unit,
                l.supplier_key AS supplier, sum(l.net_nok_ore) AS ore
           FROM spend_line l
          WHERE ${where.join(' AND ')}
@@ -276,38 +279,34 @@ export interface PriceControlReport {
  * SQL of the per-line price check: the invoiced unit price per normalised unit against the price
  * allowed on the invoice date (price list, index-adjusted), matched by item number, else GTIN.
  */
+const LINE_FILTER = `l.agreement_id IS NOT NULL AND l.doc_type = 'invoice'
+         AND l.unit_price_micro IS NOT NULL AND l.qty_base_micro > 0`;
+const PRICE_PERIOD = `p.base_unit = l.base_unit AND p.currency = l.currency
+         AND l.issue_date >= p.valid_from AND (p.valid_to IS NULL OR l.issue_date < p.valid_to)`;
+const PRICE_COLUMNS = `l.agreement_id, l.supplier_key, coalesce(l.seller_item_id, l.gtin) AS item,
+         l.currency, l.doc_id, l.line_no, l.issue_date, l.item_name, l.unit_price_micro,
+         l.qty_base_micro, p.allowed_micro`;
+
 export const PRICE_CHECK_SQL = (toleranceBp: number) => `
-  WITH l AS (
-    SELECT doc_id, line_no, agreement_id, supplier_key, seller_item_id, gtin, base_unit, currency,
-           issue_date, item_name, unit_price_micro, qty_base_micro
-      FROM spend_line
-     WHERE agreement_id IS NOT NULL AND doc_type = 'invoice'
-       AND unit_price_micro IS NOT NULL AND qty_base_micro > 0
-       AND (seller_item_id IS NOT NULL OR gtin IS NOT NULL)),
-  by_number AS (
-    SELECT l.*, p.allowed_micro
-      FROM l JOIN spend_allowed_price p
-        ON p.agreement_id = l.agreement_id AND p.item_number = l.seller_item_id
-     WHERE p.base_unit = l.base_unit AND p.currency = l.currency
-       AND l.issue_date >= p.valid_from AND (p.valid_to IS NULL OR l.issue_date < p.valid_to)),
-  by_gtin AS (
-    SELECT l.*, p.allowed_micro
-      FROM l JOIN spend_allowed_price p
-        ON p.agreement_id = l.agreement_id AND p.gtin = l.gtin
-     WHERE l.gtin IS NOT NULL AND p.base_unit = l.base_unit AND p.currency = l.currency
-       AND l.issue_date >= p.valid_from AND (p.valid_to IS NULL OR l.issue_date < p.valid_to)),
-  matched AS (
-    SELECT * FROM by_number
-    UNION ALL
-    SELECT g.* FROM by_gtin g ANTI JOIN by_number n ON n.doc_id = g.doc_id AND n.line_no = g.line_no)
-  SELECT agreement_id, supplier_key, coalesce(seller_item_id, gtin) AS item, currency, doc_id,
-         line_no, issue_date, item_name, unit_price_micro, qty_base_micro, allowed_micro,
+  SELECT *,
          CASE WHEN unit_price_micro > allowed_micro
                AND unit_price_micro::HUGEINT * 10000 > allowed_micro::HUGEINT * ${10_000 + toleranceBp}
               THEN ((unit_price_micro - allowed_micro)::HUGEINT * qty_base_micro + 5000000000)
                    // 10000000000
               ELSE 0 END AS over_minor
-    FROM matched`;
+    FROM (
+      SELECT ${PRICE_COLUMNS}
+        FROM spend_line l
+        JOIN spend_allowed_price p
+          ON p.agreement_id = l.agreement_id AND p.item_number = l.seller_item_id
+       WHERE ${LINE_FILTER} AND ${PRICE_PERIOD}
+      UNION ALL
+      SELECT ${PRICE_COLUMNS}
+        FROM spend_line l
+        JOIN spend_allowed_price p ON p.agreement_id = l.agreement_id AND p.gtin = l.gtin
+       WHERE ${LINE_FILTER} AND l.gtin IS NOT NULL AND ${PRICE_PERIOD}
+         AND NOT EXISTS (SELECT 1 FROM spend_allowed_price q
+                          WHERE q.agreement_id = l.agreement_id AND q.item_number = l.seller_item_id))`;
 
 export async function priceControlReport(
   store: DuckSpendStore,
