@@ -97,6 +97,7 @@ export function layout(input: LayoutInput): Html {
 <meta name="referrer" content="strict-origin-when-cross-origin">
 <link rel="stylesheet" href="${BASE_PATH}/assets/style.css?v=${ASSET_VERSION}">
 <link rel="stylesheet" href="${BASE_PATH}/assets/theme.css?v=${ASSET_VERSION}">
+<link rel="icon" href="${BASE_PATH}/assets/icon.svg?v=${ASSET_VERSION}" type="image/svg+xml">
 ${alternates}
 </head>
 <body>
@@ -514,6 +515,11 @@ export function messagePage(
     params: new URLSearchParams(),
     body: html`<h1>${heading}</h1><p>${text}</p><p><a href="${href(BASE_PATH, lang)}">${t.backToSearch}</a></p>`,
   });
+}
+
+/** A plain square icon in the brand colour (so browsers need not ask for /favicon.ico). */
+export function iconSvg(settings: PublicSettings): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="${settings.brandColour}"/><path d="M8 9h16v3H8zm0 6h16v3H8zm0 6h10v3H8z" fill="#fff"/></svg>\n`;
 }
 
 /** The brand colours as a stylesheet (the CSP allows no inline styles). */

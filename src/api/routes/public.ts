@@ -18,6 +18,7 @@ import {
   agreementPage,
   agreementPath,
   BASE_PATH,
+  iconSvg,
   messagePage,
   searchPage,
   themeCss,
@@ -163,6 +164,10 @@ export function publicRoutes(services: Services): Router {
   });
   router.get(`${BASE_PATH}/assets/theme.css`, (req, res) => {
     sendCached(req, res, settings, 'text/css; charset=utf-8', themeCss(settings));
+  });
+
+  router.get(`${BASE_PATH}/assets/icon.svg`, (req, res) => {
+    sendCached(req, res, settings, 'image/svg+xml', iconSvg(settings));
   });
 
   router.get(BASE_PATH, async (req, res) => {
