@@ -342,6 +342,63 @@ describe('synthetic year: reports find exactly what was planted', () => {
   });
 });
 
+describe('price control by GTIN', () => {
+  it('falls back to GTIN when the item number is not on the price list', async () => {
+    const y = generateYear({ invoices: 1, seed: 9 });
+    const c = y.contracts[0] as Contract;
+    const orgnr = c.suppliers[0]?.orgnr as string;
+    const spend = await SpendService.open({ file: ':memory:', contracts: contractsOf([c]) });
+    try {
+      const { savePriceList } = await import('../../src/spend/context.ts');
+      await spend.refreshAgreements();
+      await savePriceList(spend.store, [
+        {
+          agreementId: c.id,
+          itemNumber: null,
+          gtin: '7038010009457',
+          description: 'Melk',
+          unit: 'C62',
+          priceMicro: 20_000_000,
+          currency: 'NOK',
+          validFrom: c.startDate as string,
+        },
+      ]);
+      await spend.refreshPrices();
+      const doc = {
+        ...(y.documents[0] as (typeof y.documents)[number]),
+        number: 'G1',
+        issueDate: '2024-05-02',
+        supplierOrgnr: orgnr,
+        supplierKey: orgnr,
+        contractReference: c.referenceNumber,
+        taxExclusiveMinor: 6600,
+        lines: [
+          {
+            lineId: '1',
+            quantityMicro: 3_000_000,
+            unitCode: 'C62',
+            netMinor: 6600,
+            priceMicro: 22_000_000,
+            baseQuantityMicro: 1_000_000,
+            baseQuantityUnit: null,
+            itemName: 'Melk',
+            sellersItemId: 'ukjent-nr',
+            gtin: '7038010009457',
+            classifications: [],
+            accountingCost: null,
+          },
+        ],
+      };
+      await spend.ingest(docsAsFiles([doc]), { workers: 0 });
+      const r = await spend.priceControl();
+      assert.equal(r.totalOverpaidMinor.NOK, 600); // (22 − 20) kr × 3
+      assert.equal(r.byItem[0]?.item, 'ukjent-nr');
+    } finally {
+      spend.close();
+    }
+  });
+});
+
 describe('ledger CSV', () => {
   it('ingests postings with a column mapping; negatives are credits; duplicates once', async () => {
     const csv = [
