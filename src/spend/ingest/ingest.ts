@@ -49,6 +49,8 @@ export interface IngestOptions {
   readonly matcher?: AgreementMatcher | null;
   readonly store?: DuckSpendStore | null;
   readonly onProgress?: (p: IngestProgress) => void;
+  /** An already started pool to use (and leave open); by default one is started and closed. */
+  readonly pool?: ParsePool;
   /** Documents per write to the store. */
   readonly batchSize?: number;
 }
@@ -175,10 +177,12 @@ export async function ingestFiles(
   options: IngestOptions,
 ): Promise<IngestDetails> {
   const sink = await IngestSink.create(options);
-  const pool = new ParsePool(options.workers, sink.builder, {
-    rates: options.rates.points(),
-    agreements: options.matcher?.agreements ?? null,
-  });
+  const pool =
+    options.pool ??
+    new ParsePool(options.workers, sink.builder, {
+      rates: options.rates.points(),
+      agreements: options.matcher?.agreements ?? null,
+    });
   const window = Math.max(4, options.workers * 16);
   const inFlight: { file: SourceFile; outcome: Promise<ParseOutcome> }[] = [];
   let bytes = 0;
@@ -205,7 +209,7 @@ export async function ingestFiles(
     while (inFlight.length > 0) await settle();
     await sink.drain();
   } finally {
-    await pool.close();
+    if (!options.pool) await pool.close();
   }
   return sink.finish(bytes);
 }

@@ -92,6 +92,17 @@ export class ParsePool {
     });
   }
 
+  /**
+   * Waits until every worker has started (module loading through tsx takes a moment) by having
+   * each parse the given file once.
+   */
+  async warmUp(sample: Buffer): Promise<void> {
+    const jobs: Promise<ParseOutcome>[] = [];
+    for (let i = 0; i < Math.max(1, this.size); i++)
+      jobs.push(this.parse(Buffer.from(sample), 'warm-up'));
+    await Promise.all(jobs);
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
