@@ -7,9 +7,9 @@ import type { AuditEntry, Contract } from '../../src/core/index.ts';
 import { provision } from '../../src/store/sharepoint/provision.ts';
 import { contractFields } from '../../src/store/sharepoint/register-store.ts';
 import { FILTERED_COLUMNS, LISTS } from '../../src/store/sharepoint/schema.ts';
-import type { GraphServer } from '../graph/server.ts';
+import { type GraphServer, startGraphServer } from '../graph/server.ts';
 import { contractInput } from '../support/fixtures.ts';
-import { graphFor, openStore, provisionedServer } from './helpers.ts';
+import { graphFor, openStore, provisionedServer, SECOND_MS } from './helpers.ts';
 
 const admin = {
   today: '2026-01-15',
@@ -195,6 +195,32 @@ describe('SharePoint provisioning', () => {
         const c = l?.columns.find((x) => x.name === column);
         assert.equal(c?.indexed, true, `${LISTS[list].displayName}.${column} is indexed`);
       }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('adds missing columns and a missing index to an existing list, keeping its items', async () => {
+    const server = await startGraphServer({ secondMs: SECOND_MS, token: 'test-token' });
+    try {
+      const graph = graphFor(server, 'p');
+      // An older site: a Lease list with only LeaseKey, not indexed, and one item in it.
+      await graph.request('POST', `/sites/${encodeURIComponent(server.siteId)}/lists`, {
+        displayName: 'Lease',
+        columns: [{ name: 'LeaseKey', text: {} }],
+        list: { template: 'genericList' },
+      });
+      server.seed('Lease', [{ Title: 'x', LeaseKey: 'scheduler' }]);
+      const report = await provision(graph, server.siteId);
+      assert.ok(!report.createdLists.includes('Lease'));
+      assert.equal(report.createdLists.length, Object.keys(LISTS).length - 1);
+      assert.deepEqual(report.addedColumns, ['Lease.Holder', 'Lease.ExpiresAt', 'Lease.Fence']);
+      assert.deepEqual(report.indexedColumns, ['Lease.LeaseKey']);
+      const lease = server.lists().find((l) => l.displayName === 'Lease');
+      const key = lease?.columns.find((c) => c.name === 'LeaseKey');
+      assert.deepEqual([key?.indexed, key?.enforceUniqueValues], [true, true]);
+      assert.equal(lease?.itemCount, 1, 'no data touched');
+      assert.equal(server.items('Lease')[0]?.fields.LeaseKey, 'scheduler');
     } finally {
       await server.close();
     }
