@@ -2,7 +2,11 @@
 // (the scheduler, provisioning, migration) and on-behalf-of for a signed-in user's requests, so that
 // SharePoint's own permissions apply to what the user reads and writes. MSAL caches the tokens and
 // renews them before they expire.
-import { ConfidentialClientApplication, type Configuration } from '@azure/msal-node';
+import {
+  ConfidentialClientApplication,
+  type Configuration,
+  type INetworkModule,
+} from '@azure/msal-node';
 
 export interface TokenProvider {
   getToken(): Promise<string>;
@@ -20,6 +24,8 @@ export interface EntraAppOptions {
   readonly authorityHost?: string | undefined;
   /** Graph's resource scope; `https://graph.microsoft.com/.default` by default. */
   readonly scope?: string | undefined;
+  /** MSAL's HTTP client (e.g. through a corporate proxy); MSAL's own by default. */
+  readonly networkClient?: INetworkModule | undefined;
 }
 
 export function confidentialClient(o: EntraAppOptions): ConfidentialClientApplication {
@@ -39,6 +45,7 @@ export function confidentialClient(o: EntraAppOptions): ConfidentialClientApplic
           }
         : { clientSecret: o.clientSecret }),
     },
+    ...(o.networkClient ? { system: { networkClient: o.networkClient } } : {}),
   };
   return new ConfidentialClientApplication(config);
 }
