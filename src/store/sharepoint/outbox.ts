@@ -152,20 +152,22 @@ export class SharePointOutbox implements OutboxStore {
     }
   }
 
-  /** Writes `change` if `workerId` holds a live lease on the pending item; false otherwise. */
+  /**
+   * Writes `change` if `workerId` holds the pending item (and, when `at` is given, its lease is still
+   * live at `at`), with the item's ETag; false otherwise.
+   */
   private async asHolder(
     id: number,
     workerId: string,
-    at: Date,
+    at: Date | null,
     change: (f: OutboxFields) => Partial<OutboxFields>,
   ): Promise<boolean> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const item = await this.item(id);
       if (!item) return false;
       if (item.fields.State !== 'pending' || item.fields.ClaimedBy !== workerId) return false;
-      if (!item.fields.ClaimedUntil || Date.parse(item.fields.ClaimedUntil) < at.getTime()) {
-        return false;
-      }
+      const until = item.fields.ClaimedUntil ? Date.parse(item.fields.ClaimedUntil) : 0;
+      if (at && until <= at.getTime()) return false;
       try {
         await this.graph.request('PATCH', `${this.path}/${id}/fields`, change(item.fields), {
           'If-Match': item.eTag,
@@ -186,8 +188,8 @@ export class SharePointOutbox implements OutboxStore {
     }));
   }
 
-  markSent(id: number, workerId: string, at: Date): Promise<boolean> {
-    return this.asHolder(id, workerId, at, () => ({
+  markSent(id: number, workerId: string, _at: Date): Promise<boolean> {
+    return this.asHolder(id, workerId, null, () => ({
       State: 'sent',
       ClaimedBy: null,
       ClaimedUntil: null,
@@ -195,7 +197,7 @@ export class SharePointOutbox implements OutboxStore {
   }
 
   markFailed(id: number, workerId: string, retryAt: Date, error: string): Promise<boolean> {
-    return this.asHolder(id, workerId, this.now(), () => ({
+    return this.asHolder(id, workerId, null, () => ({
       NotBefore: retryAt.toISOString(),
       ClaimedBy: null,
       ClaimedUntil: null,
@@ -204,7 +206,7 @@ export class SharePointOutbox implements OutboxStore {
   }
 
   markDead(id: number, workerId: string, error: string): Promise<boolean> {
-    return this.asHolder(id, workerId, this.now(), () => ({
+    return this.asHolder(id, workerId, null, () => ({
       State: 'dead',
       ClaimedBy: null,
       ClaimedUntil: null,
