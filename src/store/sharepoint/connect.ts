@@ -1,6 +1,10 @@
 // Reads the SharePoint settings from the environment and builds the Graph transport with the app's
 // own token (client credentials). See docs/deploy.md for the variables.
 import { Graph } from './graph.ts';
+import { SharePointLease } from './lease.ts';
+import { SharePointOutbox } from './outbox.ts';
+import { findLists } from './provision.ts';
+import { openSharePointRegister, type SharePointRegisterStore } from './register-store.ts';
 import { clientCredentials, staticToken, type TokenProvider } from './tokens.ts';
 
 export interface SharePointSettings {
@@ -47,4 +51,23 @@ export function sharePointFromEnv(
     });
   }
   return { siteId, graph: new Graph({ baseUrl, tokens }) };
+}
+
+/** Everything the services need in SharePoint mode, from the environment (one Graph client). */
+export async function openSharePointFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  now: () => Date = () => new Date(),
+): Promise<{
+  readonly store: SharePointRegisterStore;
+  readonly outbox: SharePointOutbox;
+  readonly lease: SharePointLease;
+}> {
+  const { graph, siteId } = sharePointFromEnv(env);
+  const store = await openSharePointRegister({ graph, siteId, now });
+  const lists = await findLists(graph, siteId);
+  return {
+    store,
+    outbox: new SharePointOutbox(graph, siteId, lists, now),
+    lease: new SharePointLease(graph, siteId, lists),
+  };
 }
