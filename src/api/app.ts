@@ -12,6 +12,7 @@ import { documentRoutes } from './routes/documents.ts';
 import { followupRoutes } from './routes/followup.ts';
 import { publicRoutes } from './routes/public.ts';
 import { registerIoRoutes } from './routes/register-io.ts';
+import { spendRoutes } from './routes/spend.ts';
 import { tabRoutes } from './routes/tab.ts';
 
 /** Routers that need a signed-in user, mounted under /api. Areas add theirs here. */
@@ -22,6 +23,7 @@ const authenticatedRoutes: ((services: Services) => Router)[] = [
   dashboardRoutes,
   registerIoRoutes,
   followupRoutes,
+  spendRoutes,
 ];
 
 /** Faces that bring their own authentication (bot, public catalogue, tab files), mounted at /. */
