@@ -1,4 +1,4 @@
-import { type ContractStatus, PUBLIC } from '../core/index.ts';
+import { type ContractStatus, norwegianSortKey, PUBLIC } from '../core/index.ts';
 import {
   isPubliclyListed,
   type PublicAgreement,
@@ -63,8 +63,11 @@ interface Snapshot {
   readonly today: string;
   readonly agreements: readonly PublicAgreement[];
   readonly byReference: ReadonlyMap<string, PublicAgreement>;
-  readonly partnerReferences: ReadonlySet<string>;
+  /** Per agreement: its public words as " w1 w2 … " (the public FTS columns, tokenised alike). */
+  readonly searchText: ReadonlyMap<string, string>;
   readonly vocabulary: Vocabulary;
+  /** Spelling corrections already worked out for this snapshot (bounded). */
+  readonly corrections: Map<string, ReturnType<Vocabulary['correct']>>;
   readonly categories: readonly { division: string; count: number }[];
   readonly suppliers: readonly Facet[];
   readonly unitNames: ReadonlyMap<string, string>;
@@ -210,10 +213,11 @@ export class PublicCatalogue {
       today: scope.today,
       agreements,
       byReference: new Map(agreements.map((a) => [a.reference, a])),
-      partnerReferences: new Set(
-        agreements.filter((a) => a.openToPartners).map((a) => a.reference),
+      searchText: new Map(
+        agreements.map((a) => [a.reference, ` ${publicSearchWords(a).join(' ')} `]),
       ),
       vocabulary: new Vocabulary(texts),
+      corrections: new Map(),
       categories: [...categoryCounts]
         .map(([division, count]) => ({ division, count }))
         .sort((a, b) => a.division.localeCompare(b.division)),
@@ -266,17 +270,21 @@ export class PublicCatalogue {
       );
       return { items: project(r.items), total: r.total };
     }
-    // The store has no partner filter: page through every match and filter on the public view.
-    const all: PublicAgreement[] = [];
-    for (let off = 0; ; off += PAGE) {
-      const r = await this.deps.store.contracts.search(
-        { ...base, offset: off, limit: PAGE },
-        scope,
-      );
-      for (const a of project(r.items)) if (a.openToPartners) all.push(a);
-      if (r.items.length < PAGE) break;
-    }
+    // The store's query has no partner filter: answer from the snapshot of public agreements
+    // (the same public columns, prefix matching and filters), never from stored data.
+    const all = filterSnapshot(snap, q, text);
     return { items: all.slice(offset, offset + q.pageSize), total: all.length };
+  }
+
+  private correct(snap: Snapshot, text: string) {
+    const key = text.toLocaleLowerCase('nb');
+    let c = snap.corrections.get(key);
+    if (!c) {
+      c = snap.vocabulary.correct(text);
+      if (snap.corrections.size >= 2000) snap.corrections.clear();
+      snap.corrections.set(key, c);
+    }
+    return c;
   }
 
   async search(q: CatalogueQuery): Promise<CatalogueResult> {
@@ -285,7 +293,7 @@ export class PublicCatalogue {
     let correctedText: string | null = null;
     let suggestion: string | null = null;
     if (result.total === 0 && words(q.text).length > 0) {
-      const correction = snap.vocabulary.correct(q.text);
+      const correction = this.correct(snap, q.text);
       if (correction.changed) {
         const retry = await this.run(q, correction.text, snap);
         if (retry.total > 0) {
@@ -319,7 +327,7 @@ export class PublicCatalogue {
     const completions = snap.vocabulary
       .complete(last, limit)
       .map((w) => (head ? `${head} ${w}` : w));
-    const correction = snap.vocabulary.correct(text);
+    const correction = this.correct(snap, text);
     return { completions, correction: correction.changed ? correction.text : null };
   }
 
@@ -367,4 +375,65 @@ export class PublicCatalogue {
       suppliers: snap.suppliers,
     };
   }
+}
+
+/** The words the store's public FTS columns hold for an agreement: title, description, suppliers, references, categories. */
+function publicSearchWords(a: PublicAgreement): string[] {
+  return words(
+    [
+      a.title ?? '',
+      a.description ?? '',
+      ...(a.suppliers ?? []).map((x) => `${x.name} ${x.orgnr}`),
+      a.reference,
+      a.caseNumber ?? '',
+      a.cpvCodes.join(' '),
+    ].join(' '),
+  );
+}
+
+const SORT_KEYS: Record<Exclude<PublicSort, 'relevance'>, (a: PublicAgreement) => string | null> = {
+  title: (a) => norwegianSortKey(a.title ?? ''),
+  endDate: (a) => a.currentEndDate,
+  startDate: (a) => a.startDate,
+  reference: (a) => a.reference,
+};
+
+/** The catalogue query answered from the snapshot, with the store's semantics. */
+function filterSnapshot(snap: Snapshot, q: CatalogueQuery, text: string): PublicAgreement[] {
+  const terms = words(text).slice(0, 12);
+  const statuses = STATUSES[q.status] as string[];
+  const hits = snap.agreements.filter((a) => {
+    if (q.partners && !a.openToPartners) return false;
+    if (!statuses.includes(a.status)) return false;
+    if (q.category && !a.cpvCodes.some((c) => c.startsWith(q.category as string))) return false;
+    if (q.supplier && !(a.suppliers ?? []).some((x) => x.orgnr === q.supplier)) return false;
+    if (terms.length > 0) {
+      const haystack = snap.searchText.get(a.reference) ?? '';
+      if (!terms.every((t) => haystack.includes(` ${t}`))) return false;
+    }
+    return true;
+  });
+  const sort = q.sort ?? (terms.length > 0 ? 'relevance' : 'title');
+  const byReference = (x: PublicAgreement, y: PublicAgreement) =>
+    x.reference < y.reference ? -1 : x.reference > y.reference ? 1 : 0;
+  if (sort === 'relevance') {
+    // more query words in the title first, then title order
+    const score = (a: PublicAgreement) => {
+      const title = ` ${words(a.title ?? '').join(' ')}`;
+      return terms.filter((t) => title.includes(` ${t}`)).length;
+    };
+    const scored = hits.map((a) => ({ a, s: score(a), k: norwegianSortKey(a.title ?? '') }));
+    scored.sort((x, y) => y.s - x.s || (x.k < y.k ? -1 : x.k > y.k ? 1 : byReference(x.a, y.a)));
+    return scored.map((x) => x.a);
+  }
+  const key = SORT_KEYS[sort];
+  const desc = SORTS[sort].order === 'desc';
+  const keyed = hits.map((a) => ({ a, k: key(a) }));
+  keyed.sort((x, y) => {
+    if (x.k === null || y.k === null)
+      return x.k === y.k ? byReference(x.a, y.a) : x.k === null ? 1 : -1;
+    const c = x.k < y.k ? -1 : x.k > y.k ? 1 : byReference(x.a, y.a);
+    return desc ? -c : c;
+  });
+  return keyed.map((x) => x.a);
 }

@@ -102,6 +102,35 @@ describe('public open data: JSON, CSV, OCDS', () => {
     );
   });
 
+  it('the partner filter (answered from the public snapshot) agrees with the store search', async () => {
+    for (const qs of [
+      '',
+      '&q=skole',
+      '&q=bj%C3%B8rnstad',
+      '&q=974760673',
+      '&q=RA-2025-01',
+      '&category=39',
+      '&supplier=986105174',
+      '&status=expiring',
+      '&status=expired',
+      '&q=tolk&status=active',
+    ]) {
+      const store = await list(`?pageSize=100&sort=reference${qs}`);
+      const snap = await list(`?pageSize=100&sort=reference&partners=1${qs}`);
+      assert.deepEqual(
+        snap.items.map((i) => i.reference),
+        store.items.filter((i) => i.openToPartners).map((i) => i.reference),
+        qs,
+      );
+    }
+    const byTitle = await list('?pageSize=100&partners=1');
+    const titles = byTitle.items.map((i) => i.title ?? '');
+    assert.deepEqual(
+      titles,
+      [...titles].sort((a, b) => a.localeCompare(b, 'nb')),
+    );
+  });
+
   it('full-text search: prefixes, Norwegian letters, supplier names, typos corrected', async () => {
     assert.equal((await list('?q=skolemøb')).total, 3);
     assert.ok((await list('?q=R%C3%B8rlegger')).total >= 1);

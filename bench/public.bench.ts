@@ -1,0 +1,236 @@
+/**
+ * Public catalogue benchmark: 2,000 published framework agreements (plus 1,000 unpublished
+ * contracts that must stay out) in a temp data folder, the real server on loopback in its own
+ * process, and the /rammeavtaler search page under 50 concurrent connections (autocannon) over a
+ * mix of searches a visitor makes. Prints p50/p95/p99 and requests/s for the mix and per page.
+ *
+ *   npm run bench:public
+ *   BENCH_AGREEMENTS=5000 BENCH_SECONDS=10 npm run bench:public
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { createApp } from '../src/api/app.ts';
+import { type AppConfig, loadConfig } from '../src/config.ts';
+import type { ContractInput } from '../src/core/index.ts';
+import { generateDemoPortfolio } from '../src/demo/portfolio.ts';
+import { DEMO_ACTOR } from '../src/demo/seed.ts';
+import { createServices } from '../src/services.ts';
+
+const AGREEMENTS = Number(process.env.BENCH_AGREEMENTS ?? 2_000);
+const UNPUBLISHED = Number(process.env.BENCH_UNPUBLISHED ?? 1_000);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const PER_PAGE_SECONDS = Number(process.env.BENCH_PAGE_SECONDS ?? 4);
+const TARGET_P95_MS = 100;
+
+const configFor = (dataDir: string): AppConfig =>
+  loadConfig({
+    AUTH_MODE: 'dev',
+    DATA_DIR: dataDir,
+    DEMO_DATA: 'off',
+    LOG_LEVEL: 'error',
+    HOST: '127.0.0.1',
+    PORT: '0',
+  });
+
+/** Child mode: serve the data folder (no rate limit: all load comes from one client). */
+async function serve(dataDir: string): Promise<void> {
+  process.env.PUBLIC_RATE_LIMIT = '1000000';
+  const services = await createServices(configFor(dataDir));
+  const app = createApp(services);
+  const server = app.listen(0, '127.0.0.1', () => {
+    process.stdout.write(`PORT ${(server.address() as AddressInfo).port}\n`);
+  });
+  process.on('SIGTERM', () => {
+    server.close();
+    void services.close().then(() => process.exit(0));
+  });
+}
+
+interface Page {
+  readonly name: string;
+  readonly path: string;
+}
+
+const PAGES: readonly Page[] = [
+  { name: 'first page (sorted by title)', path: '/rammeavtaler' },
+  { name: 'text "renhold"', path: '/rammeavtaler?q=renhold' },
+  { name: 'prefix "skol"', path: '/rammeavtaler?q=skol' },
+  { name: 'Norwegian letters "grønt"', path: '/rammeavtaler?q=gr%C3%B8nt' },
+  { name: 'typo "rengjoring" (corrected)', path: '/rammeavtaler?q=rengjoring' },
+  { name: 'two words, nynorsk', path: '/rammeavtaler?q=bergen%20drift&lang=nn' },
+  { name: 'category 45', path: '/rammeavtaler?category=45' },
+  { name: 'expiring, by end date', path: '/rammeavtaler?status=expiring&sort=endDate' },
+  { name: 'open to partners', path: '/rammeavtaler?partners=1' },
+  { name: 'page 10 by reference', path: '/rammeavtaler?sort=reference&page=10' },
+  { name: 'no hits "xqzvwk"', path: '/rammeavtaler?q=xqzvwk' },
+];
+
+interface Figures {
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly rps: number;
+  readonly requests: number;
+  readonly errors: number;
+  readonly non2xx: number;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0
+    ? Number.NaN
+    : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number);
+
+async function load(url: string, mix: readonly Page[], seconds: number): Promise<Figures> {
+  let i = 0;
+  const latencies: number[] = [];
+  let finish: (r: autocannon.Result) => void = () => {};
+  let fail: (e: unknown) => void = () => {};
+  const done = new Promise<autocannon.Result>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
+  const instance = autocannon(
+    {
+      url,
+      connections: CONNECTIONS,
+      duration: seconds,
+      requests: [
+        {
+          setupRequest: (req) => ({
+            ...req,
+            method: 'GET',
+            path: (mix[i++ % mix.length] as Page).path,
+          }),
+        },
+      ],
+    },
+    (err: unknown, result: autocannon.Result) => (err ? fail(err) : finish(result)),
+  );
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
+    latencies.push(ms);
+  });
+  const result = await done;
+  latencies.sort((a, b) => a - b);
+  return {
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    rps: result.requests.average,
+    requests: result.requests.total,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+const ms = (n: number) => (Number.isNaN(n) ? '      – ms' : `${n.toFixed(1).padStart(7)} ms`);
+
+function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', dataDir],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /PORT (\d+)/.exec(out);
+      if (m) resolve({ child, url: `http://127.0.0.1:${m[1]}` });
+    });
+    child.once('exit', (code) => reject(new Error(`server exited (${code})`)));
+  });
+}
+
+/** The demo portfolio, reshaped: the first AGREEMENTS are published framework agreements. */
+async function seed(dataDir: string): Promise<void> {
+  const services = await createServices(configFor(dataDir));
+  const portfolio = generateDemoPortfolio({
+    today: services.contracts.today(),
+    contracts: AGREEMENTS + UNPUBLISHED,
+  });
+  for (const unit of portfolio.units) await services.store.directory.saveUnit(unit, DEMO_ACTOR);
+  for (const user of portfolio.users) await services.store.directory.saveUser(user, DEMO_ACTOR);
+  const inputs: ContractInput[] = portfolio.contracts.map((c, i) =>
+    i < AGREEMENTS
+      ? { ...c, kind: 'framework', published: true, draft: false }
+      : { ...c, published: false },
+  );
+  const started = performance.now();
+  await services.store.contracts.importMany(inputs, DEMO_ACTOR);
+  const published = await services.store.contracts.search(
+    { published: true, kind: 'framework', includeExpired: true, limit: 1 },
+    services.contracts.scopeFor({ kind: 'public' }),
+  );
+  console.log(
+    `Seeded ${inputs.length} contracts (${published.total} published framework agreements) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  await services.close();
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ko-bench-public-'));
+  let child: ChildProcess | null = null;
+  try {
+    await seed(dataDir);
+    const server = await startServer(dataDir);
+    child = server.child;
+    let started = performance.now();
+    const first = await fetch(`${server.url}/rammeavtaler`);
+    await first.text();
+    console.log(
+      `First request (builds the catalogue snapshot and vocabulary): ${(performance.now() - started).toFixed(0)} ms, status ${first.status}`,
+    );
+    await load(server.url, PAGES, 2); // warm-up
+
+    console.log(
+      `\nSearch page /rammeavtaler, mix of ${PAGES.length} searches, ${CONNECTIONS} connections, ${SECONDS} s, loopback`,
+    );
+    started = performance.now();
+    const all = await load(server.url, PAGES, SECONDS);
+    console.log(
+      `  p50 ${ms(all.p50)}   p95 ${ms(all.p95)}   p99 ${ms(all.p99)}   ${all.rps.toFixed(0)} req/s   ` +
+        `(${all.requests} requests, ${all.errors} errors, ${all.non2xx} non-2xx)`,
+    );
+    console.log(
+      `  target p95 ≤ ${TARGET_P95_MS} ms: ${all.p95 <= TARGET_P95_MS ? 'MET' : 'MISSED'}`,
+    );
+
+    console.log(`\nPer page (${CONNECTIONS} connections, ${PER_PAGE_SECONDS} s each):`);
+    for (const p of PAGES) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const f = await load(server.url, [p], PER_PAGE_SECONDS);
+      console.log(
+        `  ${p.name.padEnd(32)} p50 ${ms(f.p50)}  p95 ${ms(f.p95)}  p99 ${ms(f.p99)}  ${f.rps.toFixed(0).padStart(5)} req/s${f.non2xx ? `  (${f.non2xx} non-2xx)` : ''}${f.errors ? `  (${f.errors} errors/timeouts)` : ''}`,
+      );
+    }
+    for (const path of ['/api/public/agreements.csv', '/api/public/ocds']) {
+      started = performance.now();
+      const r = await fetch(server.url + path);
+      const body = await r.arrayBuffer();
+      console.log(
+        `  ${path.padEnd(32)} one request: ${(performance.now() - started).toFixed(0)} ms, ${(body.byteLength / 1024).toFixed(0)} KiB`,
+      );
+    }
+  } finally {
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child?.once('exit', r));
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--serve') {
+  void serve(process.argv[3] as string);
+} else {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
