@@ -17,7 +17,12 @@ import {
   type User,
   type Viewer,
 } from '../core/index.ts';
-import type { ContractQuery, RegisterStore, SearchScope } from '../store/register.port.ts';
+import type {
+  ContractQuery,
+  RegisterStore,
+  SearchResult,
+  SearchScope,
+} from '../store/register.port.ts';
 
 /** Called after every stored change (follow-up plans, caches); errors are logged, not thrown. */
 export type ContractListener = (contract: Contract | null, id: string) => void | Promise<void>;
@@ -79,7 +84,15 @@ export class ContractService {
   }
 
   async search(viewer: Viewer, query: ContractQuery) {
-    const result = await this.store.contracts.search(query, this.scopeFor(viewer));
+    return this.project(viewer, await this.searchRaw(viewer, query));
+  }
+
+  /** The store's own result (a cached store may return the same object for the same search). */
+  searchRaw(viewer: Viewer, query: ContractQuery): Promise<SearchResult> {
+    return this.store.contracts.search(query, this.scopeFor(viewer));
+  }
+
+  project(viewer: Viewer, result: SearchResult) {
     return { total: result.total, items: result.items.map((c) => projectContract(viewer, c)) };
   }
 

@@ -2,7 +2,7 @@ import { type RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import { asViewer, CONTRACT_KINDS, CONTRACT_STATUSES } from '../../core/index.ts';
 import type { Services } from '../../services.ts';
-import { type ContractQuery, SORT_FIELDS } from '../../store/register.port.ts';
+import { type ContractQuery, SORT_FIELDS, type SearchResult } from '../../store/register.port.ts';
 import { currentUser } from '../auth.ts';
 import { toApiContract } from '../contract-view.ts';
 import { csvList, parseWith, queryBoolean, requiredVersion, sendWithEtag } from '../http.ts';
@@ -62,16 +62,29 @@ export function contractRoutes(services: Services): Router {
   const api = (view: Parameters<typeof toApiContract>[0]) =>
     toApiContract(view, contracts.today(), window);
 
+  // A store that caches returns the same result object for the same search until the register
+  // changes; the rendered answer per viewer is then reused too.
+  const rendered = new WeakMap<SearchResult, Map<string, string>>();
   const list: RequestHandler = async (req, res) => {
     const user = currentUser(req);
+    const viewer = asViewer(user);
     const query = toContractQuery(req.query, user.id);
-    const result = await contracts.search(asViewer(user), query);
-    res.json({
-      total: result.total,
-      offset: query.offset,
-      limit: query.limit,
-      items: result.items.map(api),
-    });
+    const raw = await contracts.searchRaw(viewer, query);
+    const byViewer = rendered.get(raw) ?? new Map<string, string>();
+    rendered.set(raw, byViewer);
+    const key = `${user.role}:${user.id}`;
+    let body = byViewer.get(key);
+    if (body === undefined) {
+      const result = contracts.project(viewer, raw);
+      body = JSON.stringify({
+        total: result.total,
+        offset: query.offset,
+        limit: query.limit,
+        items: result.items.map(api),
+      });
+      byViewer.set(key, body);
+    }
+    res.type('application/json').send(body);
   };
   router.get('/contracts', list);
   router.get('/search', list);

@@ -560,68 +560,68 @@ class SqliteAuditLog implements AuditLog {
 }
 
 class SqliteDirectory implements DirectoryStore {
+  private readonly sql: ReturnType<typeof statementCache>;
+
   constructor(
     private readonly db: Db,
     private readonly audit: SqliteAuditLog,
-  ) {}
+  ) {
+    this.sql = statementCache(db);
+  }
 
   async listUnits(): Promise<Unit[]> {
-    return this.db
-      .prepare('SELECT id, name, parent_id AS parentId, sector FROM units ORDER BY name')
-      .all() as Unit[];
+    return this.sql(
+      'SELECT id, name, parent_id AS parentId, sector FROM units ORDER BY name',
+    ).all() as Unit[];
   }
 
   async getUnit(id: string): Promise<Unit | null> {
     return (
-      (this.db
-        .prepare('SELECT id, name, parent_id AS parentId, sector FROM units WHERE id = ?')
-        .get(id) as Unit | undefined) ?? null
+      (this.sql('SELECT id, name, parent_id AS parentId, sector FROM units WHERE id = ?').get(id) as
+        | Unit
+        | undefined) ?? null
     );
   }
 
   async saveUnit(unit: Unit, actorId: string): Promise<Unit> {
     return this.db.transaction(() => {
-      const before = (this.db
-        .prepare('SELECT id, name, parent_id AS parentId, sector FROM units WHERE id = ?')
-        .get(unit.id) ?? null) as Record<string, unknown> | null;
-      this.db
-        .prepare(
-          `INSERT INTO units (id, name, parent_id, sector) VALUES (@id, @name, @parentId, @sector)
+      const before = (this.sql(
+        'SELECT id, name, parent_id AS parentId, sector FROM units WHERE id = ?',
+      ).get(unit.id) ?? null) as Record<string, unknown> | null;
+      this.sql(
+        `INSERT INTO units (id, name, parent_id, sector) VALUES (@id, @name, @parentId, @sector)
            ON CONFLICT(id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id,
              sector = excluded.sector`,
-        )
-        .run(unit);
+      ).run(unit);
       this.record('unit', unit.id, before, unit as unknown as Record<string, unknown>, actorId);
       return unit;
     })();
   }
 
   async listUsers(): Promise<User[]> {
-    return this.db
-      .prepare('SELECT id, name, email, role, unit_id AS unitId FROM users ORDER BY name')
-      .all() as User[];
+    return this.sql(
+      'SELECT id, name, email, role, unit_id AS unitId FROM users ORDER BY name',
+    ).all() as User[];
   }
 
   async getUser(id: string): Promise<User | null> {
     return (
-      (this.db
-        .prepare('SELECT id, name, email, role, unit_id AS unitId FROM users WHERE id = ?')
-        .get(id) as User | undefined) ?? null
+      (this.sql('SELECT id, name, email, role, unit_id AS unitId FROM users WHERE id = ?').get(
+        id,
+      ) as User | undefined) ?? null
     );
   }
 
   async saveUser(user: User, actorId: string): Promise<User> {
     return this.db.transaction(() => {
-      const before = (this.db
-        .prepare('SELECT id, name, email, role, unit_id AS unitId FROM users WHERE id = ?')
-        .get(user.id) ?? null) as Record<string, unknown> | null;
-      this.db
-        .prepare(
-          `INSERT INTO users (id, name, email, role, unit_id) VALUES (@id, @name, @email, @role, @unitId)
+      const before = (this.sql(
+        'SELECT id, name, email, role, unit_id AS unitId FROM users WHERE id = ?',
+      ).get(user.id) ?? null) as Record<string, unknown> | null;
+      this.sql(
+        `INSERT INTO users (id, name, email, role, unit_id) VALUES (@id, @name, @email, @role, @unitId)
            ON CONFLICT(id) DO UPDATE SET name = excluded.name, email = excluded.email,
              role = excluded.role, unit_id = excluded.unit_id`,
-        )
-        .run(user);
+      ).run(user);
       this.record('user', user.id, before, user as unknown as Record<string, unknown>, actorId);
       return user;
     })();
@@ -632,9 +632,8 @@ class SqliteDirectory implements DirectoryStore {
     text?: string,
   ): Promise<(Supplier & { contractCount: number })[]> {
     const filter = text?.trim() ? `%${text.trim().replace(/[%_]/g, '')}%` : null;
-    return this.db
-      .prepare(
-        `SELECT s.orgnr, s.name, count(c.seq) AS contractCount
+    return this.sql(
+      `SELECT s.orgnr, s.name, count(c.seq) AS contractCount
          FROM suppliers s
          LEFT JOIN contract_suppliers cs ON cs.orgnr = s.orgnr
          LEFT JOIN contracts c ON c.seq = cs.contract_seq AND ${VISIBLE_SUPPLIERS}
@@ -642,8 +641,7 @@ class SqliteDirectory implements DirectoryStore {
          GROUP BY s.orgnr
          HAVING count(c.seq) > 0 OR count(cs.contract_seq) = 0
          ORDER BY s.name LIMIT 500`,
-      )
-      .all({ filter, ...scopeParams(scope) }) as (Supplier & { contractCount: number })[];
+    ).all({ filter, ...scopeParams(scope) }) as (Supplier & { contractCount: number })[];
   }
 
   async getSupplier(orgnr: string, scope: SearchScope): Promise<Supplier | null> {
@@ -653,14 +651,12 @@ class SqliteDirectory implements DirectoryStore {
 
   async saveSupplier(supplier: Supplier, actorId: string): Promise<Supplier> {
     return this.db.transaction(() => {
-      const before = (this.db
-        .prepare('SELECT orgnr, name FROM suppliers WHERE orgnr = ?')
-        .get(supplier.orgnr) ?? null) as Record<string, unknown> | null;
-      this.db
-        .prepare(
-          'INSERT INTO suppliers (orgnr, name) VALUES (@orgnr, @name) ON CONFLICT(orgnr) DO UPDATE SET name = excluded.name',
-        )
-        .run(supplier);
+      const before = (this.sql('SELECT orgnr, name FROM suppliers WHERE orgnr = ?').get(
+        supplier.orgnr,
+      ) ?? null) as Record<string, unknown> | null;
+      this.sql(
+        'INSERT INTO suppliers (orgnr, name) VALUES (@orgnr, @name) ON CONFLICT(orgnr) DO UPDATE SET name = excluded.name',
+      ).run(supplier);
       this.record(
         'supplier',
         supplier.orgnr,
