@@ -176,7 +176,13 @@ async function explain(services: Services, q: Query): Promise<void> {
   if (!user) return;
   const url = new URL(q.path, 'http://x');
   const query = toContractQuery(Object.fromEntries(url.searchParams), user.id);
-  await services.contracts.search(asViewer(user), query); // warm: statements and pages cached
+  // Cold: a fresh connection to the same file has neither prepared statements nor cached results.
+  const cold = await createServices(configFor(services.config.dataDir));
+  const coldStart = performance.now();
+  await cold.contracts.search(asViewer(user), query);
+  const coldMs = performance.now() - coldStart;
+  await cold.close();
+  await services.contracts.search(asViewer(user), { ...query, limit: (query.limit ?? 50) + 1 }); // statements prepared, this result not cached
   const captured: { sql: string; params: unknown }[] = [];
   const prepare = db.prepare.bind(db);
   db.prepare = ((sql: string) => {
@@ -201,8 +207,13 @@ async function explain(services: Services, q: Query): Promise<void> {
   const started = performance.now();
   await services.contracts.search(asViewer(user), query);
   const total = performance.now() - started;
+  const cachedStart = performance.now();
+  await services.contracts.search(asViewer(user), query);
+  const cachedMs = performance.now() - cachedStart;
   db.prepare = prepare;
-  console.log(`\n  ${q.name} (${q.path} as ${q.user}): ${total.toFixed(1)} ms in-process`);
+  console.log(
+    `\n  ${q.name} (${q.path} as ${q.user}): in-process ${coldMs.toFixed(1)} ms cold (new connection), ${total.toFixed(1)} ms uncached, ${cachedMs.toFixed(2)} ms cached`,
+  );
   for (const { sql, params } of captured) {
     console.log(`    ${sql.replace(/\s+/g, ' ').slice(0, 400)}`);
     const plan = db
