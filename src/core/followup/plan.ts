@@ -2,6 +2,7 @@ import { LocalDate } from '@js-joda/core';
 import { type Contract, currentEndDate } from '../contract.ts';
 import { addDays, addMonths, type IsoDate } from '../dates.ts';
 import { DomainError } from '../errors.ts';
+import { isEventTask } from './ceiling.ts';
 import type {
   Activity,
   Condition,
@@ -476,7 +477,9 @@ export function reconcile(
   }
 
   for (const t of existing) {
-    if (plannedIds.has(t.id) || !isOpenState(t.state)) continue;
+    // Tasks raised by events (spend ceiling alerts) are not part of any plan: leave them be.
+    if (plannedIds.has(t.id) || !isOpenState(t.state) || (status.active && isEventTask(t)))
+      continue;
     // A recurring occurrence beyond the horizon is left alone; a later regeneration decides.
     if (status.active && t.dueDate > horizonEnd) continue;
     const reason = status.active ? retireReason(t, c) : status.reason;
