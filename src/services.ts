@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { AppConfig } from './config.ts';
 import { ContractService } from './register/contract-service.ts';
 import type { RegisterStore } from './store/register.port.ts';
+import { openSharePointFromEnv } from './store/sharepoint/connect.ts';
 import type { Db } from './store/sqlite/db.ts';
 import { openSqliteRegister } from './store/sqlite/register-store.ts';
 
@@ -13,7 +14,7 @@ export interface Services {
   readonly config: AppConfig;
   readonly clock: () => Date;
   readonly store: RegisterStore;
-  /** The SQLite database of the embedded default (null when another store is configured). */
+  /** The embedded SQLite database (the register itself only when STORE=sqlite). */
   readonly sqlite: Db | null;
   readonly contracts: ContractService;
   readonly log: (level: 'error' | 'info' | 'debug', message: string, extra?: unknown) => void;
@@ -22,6 +23,8 @@ export interface Services {
 
 export interface ServiceOptions {
   readonly clock?: () => Date;
+  /** Where adapter settings are read (SharePoint, Graph); default the process environment. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export async function createServices(
@@ -38,14 +41,15 @@ export async function createServices(
         : `${message} ${extra instanceof Error ? extra.stack : JSON.stringify(extra)}`;
     (level === 'error' ? console.error : console.log)(`[${level}] ${line}`);
   };
-  if (config.STORE !== 'sqlite') {
-    throw new Error(
-      `STORE=${config.STORE} er ikke tilgjengelig i denne utgaven; bruk STORE=sqlite`,
-    );
-  }
+  // The embedded database always exists: in SharePoint mode it holds what has no SharePoint
+  // adapter yet (follow-up tasks, outbox, documents' filing state), and nothing of the register.
   const sqlite = openSqliteRegister(join(config.dataDir, 'register.db'), clock);
+  const store: RegisterStore =
+    config.STORE === 'sharepoint'
+      ? (await openSharePointFromEnv(options.env ?? process.env, clock)).store
+      : sqlite;
   const contracts = new ContractService({
-    store: sqlite,
+    store,
     clock,
     expiringWindowDays: config.EXPIRING_WINDOW_DAYS,
     onError: (e) => log('error', 'Etterarbeid etter endring feilet', e),
@@ -53,11 +57,12 @@ export async function createServices(
   return {
     config,
     clock,
-    store: sqlite,
+    store,
     sqlite: sqlite.db,
     contracts,
     log,
     async close() {
+      if (store !== sqlite) await store.close();
       await sqlite.close();
     },
   };

@@ -65,7 +65,10 @@ export async function startTestServer(
     PORT: '0',
     ...env,
   });
-  const services = await createServices(config, options.clock ? { clock: options.clock } : {});
+  const services = await createServices(config, {
+    env: { ...process.env, ...env },
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   if (options.seed !== false) await seedUsers(services);
   const app = createApp(services);
   const server: Server = await new Promise((resolve) => {
