@@ -47,11 +47,13 @@ export async function request<T>(
     signal?: AbortSignal;
     raw?: BodyInit;
     contentType?: string;
+    headers?: Record<string, string>;
   } = {},
 ): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = {
     accept: 'application/json',
     'accept-language': language,
+    ...options.headers,
     ...(await credentials()),
   };
   let body: BodyInit | undefined;
@@ -94,6 +96,52 @@ export const get = async <T>(path: string, signal?: AbortSignal): Promise<T> =>
 
 export const post = async <T>(path: string, body?: unknown, ifMatch?: string | null) =>
   (await request<T>('POST', path, { body, ifMatch: ifMatch ?? null })).data;
+
+/**
+ * Sends a file body with XMLHttpRequest so the browser's upload progress can be shown (fetch has no
+ * upload progress). `onProgress(sent, total)`; errors become `ApiError` like `request`.
+ */
+export async function uploadWithProgress<T>(
+  path: string,
+  body: Blob,
+  onProgress: (sent: number, total: number) => void,
+  contentType = 'application/octet-stream',
+): Promise<T> {
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'accept-language': language,
+    'content-type': contentType,
+    ...(await credentials()),
+  };
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : body.size);
+    xhr.onerror = () => reject(new ApiError(0, 'Nettverksfeil under opplastingen'));
+    xhr.onload = () => {
+      let parsed: unknown = null;
+      try {
+        parsed = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch {
+        parsed = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(parsed as T);
+        return;
+      }
+      const err = (parsed ?? {}) as { error?: string; issues?: FieldIssue[] };
+      reject(
+        new ApiError(
+          xhr.status,
+          err.error ?? `${xhr.status} ${xhr.statusText}`,
+          Array.isArray(err.issues) ? err.issues : [],
+        ),
+      );
+    };
+    xhr.send(body);
+  });
+}
 
 /** Downloads a file the API produces (e.g. the Excel export), with the caller's credentials. */
 export async function download(path: string, fallbackName: string): Promise<void> {

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DIST = join(ROOT, 'dist/tab');
@@ -18,11 +18,39 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds the tab unless dist/tab is newer than every file of src/tab (and the shared core types). */
+const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Builds the tab unless dist/tab is newer than every file of src/tab (and the shared core types).
+ * The browser test files run in parallel: a lock folder lets one build while the others wait.
+ */
 export function ensureTabBuilt(): void {
   const index = join(DIST, 'index.html');
-  const fresh = existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(ROOT, 'src/tab'));
-  if (fresh) return;
+  const isFresh = () =>
+    existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(ROOT, 'src/tab'));
+  if (isFresh()) return;
+  const lock = join(ROOT, 'test-output/.tab-build-lock');
+  mkdirSync(join(ROOT, 'test-output'), { recursive: true });
+  for (let waited = 0; ; waited += 200) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Another process builds; a lock older than two minutes is left over from a crash.
+      if (waited > 120_000 || Date.now() - statSync(lock).mtimeMs > 120_000) {
+        rmSync(lock, { recursive: true, force: true });
+      }
+      sleep(200);
+    }
+  }
+  try {
+    if (!isFresh()) buildTab();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function buildTab(): void {
   const r = spawnSync(
     process.execPath,
     [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'src/tab/vite.config.ts'],
@@ -31,6 +59,27 @@ export function ensureTabBuilt(): void {
   if (r.status !== 0) throw new Error(`Bygging av fanen feilet:\n${r.stdout}\n${r.stderr}`);
   const line = r.stdout.split('\n').find((l) => l.startsWith('Initial JS'));
   if (line) console.log(line);
+}
+
+/** A browser context signed in as a dev user (the tab's dev picker choice, set before load). */
+export async function devContext(
+  browser: Browser,
+  userId: string,
+  options: { colorScheme?: 'light' | 'dark' } = {},
+): Promise<BrowserContext> {
+  // bypassCSP: only so the tests can inject axe-core; the CSP itself is checked in tab.test.ts.
+  const ctx = await browser.newContext({
+    viewport: { width: 1366, height: 900 },
+    locale: 'nb-NO',
+    bypassCSP: true,
+    acceptDownloads: true,
+    colorScheme: options.colorScheme ?? 'light',
+  });
+  ctx.setDefaultTimeout(10_000);
+  await ctx.addInitScript(
+    `try { if (!sessionStorage.getItem('ko.test.init')) { sessionStorage.setItem('ko.test.init', '1'); localStorage.setItem('ko.devUser', ${JSON.stringify(userId)}); localStorage.setItem('ko.language', 'nb'); } } catch {}`,
+  );
+  return ctx;
 }
 
 export async function launchChromium(): Promise<Browser> {

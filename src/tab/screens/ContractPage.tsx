@@ -9,7 +9,6 @@ import {
   DialogContent,
   DialogSurface,
   DialogTitle,
-  Link,
   MessageBar,
   MessageBarBody,
   makeStyles,
@@ -29,9 +28,10 @@ import {
 import { ArrowLeft20Regular, Edit20Regular } from '@fluentui/react-icons';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, download, request } from '../api.ts';
+import { ApiError, request } from '../api.ts';
 import { ContractForm } from '../components/ContractForm.tsx';
 import { ConfidentialMark, ErrorBar, StatusBadge, Withheld } from '../components/common.tsx';
+import { DocumentsPanel } from '../components/DocumentsPanel.tsx';
 import { PlanTimeline } from '../components/PlanTimeline.tsx';
 import { endpoints } from '../endpoints.ts';
 import { formatDate, formatDateTime, formatMoney, formatPercent } from '../format.ts';
@@ -39,18 +39,6 @@ import { useGet } from '../hooks.ts';
 import { contractHref, navigate } from '../router.ts';
 import { unitName, userName, useSession } from '../session.tsx';
 import type { ApiContract, AuditEntry, ConfidentialField, TaskView } from '../types.ts';
-
-interface DocumentItem {
-  readonly id: string;
-  readonly title: string;
-  readonly documentType: string;
-  readonly documentDate: string | null;
-  readonly status: string;
-  readonly screening: { accessCode: string; legalBasis: string } | null;
-  readonly files: readonly { n: number; fileName: string | null; size: number }[];
-  readonly canDownload: boolean;
-  readonly withheld: boolean;
-}
 
 interface CeilingUsage {
   readonly contractId: string;
@@ -199,7 +187,6 @@ function ContractView({
   const base = `/api/contracts/${encodeURIComponent(c.id)}`;
   const history = useGet<{ items: AuditEntry[] }>(`${base}/history`, version);
   const plan = useGet<{ items: TaskView[] }>(endpoints.plan(c.id), version);
-  const documents = useGet<{ items: DocumentItem[] }>(endpoints.documents(c.id));
   const ceiling = useGet<CeilingUsage>(
     c.kind === 'framework' ? endpoints.ceiling(c.id) : null,
     version,
@@ -471,55 +458,11 @@ function ContractView({
 
       <Card>
         <CardHeader header={<Subtitle1 as="h3">{t('contract.documents')}</Subtitle1>} />
-        <Section loaded={documents} missing={t('contract.documentsMissing')}>
-          {documents.data &&
-            (documents.data.items.length === 0 ? (
-              <Text>{t('contract.noDocuments')}</Text>
-            ) : (
-              <Table aria-label={t('contract.documents')} size="small">
-                <TableHeader>
-                  <TableRow>
-                    <TableHeaderCell>{t('doc.title')}</TableHeaderCell>
-                    <TableHeaderCell>{t('doc.date')}</TableHeaderCell>
-                    <TableHeaderCell>{t('doc.status')}</TableHeaderCell>
-                    <TableHeaderCell>{t('doc.files')}</TableHeaderCell>
-                  </TableRow>
-                </TableHeader>
-                <TableBody>
-                  {documents.data.items.map((d) => (
-                    <TableRow key={d.id}>
-                      <TableCell>
-                        {d.title}
-                        {d.screening && <ConfidentialMark legalBasis={d.screening.legalBasis} />}
-                      </TableCell>
-                      <TableCell>{formatDate(d.documentDate, lng)}</TableCell>
-                      <TableCell>
-                        {t(`docStatus.${d.status}`, { defaultValue: d.status })}
-                      </TableCell>
-                      <TableCell>
-                        {d.canDownload
-                          ? d.files.map((f) => (
-                              <Link
-                                key={f.n}
-                                as="button"
-                                onClick={() =>
-                                  void download(
-                                    `/api/documents/${encodeURIComponent(d.id)}/files/${f.n}`,
-                                    f.fileName ?? `dokument-${f.n}`,
-                                  )
-                                }
-                              >
-                                {f.fileName ?? `#${f.n}`}
-                              </Link>
-                            ))
-                          : t('confidential.withheld')}
-                      </TableCell>
-                    </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
-            ))}
-        </Section>
+        <DocumentsPanel
+          contractId={c.id}
+          suppliers={withheld('suppliers') ? [] : c.suppliers}
+          canEdit={canEdit}
+        />
       </Card>
 
       <Card>

@@ -23,6 +23,13 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, type FieldIssue, post } from '../api.ts';
 import { Dropdown, Option } from '../components/Choice.tsx';
 import { ErrorBar } from '../components/common.tsx';
+import {
+  type DocumentDraft,
+  DocumentFields,
+  emptyDraft,
+  type Supplier,
+  uploadDocument,
+} from '../components/DocumentFields.tsx';
 import { localText } from '../components/localText.ts';
 import { endpoints } from '../endpoints.ts';
 import { formatDate } from '../format.ts';
@@ -250,15 +257,51 @@ function ActionDialog({
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const issue = (f: string) => issues.find((i) => i.field === f)?.message;
+  const [evidence, setEvidence] = useState<DocumentDraft>(() =>
+    emptyDraft({ entryType: 'N', title: localText(task.title, i18n.language) }),
+  );
+  const [evidenceIssues, setEvidenceIssues] = useState<readonly FieldIssue[]>([]);
+  // The contract's suppliers, offered as the evidence document's correspondent.
+  const contract = useGet<{ suppliers: Supplier[] }>(
+    kind === 'complete' ? `/api/contracts/${encodeURIComponent(task.contract.id)}` : null,
+  );
+  // One upload per dialog: if completing fails after the upload, trying again reuses the document.
+  const uploadKey = useRef(crypto.randomUUID());
+  const uploaded = useRef<string | null>(null);
 
   async function submit() {
     setBusy(true);
     setIssues([]);
     setError(null);
+    setEvidenceIssues([]);
     try {
+      let evidenceDocumentId: string | null = uploaded.current;
+      if (kind === 'complete' && evidence.file && !evidenceDocumentId) {
+        if (!comment.trim()) {
+          setIssues([{ field: 'comment', message: t('docs.commentFirst') }]);
+          return;
+        }
+        try {
+          const doc = await uploadDocument(
+            task.contract.id,
+            evidence,
+            contract.data?.suppliers ?? [],
+            task.id,
+            uploadKey.current,
+          );
+          evidenceDocumentId = doc.id;
+          uploaded.current = doc.id;
+        } catch (e) {
+          if (e instanceof ApiError) {
+            setEvidenceIssues(e.issues);
+            if (e.status >= 400 && e.status < 500) uploadKey.current = crypto.randomUUID();
+          }
+          throw e;
+        }
+      }
       const body =
         kind === 'complete'
-          ? { comment, expectedVersion: task.version }
+          ? { comment, evidenceDocumentId, expectedVersion: task.version }
           : kind === 'snooze'
             ? { until, expectedVersion: task.version }
             : { assigneeId: assignee, expectedVersion: task.version };
@@ -295,6 +338,18 @@ function ActionDialog({
                 >
                   <Textarea value={comment} onChange={(_e, d) => setComment(d.value)} />
                 </Field>
+              )}
+              {kind === 'complete' && task.permissions.canComplete && (
+                <div data-testid="evidence">
+                  <DocumentFields
+                    draft={evidence}
+                    onChange={setEvidence}
+                    issues={evidenceIssues}
+                    suppliers={contract.data?.suppliers ?? []}
+                    fileLabel={t('docs.evidence')}
+                    fileRequired={false}
+                  />
+                </div>
               )}
               {kind === 'snooze' && (
                 <Field
