@@ -2,7 +2,9 @@
  * Public catalogue benchmark: 2,000 published framework agreements (plus 1,000 unpublished
  * contracts that must stay out) in a temp data folder, the real server on loopback in its own
  * process, and the /rammeavtaler search page under 50 concurrent connections (autocannon) over a
- * mix of searches a visitor makes. Prints p50/p95/p99 and requests/s for the mix and per page.
+ * mix of searches a visitor makes. Runs the mix twice — with the response cache (the default) and
+ * with it off, so the search and rendering work itself is measured too — and each page uncached.
+ * Prints p50/p95/p99 and requests/s.
  *
  *   npm run bench:public
  *   BENCH_AGREEMENTS=5000 BENCH_SECONDS=10 npm run bench:public
@@ -39,8 +41,9 @@ const configFor = (dataDir: string): AppConfig =>
   });
 
 /** Child mode: serve the data folder (no rate limit: all load comes from one client). */
-async function serve(dataDir: string): Promise<void> {
+async function serve(dataDir: string, responseCache: string): Promise<void> {
   process.env.PUBLIC_RATE_LIMIT = '1000000';
+  process.env.PUBLIC_RESPONSE_CACHE = responseCache;
   const services = await createServices(configFor(dataDir));
   const app = createApp(services);
   const server = app.listen(0, '127.0.0.1', () => {
@@ -130,10 +133,13 @@ async function load(url: string, mix: readonly Page[], seconds: number): Promise
 
 const ms = (n: number) => (Number.isNaN(n) ? '      – ms' : `${n.toFixed(1).padStart(7)} ms`);
 
-function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+function startServer(
+  dataDir: string,
+  responseCache: number,
+): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', dataDir],
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', dataDir, String(responseCache)],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return new Promise((resolve, reject) => {
@@ -173,61 +179,77 @@ async function seed(dataDir: string): Promise<void> {
   await services.close();
 }
 
+async function stop(child: ChildProcess | null): Promise<void> {
+  if (child && child.exitCode === null) {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+function report(label: string, f: Figures): void {
+  console.log(
+    `  ${label.padEnd(32)} p50 ${ms(f.p50)}  p95 ${ms(f.p95)}  p99 ${ms(f.p99)}  ${f.rps.toFixed(0).padStart(5)} req/s` +
+      `  (${f.requests} requests${f.errors ? `, ${f.errors} errors/timeouts` : ''}${f.non2xx ? `, ${f.non2xx} non-2xx` : ''})`,
+  );
+}
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ko-bench-public-'));
   let child: ChildProcess | null = null;
   try {
     await seed(dataDir);
-    const server = await startServer(dataDir);
-    child = server.child;
-    let started = performance.now();
-    const first = await fetch(`${server.url}/rammeavtaler`);
-    await first.text();
-    console.log(
-      `First request (builds the catalogue snapshot and vocabulary): ${(performance.now() - started).toFixed(0)} ms, status ${first.status}`,
-    );
-    await load(server.url, PAGES, 2); // warm-up
-
-    console.log(
-      `\nSearch page /rammeavtaler, mix of ${PAGES.length} searches, ${CONNECTIONS} connections, ${SECONDS} s, loopback`,
-    );
-    started = performance.now();
-    const all = await load(server.url, PAGES, SECONDS);
-    console.log(
-      `  p50 ${ms(all.p50)}   p95 ${ms(all.p95)}   p99 ${ms(all.p99)}   ${all.rps.toFixed(0)} req/s   ` +
-        `(${all.requests} requests, ${all.errors} errors, ${all.non2xx} non-2xx)`,
-    );
-    console.log(
-      `  target p95 ≤ ${TARGET_P95_MS} ms: ${all.p95 <= TARGET_P95_MS ? 'MET' : 'MISSED'}`,
-    );
-
-    console.log(`\nPer page (${CONNECTIONS} connections, ${PER_PAGE_SECONDS} s each):`);
-    for (const p of PAGES) {
-      await new Promise((r) => setTimeout(r, 1000));
-      const f = await load(server.url, [p], PER_PAGE_SECONDS);
+    const results: [string, Figures][] = [];
+    for (const [label, entries] of [
+      ['with the response cache (default)', 500],
+      ['response cache off', 0],
+    ] as const) {
+      const server = await startServer(dataDir, entries);
+      child = server.child;
+      let started = performance.now();
+      const first = await fetch(`${server.url}/rammeavtaler`);
+      await first.text();
       console.log(
-        `  ${p.name.padEnd(32)} p50 ${ms(f.p50)}  p95 ${ms(f.p95)}  p99 ${ms(f.p99)}  ${f.rps.toFixed(0).padStart(5)} req/s${f.non2xx ? `  (${f.non2xx} non-2xx)` : ''}${f.errors ? `  (${f.errors} errors/timeouts)` : ''}`,
+        `\n[${label}] first request (builds the catalogue snapshot and vocabulary): ${(performance.now() - started).toFixed(0)} ms, status ${first.status}`,
       );
-    }
-    for (const path of ['/api/public/agreements.csv', '/api/public/ocds']) {
-      started = performance.now();
-      const r = await fetch(server.url + path);
-      const body = await r.arrayBuffer();
+      await load(server.url, PAGES, 2); // warm-up
       console.log(
-        `  ${path.padEnd(32)} one request: ${(performance.now() - started).toFixed(0)} ms, ${(body.byteLength / 1024).toFixed(0)} KiB`,
+        `Search page /rammeavtaler, mix of ${PAGES.length} searches, ${CONNECTIONS} connections, ${SECONDS} s, loopback:`,
+      );
+      const all = await load(server.url, PAGES, SECONDS);
+      report('mix', all);
+      results.push([label, all]);
+      if (entries === 0) {
+        console.log(`Per page, uncached (${CONNECTIONS} connections, ${PER_PAGE_SECONDS} s each):`);
+        for (const p of PAGES) {
+          await new Promise((r) => setTimeout(r, 1000));
+          report(p.name, await load(server.url, [p], PER_PAGE_SECONDS));
+        }
+        for (const path of ['/api/public/agreements.csv', '/api/public/ocds']) {
+          started = performance.now();
+          const r = await fetch(server.url + path);
+          const body = await r.arrayBuffer();
+          console.log(
+            `  ${path.padEnd(32)} one request: ${(performance.now() - started).toFixed(0)} ms, ${(body.byteLength / 1024).toFixed(0)} KiB`,
+          );
+        }
+      }
+      await stop(child);
+      child = null;
+    }
+    console.log(`\nSummary (target p95 ≤ ${TARGET_P95_MS} ms, mix of ${PAGES.length} searches):`);
+    for (const [label, f] of results) {
+      console.log(
+        `  ${label.padEnd(36)} p50 ${ms(f.p50)}  p95 ${ms(f.p95)}  p99 ${ms(f.p99)}  ${f.p95 <= TARGET_P95_MS ? 'MET' : 'MISSED'}`,
       );
     }
   } finally {
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child?.once('exit', r));
-    }
+    await stop(child);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
 if (process.argv[2] === '--serve') {
-  void serve(process.argv[3] as string);
+  void serve(process.argv[3] as string, process.argv[4] ?? '500');
 } else {
   main().catch((error: unknown) => {
     console.error(error);

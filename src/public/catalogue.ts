@@ -111,6 +111,7 @@ const PAGE = 1000;
  */
 export class PublicCatalogue {
   private snap: Snapshot | null = null;
+  private gen = 0;
   private building: Promise<Snapshot> | null = null;
   private marker = 0;
   private lastCheck = 0;
@@ -124,6 +125,15 @@ export class PublicCatalogue {
 
   private scope() {
     return this.deps.contracts.scopeFor(PUBLIC);
+  }
+
+  /**
+   * Increases with every snapshot rebuild, i.e. whenever the register changed (or the day turned):
+   * answers cached under one generation are exactly as fresh as the snapshot itself.
+   */
+  async generation(): Promise<number> {
+    await this.snapshot();
+    return this.gen;
   }
 
   /** Marks the snapshot stale (a change made outside the contract service). */
@@ -228,6 +238,7 @@ export class PublicCatalogue {
       lastModified,
     };
     this.snap = snap;
+    this.gen++;
     return snap;
   }
 

@@ -24,6 +24,8 @@ export interface PublicSettings {
   readonly cacheSeconds: number;
   /** OCDS ocid prefix (register one with the OCDS Helpdesk for production). */
   readonly ocidPrefix: string;
+  /** Rendered answers kept per catalogue generation (0 turns the cache off). */
+  readonly responseCacheEntries: number;
   /** Problems with the given settings (shown in the log at start; defaults are used instead). */
   readonly warnings: readonly string[];
 }
@@ -100,6 +102,7 @@ export function loadPublicSettings(
     pageSize: intFrom(env.PUBLIC_PAGE_SIZE, 20, 5, 100),
     cacheSeconds: intFrom(env.PUBLIC_CACHE_SECONDS, 60, 0, 86_400),
     ocidPrefix: /^ocds-[a-z0-9]{6}$/.test(prefix) ? prefix : 'ocds-kntrkt',
+    responseCacheEntries: intFrom(env.PUBLIC_RESPONSE_CACHE, 500, 0, 100_000),
     warnings,
   };
 }

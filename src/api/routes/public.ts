@@ -52,8 +52,8 @@ function sendCached(
   type: string,
   body: string,
   status = 200,
+  etag = etagFor(body),
 ): void {
-  const etag = etagFor(body);
   res.setHeader('ETag', etag);
   res.setHeader(
     'Cache-Control',
@@ -67,6 +67,45 @@ function sendCached(
     return;
   }
   res.status(status).send(body);
+}
+
+interface Rendered {
+  readonly body: string;
+  readonly etag: string;
+}
+
+/**
+ * Rendered search answers (pages and JSON lists) by canonical query, valid for one catalogue
+ * generation: a change to the register starts a new generation, so nothing stale is served longer
+ * than the snapshot itself would be. Least recently used entries go first.
+ */
+class ResponseCache {
+  private generation = -1;
+  private readonly entries = new Map<string, Rendered>();
+  constructor(private readonly max: number) {}
+
+  async get(generation: number, key: string, render: () => Promise<string>): Promise<Rendered> {
+    if (generation !== this.generation) {
+      this.entries.clear();
+      this.generation = generation;
+    }
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit;
+    }
+    const body = await render();
+    const rendered = { body, etag: etagFor(body) };
+    if (this.max > 0 && generation === this.generation) {
+      if (this.entries.size >= this.max) {
+        const oldest = this.entries.keys().next().value;
+        if (oldest !== undefined) this.entries.delete(oldest);
+      }
+      this.entries.set(key, rendered);
+    }
+    return rendered;
+  }
 }
 
 const langOf = (req: Request): Lang => {
@@ -170,21 +209,20 @@ export function publicRoutes(services: Services): Router {
     sendCached(req, res, settings, 'image/svg+xml', iconSvg(settings));
   });
 
+  const cache = new ResponseCache(settings.responseCacheEntries);
+
   router.get(BASE_PATH, async (req, res) => {
     const parsed = parsePublicQuery(req.query as Record<string, unknown>, {
       pageSize: settings.pageSize,
     });
     const { lang, query } = parsed;
-    const [result, facets] = await Promise.all([catalogue.search(query), catalogue.facets(lang)]);
-    const page = searchPage({
-      lang,
-      settings,
-      query,
-      result,
-      facets,
-      params: searchParams(query, lang),
+    const params = searchParams(query, lang);
+    const generation = await catalogue.generation();
+    const page = await cache.get(generation, `page?${params}`, async () => {
+      const [result, facets] = await Promise.all([catalogue.search(query), catalogue.facets(lang)]);
+      return searchPage({ lang, settings, query, result, facets, params }).value;
     });
-    sendCached(req, res, settings, 'text/html; charset=utf-8', page.value);
+    sendCached(req, res, settings, 'text/html; charset=utf-8', page.body, 200, page.etag);
   });
 
   router.get(`${BASE_PATH}/avtale/:reference`, async (req, res) => {
@@ -233,29 +271,41 @@ export function publicRoutes(services: Services): Router {
       );
     }
     const q: CatalogueQuery = parsed.query;
-    const r = await catalogue.search(q);
-    const link = (page: number) => {
-      const p = searchParams({ ...q, page }, DEFAULT_LANG, settings.pageSize);
-      const qs = p.toString();
-      return `${settings.baseUrl}${API}/agreements${qs ? `?${qs}` : ''}`;
-    };
-    const body = JSON.stringify({
-      items: r.items.map(withUrl),
-      total: r.total,
-      page: r.page,
-      pageSize: r.pageSize,
-      pages: r.pages,
-      correctedText: r.correctedText,
-      suggestion: r.suggestion,
-      links: {
-        self: link(r.page),
-        first: link(1),
-        last: link(r.pages),
-        next: r.page < r.pages ? link(r.page + 1) : null,
-        prev: r.page > 1 ? link(r.page - 1) : null,
-      },
+    const generation = await catalogue.generation();
+    const key = `json?${searchParams(q, DEFAULT_LANG, -1)}`;
+    const answer = await cache.get(generation, key, async () => {
+      const r = await catalogue.search(q);
+      const link = (page: number) => {
+        const p = searchParams({ ...q, page }, DEFAULT_LANG, settings.pageSize);
+        const qs = p.toString();
+        return `${settings.baseUrl}${API}/agreements${qs ? `?${qs}` : ''}`;
+      };
+      return JSON.stringify({
+        items: r.items.map(withUrl),
+        total: r.total,
+        page: r.page,
+        pageSize: r.pageSize,
+        pages: r.pages,
+        correctedText: r.correctedText,
+        suggestion: r.suggestion,
+        links: {
+          self: link(r.page),
+          first: link(1),
+          last: link(r.pages),
+          next: r.page < r.pages ? link(r.page + 1) : null,
+          prev: r.page > 1 ? link(r.page - 1) : null,
+        },
+      });
     });
-    sendCached(req, res, settings, 'application/json; charset=utf-8', body);
+    sendCached(
+      req,
+      res,
+      settings,
+      'application/json; charset=utf-8',
+      answer.body,
+      200,
+      answer.etag,
+    );
   });
 
   const csvCache = new WeakMap<object, string>();
