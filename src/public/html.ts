@@ -19,8 +19,10 @@ const ESCAPES: Record<string, string> = {
   '`': '&#96;',
 };
 
+const SPECIAL = /[&<>"'`]/;
+
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"'`]/g, (c) => ESCAPES[c] as string);
+  return SPECIAL.test(value) ? value.replace(/[&<>"'`]/g, (c) => ESCAPES[c] as string) : value;
 }
 
 export type Renderable =
