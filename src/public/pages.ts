@@ -234,7 +234,7 @@ export function searchPage(input: SearchPageInput): Html {
     { value: 'startDate', label: t.sortStartDate },
     { value: 'reference', label: t.sortReference },
   ];
-  const selectedCategory = q.category && q.category.length === 2 ? q.category : q.category;
+  const selectedCategory = q.category;
   const categoryOptions = input.facets.categories.map((c) => ({
     value: c.value,
     label: `${c.label} (${c.count})`,
