@@ -31,6 +31,7 @@ const ContractPage = lazy(() => import('./screens/ContractPage.tsx'));
 const MyTasks = lazy(() => import('./screens/MyTasks.tsx'));
 const Dashboard = lazy(() => import('./screens/Dashboard.tsx'));
 const Admin = lazy(() => import('./screens/Admin.tsx'));
+const Spend = lazy(() => import('./screens/Spend.tsx'));
 
 const themes = {
   light: teamsLightTheme,
@@ -223,6 +224,8 @@ function Shell({ session }: { session: Session }) {
     screen = <MyTasks focusId={route.segments[1] ?? null} />;
   } else if (section === 'dashboard') {
     screen = <Dashboard />;
+  } else if (section === 'spend' && session.me.role !== 'reader') {
+    screen = <Spend segments={route.segments.slice(1)} query={route.query} />;
   } else if (section === 'admin') {
     screen = isAdmin ? (
       <Admin />
@@ -261,6 +264,7 @@ function Shell({ session }: { session: Session }) {
             <Tab value="register">{t('nav.register')}</Tab>
             <Tab value="tasks">{t('nav.tasks')}</Tab>
             <Tab value="dashboard">{t('nav.dashboard')}</Tab>
+            {session.me.role !== 'reader' && <Tab value="spend">{t('nav.spend')}</Tab>}
             {isAdmin && <Tab value="admin">{t('nav.admin')}</Tab>}
           </TabList>
         </nav>

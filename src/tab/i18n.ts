@@ -23,6 +23,7 @@ const nb = {
     register: 'Avtaler',
     tasks: 'Mine oppgaver',
     dashboard: 'Oversikt',
+    spend: 'Innkjøpsanalyse',
     admin: 'Administrasjon',
   },
   role: { kontraktservice: 'Kontraktservice', contract_owner: 'Kontraktseier', reader: 'Leser' },
@@ -525,7 +526,13 @@ const en: Dict = {
     startFailed: 'Could not start',
     noSignIn: 'Sign-in is not configured (Entra ID settings missing)',
   },
-  nav: { register: 'Contracts', tasks: 'My tasks', dashboard: 'Overview', admin: 'Administration' },
+  nav: {
+    register: 'Contracts',
+    tasks: 'My tasks',
+    dashboard: 'Overview',
+    spend: 'Spend analysis',
+    admin: 'Administration',
+  },
   role: { kontraktservice: 'Contract service', contract_owner: 'Contract owner', reader: 'Reader' },
   common: {
     all: 'All',

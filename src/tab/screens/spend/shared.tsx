@@ -1,0 +1,185 @@
+import {
+  Button,
+  makeStyles,
+  Spinner,
+  Subtitle2,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  teamsDarkTheme,
+  teamsHighContrastTheme,
+  teamsLightTheme,
+  tokens,
+} from '@fluentui/react-components';
+import { ArrowDownload20Regular } from '@fluentui/react-icons';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { download, qs } from '../../api.ts';
+import { ErrorBar } from '../../components/common.tsx';
+import { formatDate, formatMoney } from '../../format.ts';
+import { useGet } from '../../hooks.ts';
+import { useSession } from '../../session.tsx';
+
+const themes = { light: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
+
+/** Chart colours from the Fluent theme in use (recharts draws SVG with plain colours). */
+export function useChartColours() {
+  const session = useSession();
+  const theme = themes[session.theme];
+  return useMemo(
+    () => ({
+      brand: theme.colorBrandBackground,
+      second: theme.colorPaletteBerryBorderActive,
+      text: theme.colorNeutralForeground1,
+      grid: theme.colorNeutralStroke2,
+      danger: theme.colorPaletteRedBorderActive,
+      warning: theme.colorPaletteMarigoldBorderActive,
+      ok: theme.colorPaletteGreenBorderActive,
+      surface: theme.colorNeutralBackground1,
+    }),
+    [theme],
+  );
+}
+
+export function tooltipStyle(c: ReturnType<typeof useChartColours>) {
+  return {
+    contentStyle: { background: c.surface, color: c.text, border: `1px solid ${c.grid}` },
+    itemStyle: { color: c.text },
+    labelStyle: { color: c.text },
+  };
+}
+
+export const useSpendStyles = makeStyles({
+  root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
+  bar: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'end', flexWrap: 'wrap' },
+  grid: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(420px, 1fr))',
+    gap: tokens.spacingVerticalL,
+  },
+  chart: { width: '100%', height: '300px' },
+  number: { textAlign: 'right', fontVariantNumeric: 'tabular-nums' },
+  scroll: { overflowX: 'auto' },
+  figures: { display: 'flex', gap: tokens.spacingHorizontalXXL, flexWrap: 'wrap' },
+  figure: { display: 'flex', flexDirection: 'column' },
+  big: { fontSize: tokens.fontSizeBase500, fontWeight: tokens.fontWeightSemibold },
+  muted: { color: tokens.colorNeutralForeground2 },
+});
+
+export function ExportButton({ kind, query }: { kind: string; query?: string }) {
+  const { t } = useTranslation();
+  const [error, setError] = useState<unknown>(null);
+  return (
+    <>
+      <Button
+        icon={<ArrowDownload20Regular />}
+        onClick={() =>
+          void download(
+            `/api/spend/reports/${kind}.xlsx${query ?? ''}`,
+            `innkjopsanalyse-${kind}.xlsx`,
+          ).catch(setError)
+        }
+      >
+        {t('spend.export')}
+      </Button>
+      <ErrorBar error={error} />
+    </>
+  );
+}
+
+export function Figure({ label, value }: { label: string; value: string }) {
+  const styles = useSpendStyles();
+  return (
+    <div className={styles.figure}>
+      <Text className={styles.muted}>{label}</Text>
+      <Text className={styles.big}>{value}</Text>
+    </div>
+  );
+}
+
+interface Line {
+  number: string;
+  doc_type: string;
+  issue_date: string;
+  line_no: string;
+  supplier_key: string;
+  unit: string | null;
+  item_name: string | null;
+  seller_item_id: string | null;
+  currency: string;
+  net_minor: number;
+  net_nok_ore: number | null;
+  match_reason: string | null;
+  unmatched_class: string | null;
+}
+
+/** The invoice lines behind a figure (`GET /api/spend/lines`), newest first. */
+export function Drilldown({
+  title,
+  filter,
+}: {
+  title: string;
+  filter: { agreementId?: string; supplier?: string; unmatchedClass?: string };
+}) {
+  const { t, i18n } = useTranslation();
+  const lng = i18n.language;
+  const styles = useSpendStyles();
+  const limit = 200;
+  const lines = useGet<{ items: Line[] }>(`/api/spend/lines${qs({ ...filter, limit })}`);
+  return (
+    <section aria-label={title} data-testid="drilldown">
+      <Subtitle2 as="h4">{title}</Subtitle2>
+      {lines.loading && <Spinner size="tiny" label={t('app.loading')} />}
+      <ErrorBar error={lines.error} />
+      {lines.data && (
+        <div className={styles.scroll}>
+          <Text size={200} className={styles.muted}>
+            {t('spend.linesShown', { count: lines.data.items.length })}
+          </Text>
+          <Table size="extra-small" aria-label={title}>
+            <TableHeader>
+              <TableRow>
+                <TableHeaderCell>{t('spend.invoice')}</TableHeaderCell>
+                <TableHeaderCell>{t('spend.date')}</TableHeaderCell>
+                <TableHeaderCell>{t('spend.supplier')}</TableHeaderCell>
+                <TableHeaderCell>{t('spend.unit')}</TableHeaderCell>
+                <TableHeaderCell>{t('spend.item')}</TableHeaderCell>
+                <TableHeaderCell>{t('spend.amount')}</TableHeaderCell>
+                <TableHeaderCell>{t('spend.reason')}</TableHeaderCell>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {lines.data.items.map((l) => (
+                <TableRow key={`${l.number}-${l.supplier_key}-${l.line_no}`}>
+                  <TableCell>
+                    {l.number}/{l.line_no}
+                  </TableCell>
+                  <TableCell>{formatDate(l.issue_date, lng)}</TableCell>
+                  <TableCell>{l.supplier_key}</TableCell>
+                  <TableCell>{l.unit ?? '–'}</TableCell>
+                  <TableCell>
+                    {l.item_name ?? '–'}
+                    {l.seller_item_id ? ` (${l.seller_item_id})` : ''}
+                  </TableCell>
+                  <TableCell className={styles.number}>
+                    {formatMoney(l.net_nok_ore, lng)}
+                    {l.currency !== 'NOK' ? ` (${l.currency} ${l.net_minor / 100})` : ''}
+                  </TableCell>
+                  <TableCell>
+                    {l.unmatched_class
+                      ? t(`spend.class.${l.unmatched_class}`, { defaultValue: l.unmatched_class })
+                      : (l.match_reason ?? '–')}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </div>
+      )}
+    </section>
+  );
+}
