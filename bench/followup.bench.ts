@@ -98,6 +98,9 @@ try {
     service.regenerateAll(),
   );
   const again = await timed('regenerate all: nothing changed', () => service.regenerateAll());
+  const forced = await timed('regenerate all: forced (as after a routine edit)', () =>
+    service.regenerateAll(undefined, { force: true }),
+  );
   const scan = await timed('daily scan: reminders to the outbox', () => service.scan(now));
   const rescan = await timed('daily scan again (idempotent, no new rows)', () => service.scan(now));
   const one = all[0] as Contract;
@@ -107,7 +110,9 @@ try {
   ).n;
   console.log(
     `planned ${planned} task occurrences; stored ${tasks} tasks (created ${first.created}, ` +
-      `second run changed ${again.changed}); reminders ${scan.reminders}, outbox rows ${scan.enqueued}, ` +
+      `second run planned ${again.contracts}, skipped ${again.skipped}, changed ${again.changed}; ` +
+      `forced run planned ${forced.contracts}, changed ${forced.changed}); ` +
+      `reminders ${scan.reminders}, outbox rows ${scan.enqueued}, ` +
       `rescan wrote ${rescan.enqueued}`,
   );
   await register.close();

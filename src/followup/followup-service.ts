@@ -1,14 +1,23 @@
+import { createHash } from 'node:crypto';
 import { asViewer, isAdmin, projectContract } from '../core/access.ts';
 import { type Contract, currentEndDate } from '../core/contract.ts';
-import { addDays, daysBetween, type IsoDate, isIsoDate, osloToday } from '../core/dates.ts';
+import {
+  addDays,
+  addMonths,
+  daysBetween,
+  type IsoDate,
+  isIsoDate,
+  osloToday,
+} from '../core/dates.ts';
 import { DomainError, forbidden, notFound } from '../core/errors.ts';
 import {
   checkActivityIdsUnique,
   checkRoutineSettings,
   DEFAULT_ROUTINES,
   type FollowUpSettings,
-  generatePlan,
+  horizonReviewDate,
   isOpenState,
+  planContract,
   type Routine,
   type RoutineData,
   reconcile,
@@ -37,7 +46,10 @@ import type {
   TaskView,
 } from './followup.port.ts';
 import { osloInstant } from './oslo-time.ts';
-import type { SqliteFollowUpStore } from './sqlite-followup-store.ts';
+import type { PlanState, SqliteFollowUpStore } from './sqlite-followup-store.ts';
+
+/** Bump when the planner's logic changes: every stored plan fingerprint is then stale. */
+const PLANNER_VERSION = 'plan-2';
 
 export interface FollowUpServiceOptions {
   readonly store: SqliteFollowUpStore;
@@ -210,20 +222,36 @@ export class FollowUpService implements TaskService {
           return { task, events };
         });
       this.o.store.saveTasks([], changed);
+      this.o.store.clearPlanStates([id]);
       return;
     }
-    this.planContracts([contract], existing, this.listRoutines(), this.settings(), now);
+    const routines = this.listRoutines();
+    const settings = this.settings();
+    this.planContracts(
+      [contract],
+      existing,
+      routines,
+      settings,
+      now,
+      planInputsKey(routines, settings),
+    );
     await this.scan(now, [id]);
   }
 
+  /**
+   * Plans contracts against their stored tasks and writes the changes with each contract's plan
+   * fingerprint (`inputsKey`: routines and settings) and review date, in one transaction.
+   */
   private planContracts(
     contracts: readonly Contract[],
     existing: readonly Task[],
     routines: readonly RoutineData[],
     settings: FollowUpSettings,
     now: Date,
+    inputsKey: string,
   ): { created: number; changed: number } {
     const today = osloToday(now);
+    const horizonEnd = addMonths(today, settings.horizonMonths);
     const at = now.toISOString();
     const byContract = new Map<string, Task[]>();
     for (const t of existing) {
@@ -233,38 +261,62 @@ export class FollowUpService implements TaskService {
     }
     const created: Task[] = [];
     const changed: { task: Task; events: readonly TaskEvent[] }[] = [];
+    const states: PlanState[] = [];
     for (const c of contracts) {
-      const r = reconcile(
-        byContract.get(c.id) ?? [],
-        generatePlan(c, routines, settings, today),
-        c,
-        settings,
-        today,
-        at,
-      );
-      created.push(...r.created);
-      changed.push(...r.changed);
+      const plan = planContract(c, routines, settings, today);
+      const tasks = byContract.get(c.id) ?? [];
+      const r = reconcile(tasks, plan.tasks, c, settings, today, at);
+      for (const t of r.created) created.push(t);
+      for (const ch of r.changed) changed.push(ch);
+      // An open task the plan no longer has, beyond the horizon, is closed once the horizon
+      // reaches it (reconcile leaves it until then): review the contract on that day too.
+      let reviewOn = plan.reviewOn;
+      if (tasks.length > 0) {
+        const plannedIds = new Set(plan.tasks.map((p) => p.id));
+        const closed = new Set(r.changed.map((ch) => ch.task.id));
+        for (const t of tasks) {
+          if (!isOpenState(t.state) || plannedIds.has(t.id) || closed.has(t.id)) continue;
+          if (t.dueDate <= horizonEnd) continue;
+          const d = horizonReviewDate(t.dueDate, settings, today);
+          if (!reviewOn || d < reviewOn) reviewOn = d;
+        }
+      }
+      states.push({ contractId: c.id, fingerprint: fingerprintOf(c, inputsKey), reviewOn });
     }
-    this.o.store.saveTasks(created, changed);
+    this.o.store.saveTasks(created, changed, states);
     return { created: created.length, changed: changed.length };
   }
 
-  /** Regenerates every contract's plan (after a routine or settings change, and daily). */
+  /**
+   * Regenerates every contract's plan (after a routine or settings change, and daily). A contract
+   * is planned again only when its inputs changed — its stored fingerprint (contract version,
+   * routines, settings, planner version) differs — or its review date has come (a rolling
+   * occurrence reaches the horizon, a termination takes effect); `force` plans every contract.
+   * `contracts` counts the contracts planned, `skipped` those left as they were.
+   */
   async regenerateAll(
-    batchSize = 500,
-  ): Promise<{ contracts: number; created: number; changed: number }> {
+    batchSize = 1000,
+    opts: { force?: boolean } = {},
+  ): Promise<{ contracts: number; skipped: number; created: number; changed: number }> {
     const now = this.o.clock();
+    const today = osloToday(now);
     const routines = this.listRoutines();
     const settings = this.settings();
+    const inputsKey = planInputsKey(routines, settings);
+    const states = opts.force ? new Map<string, PlanState>() : this.o.store.planStates();
     let batch: Contract[] = [];
-    const totals = { contracts: 0, created: 0, changed: 0 };
+    const totals = { contracts: 0, skipped: 0, created: 0, changed: 0 };
     const flush = () => {
       const r = this.planContracts(
         batch,
-        this.o.store.tasksOfContracts(batch.map((c) => c.id)),
+        this.o.store.tasksOfContracts(
+          batch.map((c) => c.id),
+          { history: false },
+        ),
         routines,
         settings,
         now,
+        inputsKey,
       );
       totals.contracts += batch.length;
       totals.created += r.created;
@@ -272,6 +324,15 @@ export class FollowUpService implements TaskService {
       batch = [];
     };
     for await (const c of this.o.register.contracts.all()) {
+      const state = states.get(c.id);
+      if (
+        state &&
+        state.fingerprint === fingerprintOf(c, inputsKey) &&
+        (state.reviewOn === null || today < state.reviewOn)
+      ) {
+        totals.skipped++;
+        continue;
+      }
       batch.push(c);
       if (batch.length >= batchSize) {
         flush();
@@ -642,7 +703,7 @@ export class FollowUpService implements TaskService {
         t.assigneeId === target.id
           ? null
           : {
-              task: { ...t, assigneeId: target.id },
+              task: { ...t, assigneeId: target.id, manuallyAssigned: true },
               events: [
                 { at, actorId: user.id, action: 'reassigned', from: t.assigneeId, to: target.id },
               ],
@@ -650,3 +711,16 @@ export class FollowUpService implements TaskService {
     );
   }
 }
+
+/** What every plan depends on besides the contract: routines (ids, versions), settings, planner. */
+function planInputsKey(routines: readonly Routine[], settings: FollowUpSettings): string {
+  return createHash('sha256')
+    .update(PLANNER_VERSION)
+    .update(JSON.stringify(routines.map((r) => [r.id, r.version, r.updatedAt])))
+    .update(JSON.stringify(settings))
+    .digest('base64url')
+    .slice(0, 22);
+}
+
+const fingerprintOf = (c: Contract, inputsKey: string) =>
+  `${c.version}|${c.updatedAt}|${inputsKey}`;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { IsoDate } from '../core/dates.ts';
 import {
@@ -12,6 +13,7 @@ import {
   type TaskState,
 } from '../core/followup/index.ts';
 import type { Db } from '../store/sqlite/db.ts';
+import { ensureFollowUpSchema } from './schema.ts';
 
 interface TaskRow {
   id: string;
@@ -32,14 +34,30 @@ interface TaskRow {
 }
 
 interface TaskData {
-  title: Task['title'];
-  description: Task['description'];
+  /** The texts in `followup_task_texts` (rows written before texts were shared hold them inline). */
+  textId?: string;
+  title?: Task['title'];
+  description?: Task['description'];
   leadTimesDays: Task['leadTimesDays'];
   completedAt: string | null;
   completedBy: string | null;
   comment: string | null;
   evidenceDocumentId: string | null;
   reason: string | null;
+  manuallyAssigned?: boolean;
+}
+
+/** A contract's stored plan fingerprint (see `FollowUpService.regenerateAll`). */
+export interface PlanState {
+  readonly contractId: string;
+  readonly fingerprint: string;
+  /** The plan may change with time alone from this Oslo date; null: only when inputs change. */
+  readonly reviewOn: IsoDate | null;
+}
+
+interface TaskTexts {
+  readonly title: Task['title'];
+  readonly description: Task['description'];
 }
 
 interface HistoryRow {
@@ -75,8 +93,14 @@ export class SqliteFollowUpStore {
   private readonly insert: Statement;
   private readonly update: Statement;
   private readonly history: Statement;
+  private readonly planState: Statement;
+  private readonly insertText: Statement;
+  /** Shared activity texts by id, and ids by their JSON (a few dozen entries). */
+  private readonly texts = new Map<string, TaskTexts>();
+  private readonly textIds = new Map<string, string>();
 
   constructor(readonly db: Db) {
+    ensureFollowUpSchema(db);
     this.insert = db.prepare(
       `INSERT INTO followup_tasks (id, contract_id, routine_id, activity_id, occurrence, responsible_role,
        assignee_id, unit_id, due_date, state, snoozed_until, version, created_at, updated_at, data)
@@ -93,6 +117,42 @@ export class SqliteFollowUpStore {
       `INSERT INTO followup_task_history (task_id, at, actor_id, action, from_value, to_value, comment)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
+    this.insertText = db.prepare(
+      'INSERT INTO followup_task_texts (id, data) VALUES (?, ?) ON CONFLICT (id) DO NOTHING',
+    );
+    this.planState = db.prepare(
+      `INSERT INTO followup_plan_state (contract_id, fingerprint, review_on) VALUES (?, ?, ?)
+       ON CONFLICT (contract_id) DO UPDATE SET fingerprint = excluded.fingerprint,
+       review_on = excluded.review_on`,
+    );
+  }
+
+  // --- plan fingerprints -------------------------------------------------------------------
+
+  /** Every contract's stored plan fingerprint. */
+  planStates(): Map<string, PlanState> {
+    const rows = this.db
+      .prepare('SELECT contract_id, fingerprint, review_on FROM followup_plan_state')
+      .raw()
+      .all() as [string, string, string | null][];
+    return new Map(
+      rows.map(([contractId, fingerprint, reviewOn]) => [
+        contractId,
+        { contractId, fingerprint, reviewOn },
+      ]),
+    );
+  }
+
+  /** Forgets stored fingerprints (all, or some contracts'): their plans are recomputed next time. */
+  clearPlanStates(contractIds?: readonly string[]): void {
+    if (!contractIds) {
+      this.db.prepare('DELETE FROM followup_plan_state').run();
+      return;
+    }
+    const stmt = this.db.prepare('DELETE FROM followup_plan_state WHERE contract_id = ?');
+    this.db.transaction(() => {
+      for (const id of contractIds) stmt.run(id);
+    })();
   }
 
   // --- settings and routines ---------------------------------------------------------------
@@ -172,18 +232,21 @@ export class SqliteFollowUpStore {
     return row ? (this.withHistory([row])[0] ?? null) : null;
   }
 
-  tasksOfContracts(contractIds: readonly string[]): Task[] {
+  /**
+   * Every task of some contracts. `history: false` leaves `history` empty (plan regeneration needs
+   * only the `manuallyAssigned` flag, not the events).
+   */
+  tasksOfContracts(contractIds: readonly string[], opts: { history?: boolean } = {}): Task[] {
     if (contractIds.length === 0) return [];
     const rows: TaskRow[] = [];
     for (let i = 0; i < contractIds.length; i += 500) {
       const chunk = contractIds.slice(i, i + 500);
-      rows.push(
-        ...(this.db
-          .prepare(`${SELECT} WHERE contract_id IN (${chunk.map(() => '?').join(',')})`)
-          .all(...chunk) as TaskRow[]),
-      );
+      for (const r of this.db
+        .prepare(`${SELECT} WHERE contract_id IN (${chunk.map(() => '?').join(',')})`)
+        .all(...chunk) as TaskRow[])
+        rows.push(r);
     }
-    return this.withHistory(rows);
+    return opts.history === false ? rows.map((r) => this.toTask(r, [])) : this.withHistory(rows);
   }
 
   query(q: TaskQuery): Task[] {
@@ -250,13 +313,19 @@ export class SqliteFollowUpStore {
     }
   }
 
-  /** Writes new and changed tasks with their new history events, all or nothing. */
+  /**
+   * Writes new and changed tasks with their new history events, and the plan fingerprints of the
+   * contracts planned, all or nothing (one transaction, prepared statements).
+   */
   saveTasks(
     created: readonly Task[],
     changed: readonly { task: Task; events: readonly TaskEvent[] }[],
+    planStates: readonly PlanState[] = [],
   ) {
-    this.db.transaction(() => {
-      for (const t of created) {
+    // Inserting in key order touches fewer index pages than the plan's order.
+    const sorted = [...created].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    this.rollbackSafe(() => {
+      for (const t of sorted) {
         this.insert.run(this.params(t));
         for (const e of t.history) this.appendEvent(t.id, e);
       }
@@ -264,12 +333,23 @@ export class SqliteFollowUpStore {
         this.update.run(this.params(task));
         for (const e of events) this.appendEvent(task.id, e);
       }
-    })();
+      for (const p of planStates) this.planState.run(p.contractId, p.fingerprint, p.reviewOn);
+    });
+  }
+
+  /** Runs a write transaction; after a rollback the text cache may name unstored texts: forget it. */
+  private rollbackSafe<T>(f: () => T): T {
+    try {
+      return this.db.transaction(f)();
+    } catch (error) {
+      this.textIds.clear();
+      throw error;
+    }
   }
 
   /** Replaces one task if its version is still `expectedVersion`; false when someone got there first. */
   updateTask(task: Task, expectedVersion: number, events: readonly TaskEvent[]): boolean {
-    return this.db.transaction(() => {
+    return this.rollbackSafe(() => {
       const r = this.db
         .prepare(
           `UPDATE followup_tasks SET assignee_id = @assignee_id, due_date = @due_date, state = @state,
@@ -280,7 +360,7 @@ export class SqliteFollowUpStore {
       if (r.changes === 0) return false;
       for (const e of events) this.appendEvent(task.id, e);
       return true;
-    })();
+    });
   }
 
   private appendEvent(taskId: string, e: TaskEvent): void {
@@ -297,14 +377,14 @@ export class SqliteFollowUpStore {
 
   private params(t: Task) {
     const data: TaskData = {
-      title: t.title,
-      description: t.description,
+      textId: this.textIdOf(t.title, t.description),
       leadTimesDays: t.leadTimesDays,
       completedAt: t.completedAt,
       completedBy: t.completedBy,
       comment: t.comment,
       evidenceDocumentId: t.evidenceDocumentId,
       reason: t.reason,
+      ...(t.manuallyAssigned !== undefined ? { manuallyAssigned: t.manuallyAssigned } : {}),
     };
     return {
       id: t.id,
@@ -322,6 +402,64 @@ export class SqliteFollowUpStore {
       created_at: t.createdAt,
       updated_at: t.updatedAt,
       data: JSON.stringify(data),
+    };
+  }
+
+  /** The id of shared texts (stored on first use; callers write inside a transaction). */
+  private textIdOf(title: Task['title'], description: Task['description']): string {
+    const json = JSON.stringify({ title, description });
+    let id = this.textIds.get(json);
+    if (id === undefined) {
+      id = createHash('sha256').update(json).digest('base64url').slice(0, 22);
+      this.insertText.run(id, json);
+      this.textIds.set(json, id);
+      this.texts.set(id, { title, description });
+    }
+    return id;
+  }
+
+  private textsOf(d: TaskData): TaskTexts {
+    if (d.textId === undefined)
+      return { title: d.title ?? { nb: '' }, description: d.description ?? null };
+    let t = this.texts.get(d.textId);
+    if (!t) {
+      const row = this.db
+        .prepare('SELECT data FROM followup_task_texts WHERE id = ?')
+        .get(d.textId) as { data: string } | undefined;
+      t = row ? (JSON.parse(row.data) as TaskTexts) : { title: { nb: '' }, description: null };
+      this.texts.set(d.textId, t);
+    }
+    return t;
+  }
+
+  private toTask(r: TaskRow, history: TaskEvent[]): Task {
+    const d = JSON.parse(r.data) as TaskData;
+    const { title, description } = this.textsOf(d);
+    return {
+      id: r.id,
+      contractId: r.contract_id,
+      routineId: r.routine_id,
+      activityId: r.activity_id,
+      occurrence: r.occurrence,
+      title,
+      description,
+      responsibleRole: r.responsible_role,
+      assigneeId: r.assignee_id,
+      unitId: r.unit_id,
+      dueDate: r.due_date,
+      state: r.state,
+      snoozedUntil: r.snoozed_until,
+      leadTimesDays: d.leadTimesDays,
+      completedAt: d.completedAt,
+      completedBy: d.completedBy,
+      comment: d.comment,
+      evidenceDocumentId: d.evidenceDocumentId,
+      reason: d.reason,
+      ...(d.manuallyAssigned !== undefined ? { manuallyAssigned: d.manuallyAssigned } : {}),
+      history,
+      version: r.version,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
     };
   }
 
@@ -348,33 +486,6 @@ export class SqliteFollowUpStore {
         });
       }
     }
-    return rows.map((r) => {
-      const d = JSON.parse(r.data) as TaskData;
-      return {
-        id: r.id,
-        contractId: r.contract_id,
-        routineId: r.routine_id,
-        activityId: r.activity_id,
-        occurrence: r.occurrence,
-        title: d.title,
-        description: d.description,
-        responsibleRole: r.responsible_role,
-        assigneeId: r.assignee_id,
-        unitId: r.unit_id,
-        dueDate: r.due_date,
-        state: r.state,
-        snoozedUntil: r.snoozed_until,
-        leadTimesDays: d.leadTimesDays,
-        completedAt: d.completedAt,
-        completedBy: d.completedBy,
-        comment: d.comment,
-        evidenceDocumentId: d.evidenceDocumentId,
-        reason: d.reason,
-        history: history.get(r.id) ?? [],
-        version: r.version,
-        createdAt: r.created_at,
-        updatedAt: r.updated_at,
-      };
-    });
+    return rows.map((r) => this.toTask(r, history.get(r.id) ?? []));
   }
 }

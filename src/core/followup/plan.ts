@@ -1,7 +1,7 @@
-import { LocalDate } from '@js-joda/core';
 import { type Contract, currentEndDate } from '../contract.ts';
-import { addDays, addMonths, type IsoDate } from '../dates.ts';
+import type { IsoDate } from '../dates.ts';
 import { DomainError } from '../errors.ts';
+import { daysInMonth, isoOf, plusDays, plusMonths, ymd } from './calendar.ts';
 import { isEventTask } from './ceiling.ts';
 import type {
   Activity,
@@ -216,10 +216,12 @@ export function planEndDate(c: PlanContract): IsoDate | null {
   return end;
 }
 
+// Integer month/day arithmetic (calendar.ts): the same clamping as `addMonths`/`addDays` in
+// dates.ts, without parsing dates into objects in the planner's hot loops.
 const minus = (date: IsoDate, months: number, days: number) =>
-  addDays(addMonths(date, -months), -days);
+  plusDays(plusMonths(date, -months), -days);
 const plus = (date: IsoDate, months: number, days: number) =>
-  addDays(addMonths(date, months), days);
+  plusDays(plusMonths(date, months), days);
 const notBefore = (date: IsoDate, floor: IsoDate | null) => (floor && date < floor ? floor : date);
 
 interface Occurrence {
@@ -229,12 +231,17 @@ interface Occurrence {
 
 const MAX_OCCURRENCES = 1200;
 
-/** The occurrences of a due-date rule for a contract (pure; no backfill or reconciliation). */
+/**
+ * The occurrences of a due-date rule for a contract (pure; no backfill or reconciliation).
+ * `beyondHorizon` receives the first date a rolling rule left out only because of the horizon
+ * (the occurrence appears once the horizon reaches that date).
+ */
 export function occurrences(
   rule: DueRule,
   c: PlanContract,
   s: FollowUpSettings,
   horizonEnd: IsoDate,
+  beyondHorizon?: (date: IsoDate) => void,
 ): Occurrence[] {
   const num = (p: Param) => resolveNumber(p, s, c.riskLevel);
   const start = c.startDate;
@@ -267,20 +274,22 @@ export function occurrences(
       const pa = c.priceAdjustment;
       if (!start || !pa) return [];
       const monthsBefore = num(rule.monthsBefore);
-      const first = addMonths(start, 12);
-      const startDate = LocalDate.parse(start);
+      const first = plusMonths(start, 12);
+      const [startYear, startMonth, startDay] = ymd(start);
       const limit = end ?? horizonEnd;
       const out: Occurrence[] = [];
-      for (let year = startDate.year(); out.length < MAX_OCCURRENCES; year++) {
-        const month = LocalDate.of(year, pa.adjustmentMonth, 1);
+      for (let year = startYear; out.length < MAX_OCCURRENCES; year++) {
         const day =
-          pa.adjustmentMonth === startDate.monthValue()
-            ? Math.min(startDate.dayOfMonth(), month.lengthOfMonth())
+          pa.adjustmentMonth === startMonth
+            ? Math.min(startDay, daysInMonth(year, pa.adjustmentMonth))
             : 1;
-        const anniversary = month.withDayOfMonth(day).toString();
-        if (anniversary > limit) break;
+        const anniversary = isoOf(year, pa.adjustmentMonth, day);
+        if (anniversary > limit) {
+          if (!end) beyondHorizon?.(anniversary);
+          break;
+        }
         if (anniversary < first) continue;
-        out.push({ occurrence: String(year), due: addMonths(anniversary, -monthsBefore) });
+        out.push({ occurrence: String(year), due: plusMonths(anniversary, -monthsBefore) });
       }
       return out;
     }
@@ -292,8 +301,12 @@ export function occurrences(
       const out: Occurrence[] = [];
       for (let n = 1; n <= MAX_OCCURRENCES; n++) {
         // Always from the anchor, so month-end clamping never drifts (31 Jan → 28/29 Feb → 31 Mar).
-        const due = addMonths(start, first + (n - 1) * every);
-        if ((end && due >= end) || due > horizonEnd) break;
+        const due = plusMonths(start, first + (n - 1) * every);
+        if (end && due >= end) break;
+        if (due > horizonEnd) {
+          beyondHorizon?.(due);
+          break;
+        }
         out.push({ occurrence: String(n), due });
       }
       return out;
@@ -307,6 +320,16 @@ function assigneeFor(role: ResponsibleRole, c: PlanContract): string | null {
   return null;
 }
 
+/** Lead times of an activity, distinct and longest first (memoised per activity and settings). */
+const leadTimesMemo = new WeakMap<Activity, { s: FollowUpSettings; value: readonly number[] }>();
+function leadTimesOf(a: Activity, s: FollowUpSettings): readonly number[] {
+  const hit = leadTimesMemo.get(a);
+  if (hit && hit.s === s) return hit.value;
+  const value = [...new Set(resolveList(a.leadTimesDays, s, 'number'))].sort((x, y) => y - x);
+  leadTimesMemo.set(a, { s, value });
+  return value;
+}
+
 /** Every task the routines call for on this contract as of `today` (empty for drafts and terminated). */
 export function generatePlan(
   c: PlanContract,
@@ -314,17 +337,35 @@ export function generatePlan(
   s: FollowUpSettings,
   today: IsoDate,
 ): PlannedTask[] {
-  if (!planStatus(c, today).active) return [];
-  const horizonEnd = addMonths(today, s.horizonMonths);
+  return planContract(c, routines, s, today).tasks;
+}
+
+/**
+ * The plan (as `generatePlan`) and `reviewOn`: the first day after `today` on which the plan can
+ * differ with the same contract, routines and settings (a rolling occurrence comes within the
+ * horizon, or a future termination takes effect); null when only a change of inputs can alter it.
+ * A caller that stores plans may skip a contract until then (see `horizonReviewDate`).
+ */
+export function planContract(
+  c: PlanContract,
+  routines: readonly RoutineData[],
+  s: FollowUpSettings,
+  today: IsoDate,
+): { tasks: PlannedTask[]; reviewOn: IsoDate | null } {
+  let reviewOn: IsoDate | null = c.terminatedOn && c.terminatedOn > today ? c.terminatedOn : null;
+  const earliest = (d: IsoDate) => {
+    if (!reviewOn || d < reviewOn) reviewOn = d;
+  };
+  if (!planStatus(c, today).active) return { tasks: [], reviewOn };
+  const horizonEnd = plusMonths(today, s.horizonMonths);
+  const beyond = (date: IsoDate) => earliest(horizonReviewDate(date, s, today));
   const planned: PlannedTask[] = [];
   for (const r of routines) {
     if (!routineApplies(c, r, s)) continue;
     for (const a of r.activities) {
       if (!activityApplies(c, a, s)) continue;
-      const leadTimesDays = [...new Set(resolveList(a.leadTimesDays, s, 'number'))].sort(
-        (x, y) => y - x,
-      );
-      for (const o of occurrences(a.rule, c, s, horizonEnd)) {
+      const leadTimesDays = leadTimesOf(a, s);
+      for (const o of occurrences(a.rule, c, s, horizonEnd, beyond)) {
         planned.push({
           id: taskKey(c.id, a.id, o.occurrence),
           contractId: c.id,
@@ -343,7 +384,18 @@ export function generatePlan(
       }
     }
   }
-  return planned;
+  return { tasks: planned, reviewOn };
+}
+
+/**
+ * The day from which a date beyond the horizon may fall within it: `horizonMonths` before it, a
+ * few days early (month-end clamping makes "today + N months" uneven), never before tomorrow.
+ */
+export function horizonReviewDate(date: IsoDate, s: FollowUpSettings, today: IsoDate): IsoDate {
+  const d = plusDays(plusMonths(date, -s.horizonMonths), -3);
+  const tomorrow = plusDays(today, 1);
+  if (d > tomorrow) return d;
+  return tomorrow;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -360,12 +412,17 @@ export interface Reconciliation {
   readonly changed: PlanChange[];
 }
 
-/** Whether someone (not the system) reassigned the task: then plan changes keep their choice. */
-const manuallyAssigned = (t: Task) =>
+/**
+ * Whether someone (not the system) reassigned the task: then plan changes keep their choice. The
+ * stored flag answers without the history (regeneration loads tasks without it); a task without
+ * the flag falls back to its history.
+ */
+export const manuallyAssigned = (t: Task): boolean =>
+  t.manuallyAssigned ??
   t.history.some((e) => e.action === 'reassigned' && e.actorId !== SYSTEM_ACTOR);
 
 const sameText = (a: LocalText | null, b: LocalText | null) =>
-  JSON.stringify(a) === JSON.stringify(b);
+  a === b || (a !== null && b !== null && a.nb === b.nb && a.nn === b.nn && a.en === b.en);
 const sameList = (a: readonly number[], b: readonly number[]) =>
   a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -395,8 +452,8 @@ export function reconcile(
   nowIso: string,
 ): Reconciliation {
   const status = planStatus(c, today);
-  const backfillFrom = addDays(today, -s.backfillDays);
-  const horizonEnd = addMonths(today, s.horizonMonths);
+  const backfillFrom = plusDays(today, -s.backfillDays);
+  const horizonEnd = plusMonths(today, s.horizonMonths);
   const byId = new Map(existing.map((t) => [t.id, t]));
   const plannedIds = new Set<string>();
   const created: Task[] = [];
@@ -430,6 +487,7 @@ export function reconcile(
         comment: null,
         evidenceDocumentId: null,
         reason: null,
+        manuallyAssigned: false,
         history: [event('created', null, p.dueDate)],
         version: 1,
         createdAt: nowIso,

@@ -72,6 +72,12 @@ export interface Task {
   readonly evidenceDocumentId: string | null;
   /** Why it was skipped or cancelled. */
   readonly reason: string | null;
+  /**
+   * Someone (not the system) reassigned the task: plan changes keep their choice. Stored with the
+   * task so regeneration need not read the history; absent on tasks stored before the flag existed
+   * (then the history decides).
+   */
+  readonly manuallyAssigned?: boolean | undefined;
   readonly history: readonly TaskEvent[];
   /** Bumped on every change; pass it back as `expectedVersion` to detect a stale card. */
   readonly version: number;
