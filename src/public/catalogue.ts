@@ -355,7 +355,8 @@ export class PublicCatalogue {
       unitNames: snap.unitNames,
     });
     if (!agreement) return null;
-    let documents: readonly PublicDocument[] | null = [];
+    // null: the list cannot be shown (no archive configured, or it failed) — never "none"
+    let documents: readonly PublicDocument[] | null = null;
     if (this.deps.documents) {
       try {
         documents = await this.deps.documents(raw.id);
