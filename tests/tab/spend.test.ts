@@ -269,6 +269,30 @@ describe('Tab: spend analysis (Innkjøpsanalyse)', () => {
     assert.equal(dl.suggestedFilename(), 'innkjopsanalyse-prices.xlsx');
   });
 
+  it('the dashboard and the contract page show ceiling usage from the real turnover', async () => {
+    await go('#/dashboard');
+    await page
+      .getByRole('link', { name: new RegExp(`^${over.referenceNumber}: .*\\(105\\s%\\)$`) })
+      .waitFor();
+    await page
+      .getByRole('link', { name: new RegExp(`^${near.referenceNumber}: .*\\(85\\s%\\)$`) })
+      .waitFor();
+    await page.screenshot({
+      path: join(SCREENSHOTS, 'dashboard-ceiling-light.png'),
+      fullPage: true,
+    });
+    await go(`#/contracts/${over.id}`);
+    await page
+      .getByTestId('ceiling')
+      .getByText(/\(105\s%\)/)
+      .waitFor();
+    // A unit user can order an analysis of this agreement from the contract page.
+    assert.equal(
+      await page.getByRole('link', { name: 'Bestill innkjøpsanalyse' }).getAttribute('href'),
+      `#/spend/orders?agreementId=${over.id}`,
+    );
+  });
+
   it('the spend screens pass axe-core in light and dark, with screenshots', async () => {
     const screens: [string, string, () => Promise<unknown>][] = [
       ['spend-turnover', '#/spend/turnover', () => page.getByTestId('turnover-table').waitFor()],

@@ -25,7 +25,7 @@ import {
   Title2,
   tokens,
 } from '@fluentui/react-components';
-import { ArrowLeft20Regular, Edit20Regular } from '@fluentui/react-icons';
+import { ArrowLeft20Regular, DataBarVertical20Regular, Edit20Regular } from '@fluentui/react-icons';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, request } from '../api.ts';
@@ -38,11 +38,12 @@ import { formatDate, formatDateTime, formatMoney, formatPercent } from '../forma
 import { useGet } from '../hooks.ts';
 import { contractHref, navigate } from '../router.ts';
 import { unitName, userName, useSession } from '../session.tsx';
+import { useSpendTurnover } from '../spendCeiling.ts';
 import type { ApiContract, AuditEntry, ConfidentialField, TaskView } from '../types.ts';
 
 interface CeilingUsage {
   readonly contractId: string;
-  readonly spentOre: number;
+  readonly spentOre: number | null;
   readonly maxValueOre: number | null;
   readonly ratio: number | null;
 }
@@ -191,6 +192,25 @@ function ContractView({
     c.kind === 'framework' ? endpoints.ceiling(c.id) : null,
     version,
   );
+  // No spend source in the dashboard API yet: Kontraktservice gets the turnover from the spend report.
+  const spend = useSpendTurnover(
+    session.me.role === 'kontraktservice' &&
+      ceiling.data !== null &&
+      ceiling.data.spentOre === null,
+    c.id,
+  );
+  const spent = spend?.get(c.id);
+  const usage: CeilingUsage | null =
+    ceiling.data && ceiling.data.spentOre === null && spent
+      ? {
+          ...ceiling.data,
+          spentOre: spent.turnoverOre,
+          ratio:
+            ceiling.data.maxValueOre && ceiling.data.maxValueOre > 0
+              ? spent.turnoverOre / ceiling.data.maxValueOre
+              : null,
+        }
+      : ceiling.data;
   const [decision, setDecision] = useState<{
     optionId: string;
     kind: 'exercise' | 'decline';
@@ -251,6 +271,15 @@ function ContractView({
         {mark('title')}
         <StatusBadge status={c.status} />
         <span className={styles.spacer} />
+        {c.kind === 'framework' && session.me.role !== 'reader' && (
+          <Button
+            as="a"
+            href={`#/spend/orders?agreementId=${encodeURIComponent(c.id)}`}
+            icon={<DataBarVertical20Regular />}
+          >
+            {t('nav.orderAnalysis')}
+          </Button>
+        )}
         {canEdit && (
           <Button
             appearance="primary"
@@ -323,7 +352,7 @@ function ContractView({
             <CeilingBlock
               loading={ceiling.loading}
               error={ceiling.error}
-              usage={ceiling.data}
+              usage={usage}
               maxWithheld={Boolean(withheld('maxValueOre'))}
             />
           )}

@@ -32,6 +32,7 @@ import { formatMoney, formatMonth, formatNumber, formatPercent } from '../format
 import { useGet } from '../hooks.ts';
 import { contractHref, navigate, registerHref } from '../router.ts';
 import { unitName, useSession } from '../session.tsx';
+import { useSpendTurnover } from '../spendCeiling.ts';
 import { STATUSES } from '../types.ts';
 
 const themes = { light: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
@@ -77,6 +78,10 @@ export default function Dashboard() {
   const session = useSession();
   const theme = themes[session.theme];
   const { data, error, loading } = useGet<PortfolioSummary>(endpoints.dashboard);
+  // Until the dashboard API has a spend source, Kontraktservice's ceiling comes from the spend report.
+  const spend = useSpendTurnover(
+    session.me.role === 'kontraktservice' && data !== null && !data.spendConnected,
+  );
   const colours = useMemo(
     () => ({
       brand: theme.colorBrandBackground,
@@ -118,7 +123,15 @@ export default function Dashboard() {
     value: c.count,
   }));
   const expiries = data.expiries.map((e) => ({ ...e, name: formatMonth(e.month, lng) }));
-  const ceiling = data.ceiling.filter((c) => c.maxValueOre !== null);
+  const spendConnected = data.spendConnected || (spend !== null && spend.size > 0);
+  const ceiling = data.ceiling
+    .filter((c) => c.maxValueOre !== null)
+    .map((c) => {
+      if (data.spendConnected || !spend) return c;
+      const spentOre = spend.get(c.contractId)?.turnoverOre ?? 0;
+      return { ...c, spentOre, ratio: c.maxValueOre ? spentOre / c.maxValueOre : null };
+    })
+    .sort((a, b) => (b.ratio ?? 0) - (a.ratio ?? 0));
   const axis = { fill: colours.text, fontSize: 12 };
   const tooltipStyle = {
     contentStyle: {
@@ -326,12 +339,14 @@ export default function Dashboard() {
 
         <Card>
           <CardHeader header={<Subtitle1 as="h3">{t('dashboard.ceiling')}</Subtitle1>} />
-          {!data.spendConnected && <Text>{t('dashboard.noSpend')}</Text>}
-          {data.spendConnected && ceiling.length > 0 && (
+          {!spendConnected && <Text>{t('dashboard.noSpend')}</Text>}
+          {spendConnected && ceiling.length > 0 && (
             <div className={styles.chart} role="img" aria-label={t('dashboard.ceiling')}>
               <ResponsiveContainer>
                 <BarChart
-                  data={ceiling.map((c) => ({ ...c, pct: Math.round((c.ratio ?? 0) * 100) }))}
+                  data={ceiling
+                    .slice(0, 15)
+                    .map((c) => ({ ...c, pct: Math.round((c.ratio ?? 0) * 100) }))}
                   layout="vertical"
                   accessibilityLayer={false}
                 >
@@ -360,7 +375,7 @@ export default function Dashboard() {
                       d.payload && navigate(contractHref(d.payload.contractId))
                     }
                   >
-                    {ceiling.map((c) => (
+                    {ceiling.slice(0, 15).map((c) => (
                       <Cell
                         key={c.contractId}
                         fill={
