@@ -34,7 +34,7 @@ export interface PublicAgreement {
   readonly endDate: IsoDate | null;
   /** The end date in force after exercised options (as far as the public may see options). */
   readonly currentEndDate: IsoDate | null;
-  /** The latest end date if every open option is exercised. */
+  /** The latest end date if every open option is exercised (null when the options are withheld). */
   readonly maximumEndDate: IsoDate | null;
   readonly options: readonly PublicOption[] | null;
   readonly noticePeriodMonths: number | null;
@@ -120,7 +120,7 @@ export function publicAgreement(
     startDate: v.startDate,
     endDate: v.endDate,
     currentEndDate: currentEndDate(v),
-    maximumEndDate: maximumEndDate(v),
+    maximumEndDate: hidden.has('options') ? null : maximumEndDate(v),
     options: hidden.has('options')
       ? null
       : v.options.map((o) => ({ newEndDate: o.newEndDate, state: o.state })),
