@@ -314,6 +314,78 @@ describe('Tab: spend analysis (Innkjøpsanalyse)', () => {
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
+  it('Bestill innkjøpsanalyse: a unit user orders, Kontraktservice runs it, the requester sees the result', async (t) => {
+    const probe = await s.request('eier1', 'GET', '/api/spend/orders');
+    if (probe.status === 404) {
+      // The order API (docs/spend.md) is being built in the spend area; the tab says so meanwhile.
+      await go('#/spend/orders');
+      await page.getByText(/Bestilling av analyser er ikke tilgjengelig ennå/).waitFor();
+      t.skip('the order API is not mounted yet');
+      return;
+    }
+    const owner = await devContext(browser, 'eier1');
+    const op = await owner.newPage();
+    await op.goto(`${s.url}/tab/#/spend/orders?agreementId=${near.id}`);
+    const form = op.getByTestId('order-form');
+    await form.waitFor();
+    assert.equal(await op.getByRole('tab', { name: 'Omsetning per avtale' }).count(), 0);
+    // An empty question: the API's issue appears next to the field.
+    await form.getByRole('button', { name: 'Send bestilling' }).click();
+    await form
+      .getByRole('textbox', { name: /Hva vil dere vite/ })
+      .locator('xpath=ancestor::div[contains(@class,"fui-Field")][1]')
+      .locator('.fui-Field__validationMessage')
+      .waitFor();
+    const question = 'Hvor mye kjøper vi <script>window.__x=1</script> utenfor avtalen?';
+    await form.getByRole('textbox', { name: /Hva vil dere vite/ }).fill(question);
+    await form.getByRole('button', { name: 'Send bestilling' }).click();
+    const detail = op.getByTestId('order-detail');
+    await detail.getByText('Bestilt', { exact: true }).waitFor();
+    await detail.getByTestId('order-question').getByText(question).waitFor();
+    assert.equal(await op.evaluate('window.__x'), undefined);
+    const orderId = decodeURIComponent(op.url().split('#/spend/orders/')[1] ?? '');
+    assert.ok(orderId);
+
+    await go('#/spend/orders');
+    const row = page.locator(`[data-testid=order-row][data-order-id="${orderId}"]`);
+    await row.getByRole('link').click();
+    await page.getByRole('button', { name: 'Kjør analysen' }).click();
+    await page.getByRole('dialog').getByRole('textbox').fill('Se fanen for leverandørene.');
+    await page.getByRole('dialog').getByRole('button', { name: 'Kjør analysen' }).click();
+    await page.getByTestId('order-detail').getByText('Ferdig', { exact: true }).waitFor();
+    await page.getByTestId('order-result').waitFor();
+    for (const theme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: theme });
+      await page.waitForTimeout(150);
+      await page.screenshot({
+        path: join(SCREENSHOTS, `spend-order-${theme}.png`),
+        fullPage: true,
+      });
+      violations.push({ screen: 'spend-order', theme, list: await seriousViolations(page) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    await op.reload();
+    await op.getByTestId('order-result').waitFor();
+    await op.getByText(/Se fanen for leverandørene/).waitFor();
+    const [dl] = await Promise.all([
+      op.waitForEvent('download'),
+      op.getByRole('button', { name: 'Last ned Excel' }).click(),
+    ]);
+    assert.equal(
+      readFileSync(await dl.path())
+        .subarray(0, 2)
+        .toString(),
+      'PK',
+    );
+    violations.push({
+      screen: 'spend-order-requester',
+      theme: 'light',
+      list: await seriousViolations(op),
+    });
+    await owner.close();
+  });
+
   it('readers have no spend analysis; the API refuses them too', async () => {
     const reader = await devContext(browser, 'leser');
     const rp = await reader.newPage();

@@ -161,6 +161,8 @@ const useStyles = makeStyles({
     display: 'grid',
     gridTemplateColumns: 'repeat(auto-fit, minmax(240px, 1fr))',
     gap: tokens.spacingVerticalM,
+    marginTop: tokens.spacingVerticalM,
+    '& > *': { minWidth: 0 },
   },
   wide: { gridColumn: '1 / -1' },
   preview: { color: tokens.colorNeutralForeground2 },
