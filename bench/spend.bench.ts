@@ -16,7 +16,6 @@ import { refreshAllowedPrices, savePriceList, syncAgreements } from '../src/spen
 import { parseEhf } from '../src/spend/ehf/parser.ts';
 import { IngestSink, ingestFiles } from '../src/spend/ingest/ingest.ts';
 import { ParsePool } from '../src/spend/ingest/pool.ts';
-import { RowBuilder } from '../src/spend/ingest/rows.ts';
 import { pathSource } from '../src/spend/ingest/sources.ts';
 import { leakageReport, priceControlReport, turnoverReport } from '../src/spend/reports.ts';
 import { DuckSpendStore } from '../src/spend/store/duckdb-store.ts';
@@ -108,10 +107,7 @@ try {
       // Workers are started and warmed up first: start-up (module loading) is paid once per
       // process, not per file, and would otherwise dominate a corpus this small.
       const matcher = new AgreementMatcher(agreements);
-      const pool = new ParsePool(workers, new RowBuilder(new RateTable([]), matcher), {
-        rates: [],
-        agreements,
-      });
+      const pool = new ParsePool(workers, { rates: [], agreements });
       await pool.warmUp(files[0] as Buffer);
       for (let r = 0; r < (quick ? 1 : 2); r++) {
         const store = await DuckSpendStore.open(join(work, `ingest-${workers}-${r}.duckdb`));

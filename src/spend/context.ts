@@ -15,6 +15,7 @@ import {
   type PriceListEntry,
 } from '../core/spend/pricing.ts';
 import { type RatePoint, RateTable } from '../core/spend/rates.ts';
+import { markAggregatesStale } from './aggregates.ts';
 import { type DuckSpendStore, toDays } from './store/duckdb-store.ts';
 
 /** Agreements of the register, as spend analysis sees them; also written to the store. */
@@ -101,6 +102,7 @@ export async function rematch(store: DuckSpendStore, matcher: AgreementMatcher):
        AND l.contract_reference IS NOT DISTINCT FROM r.contract_reference
        AND l.order_reference IS NOT DISTINCT FROM r.order_reference
        AND l.cpv IS NOT DISTINCT FROM r.cpv`);
+  await markAggregatesStale(store);
   return keys.length;
 }
 
@@ -312,6 +314,7 @@ export async function refreshAllowedPrices(
     }
   }
   await store.replaceAllowedPrices(allowed);
+  await markAggregatesStale(store);
   return allowed.length;
 }
 

@@ -2,7 +2,11 @@
  * The three spend reports, as SQL over the DuckDB store. Amounts are integer øre (NOK) or minor
  * units; sums are exact (BIGINT/HUGEINT), never floating point.
  */
+import { ensureAggregates } from './aggregates.ts';
+import { PRICE_CHECK_SQL } from './price-check-sql.ts';
 import type { DuckSpendStore } from './store/duckdb-store.ts';
+
+export { PRICE_CHECK_SQL };
 
 export interface Thresholds {
   /** National threshold (NOK 1.3 M ex. VAT, 2024–2026), øre. */
@@ -54,29 +58,56 @@ export async function turnoverReport(
   store: DuckSpendStore,
   options: { agreementId?: string; from?: string; to?: string } = {},
 ): Promise<TurnoverReport> {
-  const where: string[] = ['l.agreement_id IS NOT NULL', 'l.net_nok_ore IS NOT NULL'];
-  const params: Record<string, string> = {};
-  if (options.agreementId) {
-    where.push('l.agreement_id = $agreement');
-    params.agreement = options.agreementId;
+  await ensureAggregates(store);
+  const params: Record<string, string | number> = {};
+  const monthOf = (iso: string) => Number(iso.slice(0, 4)) * 100 + Number(iso.slice(5, 7));
+  const monthStart = (iso: string) => iso.endsWith('-01');
+  const monthEnd = (iso: string) => {
+    const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+    return new Date(Date.UTC(y, m, 0)).getUTCDate() === d;
+  };
+  // Whole months are answered from the monthly aggregate; a period starting or ending mid-month
+  // reads the lines themselves.
+  const monthly =
+    (!options.from || monthStart(options.from)) && (!options.to || monthEnd(options.to));
+  let source: string;
+  if (monthly) {
+    const where: string[] = ['TRUE'];
+    if (options.agreementId) {
+      where.push('agreement_id = $agreement');
+      params.agreement = options.agreementId;
+    }
+    if (options.from) {
+      where.push('month >= $from');
+      params.from = monthOf(options.from);
+    }
+    if (options.to) {
+      where.push('month <= $to');
+      params.to = monthOf(options.to);
+    }
+    source = `SELECT agreement_id AS a, month, unit, supplier_key AS supplier, sum(ore) AS ore
+                FROM spend_agg_turnover WHERE ${where.join(' AND ')} GROUP BY ALL`;
+  } else {
+    const where: string[] = ['l.agreement_id IS NOT NULL', 'l.net_nok_ore IS NOT NULL'];
+    if (options.agreementId) {
+      where.push('l.agreement_id = $agreement');
+      params.agreement = options.agreementId;
+    }
+    if (options.from) {
+      where.push('l.issue_date >= CAST($from AS DATE)');
+      params.from = options.from;
+    }
+    if (options.to) {
+      where.push('l.issue_date <= CAST($to AS DATE)');
+      params.to = options.to;
+    }
+    source = `SELECT l.agreement_id AS a, (year(l.issue_date) * 100 + month(l.issue_date))::INTEGER AS month,
+                     l.unit AS unit, l.supplier_key AS supplier, sum(l.net_nok_ore) AS ore
+                FROM spend_line l WHERE ${where.join(' AND ')} GROUP BY ALL`;
   }
-  if (options.from) {
-    where.push('l.issue_date >= CAST($from AS DATE)');
-    params.from = options.from;
-  }
-  if (options.to) {
-    where.push('l.issue_date <= CAST($to AS DATE)');
-    params.to = options.to;
-  }
-  // Two levels: one hash aggregation over the lines at the finest grain, then the roll-ups over
-  // that much smaller result (four grouping sets over millions of lines cost four hash passes).
+  // One roll-up over the finest grain (agreement, month, unit, supplier).
   const rows = await store.rows(
-    `WITH f AS (
-        SELECT l.agreement_id AS a, (year(l.issue_date) * 100 + month(l.issue_date))::INTEGER AS month, l.unit AS unit,
-               l.supplier_key AS supplier, sum(l.net_nok_ore) AS ore
-          FROM spend_line l
-         WHERE ${where.join(' AND ')}
-         GROUP BY ALL)
+    `WITH f AS (${source})
      SELECT a, month, unit, supplier, GROUPING(month, unit, supplier) AS g, sum(ore)::BIGINT AS ore
        FROM f
       GROUP BY GROUPING SETS ((a), (a, month), (a, unit), (a, supplier))`,
@@ -185,17 +216,17 @@ export async function leakageReport(
 ): Promise<LeakageReport> {
   const digits = Math.min(8, Math.max(2, options.categoryDigits ?? 3));
   const t = options.thresholds ?? DEFAULT_THRESHOLDS;
+  await ensureAggregates(store);
   const rows = await store.rows(
     `WITH f AS (
-        SELECT coalesce(unmatched_class, 'matched') AS cls,
-               CASE WHEN unmatched_class = 'no_agreement' THEN coalesce(substr(cpv, 1, ${digits}), '(ukjent)') END AS cat,
-               related_agreement_id AS related,
+        SELECT cls,
+               CASE WHEN cls = 'no_agreement' THEN coalesce(substr(cpv, 1, ${digits}), '(ukjent)') END AS cat,
+               related,
                coalesce(unit, '(ukjent enhet)') AS unit,
-               sum(CASE WHEN issue_date > CAST($today AS DATE) - INTERVAL 12 MONTH THEN net_nok_ore ELSE 0 END) AS o12,
-               sum(net_nok_ore) AS o48
-          FROM spend_line
-         WHERE net_nok_ore IS NOT NULL
-           AND issue_date <= CAST($today AS DATE)
+               sum(CASE WHEN issue_date > CAST($today AS DATE) - INTERVAL 12 MONTH THEN ore ELSE 0 END) AS o12,
+               sum(ore) AS o48
+          FROM spend_agg_leakage
+         WHERE issue_date <= CAST($today AS DATE)
            AND issue_date > CAST($today AS DATE) - INTERVAL 48 MONTH
          GROUP BY ALL)
      SELECT cls, cat, related, unit, GROUPING(cat, related, unit) AS g,
@@ -275,57 +306,30 @@ export interface PriceControlReport {
   readonly byItem: OverpaymentRow[];
 }
 
-/**
- * SQL of the per-line price check: the invoiced unit price per normalised unit against the price
- * allowed on the invoice date (price list, index-adjusted), matched by item number, else GTIN.
- */
-const LINE_FILTER = `l.agreement_id IS NOT NULL AND l.doc_type = 'invoice'
-         AND l.unit_price_micro IS NOT NULL AND l.qty_base_micro > 0`;
-const PRICE_PERIOD = `p.base_unit = l.base_unit AND p.currency = l.currency
-         AND l.issue_date >= p.valid_from AND (p.valid_to IS NULL OR l.issue_date < p.valid_to)`;
-const PRICE_COLUMNS = `l.agreement_id, l.supplier_key, coalesce(l.seller_item_id, l.gtin) AS item,
-         l.currency, l.doc_id, l.line_no, l.issue_date, l.item_name, l.unit_price_micro,
-         l.qty_base_micro, p.allowed_micro`;
-
-export const PRICE_CHECK_SQL = (toleranceBp: number) => `
-  SELECT *,
-         CASE WHEN unit_price_micro > allowed_micro
-               AND unit_price_micro::HUGEINT * 10000 > allowed_micro::HUGEINT * ${10_000 + toleranceBp}
-              THEN ((unit_price_micro - allowed_micro)::HUGEINT * qty_base_micro + 5000000000)
-                   // 10000000000
-              ELSE 0 END AS over_minor
-    FROM (
-      SELECT ${PRICE_COLUMNS}
-        FROM spend_line l
-        JOIN spend_allowed_price p
-          ON p.agreement_id = l.agreement_id AND p.item_number = l.seller_item_id
-       WHERE ${LINE_FILTER} AND ${PRICE_PERIOD}
-      UNION ALL
-      SELECT ${PRICE_COLUMNS}
-        FROM spend_line l
-        JOIN spend_allowed_price p ON p.agreement_id = l.agreement_id AND p.gtin = l.gtin
-       WHERE ${LINE_FILTER} AND l.gtin IS NOT NULL AND ${PRICE_PERIOD}
-         AND NOT EXISTS (SELECT 1 FROM spend_allowed_price q
-                          WHERE q.agreement_id = l.agreement_id AND q.item_number = l.seller_item_id))`;
-
 export async function priceControlReport(
   store: DuckSpendStore,
   options: { toleranceBp?: number } = {},
 ): Promise<PriceControlReport> {
   const tol = Math.max(0, Math.floor(options.toleranceBp ?? 0));
+  await ensureAggregates(store);
+  // Every line of an aggregate row has the same invoiced and allowed price: the row deviates at
+  // this tolerance or it does not, and its over-payment is the sum of its lines' own.
+  const deviates = `unit_price_micro > allowed_micro
+        AND unit_price_micro::HUGEINT * 10000 > allowed_micro::HUGEINT * ${10_000 + tol}`;
   const rows = await store.rows(
-    `WITH c AS (${PRICE_CHECK_SQL(tol)}),
-     f AS (
-       SELECT agreement_id, supplier_key, item, currency, count(*) AS checked,
-              count(*) FILTER (WHERE over_minor > 0) AS deviating, sum(over_minor) AS over
-         FROM c GROUP BY ALL)
+    `WITH f AS (
+       SELECT agreement_id, supplier_key, item, currency, sum(lines) AS checked,
+              sum(CASE WHEN ${deviates} THEN lines ELSE 0 END) AS deviating,
+              sum(CASE WHEN ${deviates} THEN over_minor ELSE 0 END) AS overpaid
+         FROM spend_agg_price GROUP BY ALL)
      SELECT agreement_id, supplier_key, item, currency,
             GROUPING(agreement_id, supplier_key, item) AS g,
-            sum(checked)::BIGINT AS checked, sum(deviating)::BIGINT AS deviating, sum(over)::BIGINT AS over
+            sum(checked)::BIGINT AS checked, sum(deviating)::BIGINT AS deviating,
+            sum(overpaid)::BIGINT AS over
        FROM f
       GROUP BY GROUPING SETS ((currency), (agreement_id, currency), (supplier_key, currency),
                               (agreement_id, item, currency))
-     HAVING GROUPING(agreement_id, supplier_key, item) = 7 OR sum(over) > 0`,
+     HAVING GROUPING(agreement_id, supplier_key, item) = 7 OR sum(overpaid) > 0`,
   );
   let checked = 0;
   let deviating = 0;

@@ -1,14 +1,21 @@
 /**
- * Ingest: files → parser workers → duplicate check → NOK conversion → agreement matching → store.
- * Results are taken in input order (a bounded window of files in flight), so the first copy of a
- * duplicated invoice is the one stored whatever the worker timing.
+ * Ingest: files → parser workers (parse, NOK conversion, agreement matching, rows as CSV chunk
+ * files) → duplicate check on the main thread → COPY into the store. Results are taken in input
+ * order (a bounded window of batches in flight), so the first copy of a duplicated invoice is the
+ * one stored whatever the worker timing.
  */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { formatScaled, minorDigits } from '../../core/spend/decimal.ts';
 import type { AgreementMatcher } from '../../core/spend/matching.ts';
 import { documentKey, type SpendDocument, spendSign } from '../../core/spend/model.ts';
 import type { RateTable } from '../../core/spend/rates.ts';
+import { whileIngesting } from '../aggregates.ts';
 import type { DuckSpendStore } from '../store/duckdb-store.ts';
-import { type ParseOutcome, ParsePool } from './pool.ts';
+import type { BatchFile, BatchResult, Chunk, DocOutcome } from './batch.ts';
+import { ParsePool } from './pool.ts';
 import { type PreparedDocument, prepareDocument, RowBuilder } from './rows.ts';
 import type { SourceFile } from './sources.ts';
 
@@ -171,47 +178,153 @@ export class IngestSink {
   }
 }
 
-/** Ingests every file of a source. A bad file is recorded with its reason; the batch goes on. */
+/** Files per batch sent to a worker, and the most bytes a batch carries. */
+const BATCH_FILES = 32;
+const BATCH_BYTES = 1 << 20;
+
+/**
+ * Ingests every file of a source. A bad file is recorded with its reason; the batch goes on.
+ *
+ * The workers do nearly everything (read, parse, convert, match, render rows as CSV with their final
+ * document numbers, write chunk files); the main thread walks the source, keeps the duplicate keys
+ * and the summary from small per-file outcomes taken in input order, and `COPY`s each finished chunk
+ * into DuckDB while the workers go on (one write at a time). A chunk's duplicates — decided in input
+ * order, so the first copy wins whatever the timing — are removed in the same transaction as its
+ * `COPY`.
+ */
 export async function ingestFiles(
   source: AsyncIterable<SourceFile>,
   options: IngestOptions,
 ): Promise<IngestDetails> {
-  const sink = await IngestSink.create(options);
+  const store = options.store ?? null;
+  return store
+    ? whileIngesting(store, () => ingestInto(source, options))
+    : ingestInto(source, options);
+}
+
+async function ingestInto(
+  source: AsyncIterable<SourceFile>,
+  options: IngestOptions,
+): Promise<IngestDetails> {
+  const store = options.store ?? null;
+  const summary: IngestSummary = {
+    files: 0,
+    invoices: 0,
+    creditNotes: 0,
+    lines: 0,
+    duplicates: 0,
+    errors: [],
+    totals: {},
+  };
+  const totalsMinor: Record<string, number> = {};
+  const missingRates: Record<string, number> = {};
+  const keys = store ? await store.documentKeys() : new Set<string>();
+  const docIdBase = store ? (await store.nextDocId()) - 1 : 0;
+  const dir = store ? mkdtempSync(join(tmpdir(), 'spend-ingest-')) : null;
+  const runId = randomUUID();
   const pool =
     options.pool ??
-    new ParsePool(options.workers, sink.builder, {
+    new ParsePool(options.workers, {
       rates: options.rates.points(),
       agreements: options.matcher?.agreements ?? null,
     });
-  const window = Math.max(4, options.workers * 16);
-  const inFlight: { file: SourceFile; outcome: Promise<ParseOutcome> }[] = [];
+  const window = Math.max(2, options.workers * 3);
+  const inFlight: { files: SourceFile[]; result: Promise<BatchResult> }[] = [];
+  /** Document numbers of duplicates not yet removed from a written chunk. */
+  const duplicateIds: number[] = [];
+  let writing: Promise<void> = Promise.resolve();
   let bytes = 0;
+
+  const write = (chunk: Chunk) => {
+    const dups = duplicateIds.filter(
+      (id) => id >= docIdBase + chunk.minSeq && id <= docIdBase + chunk.maxSeq,
+    );
+    const previous = writing;
+    writing = (async () => {
+      await previous;
+      await (store as DuckSpendStore).copyChunk(chunk.documentFile, chunk.lineFile, dups);
+    })();
+    // Marked handled here; the error still surfaces at the next write or at the end.
+    writing.catch(() => {});
+  };
 
   const settle = async () => {
     const head = inFlight.shift();
     if (!head) return;
-    const outcome = await head.outcome;
-    sink.summary.files++;
-    bytes += head.file.sourceBytes;
-    if (outcome.error !== undefined) sink.error(head.file.name, outcome.error);
-    else await sink.addPrepared(outcome.prepared);
-    options.onProgress?.({ files: sink.summary.files, bytes });
+    const result = await head.result;
+    let next = 0;
+    for (const file of head.files) {
+      const parsed = file.error === undefined && (file.bytes || file.path);
+      const o: DocOutcome = parsed
+        ? (result.docs[next++] as DocOutcome)
+        : { seq: 0, bytes: 0, error: file.error ?? 'Ukjent feil' };
+      summary.files++;
+      bytes += file.sourceBytes || o.bytes;
+      if (o.error !== undefined) {
+        summary.errors.push({ file: file.name, reason: o.error });
+        continue;
+      }
+      if (keys.has(o.key)) {
+        summary.duplicates++;
+        duplicateIds.push(docIdBase + o.seq);
+        continue;
+      }
+      keys.add(o.key);
+      if (o.type === 'invoice') summary.invoices++;
+      else summary.creditNotes++;
+      summary.lines += o.lineCount;
+      totalsMinor[o.currency] =
+        (totalsMinor[o.currency] ?? 0) + spendSign(o.type) * o.taxExclusiveMinor;
+      if (o.rateMissing) missingRates[o.currency] = (missingRates[o.currency] ?? 0) + 1;
+    }
+    if (result.chunk && store) write(result.chunk);
+    options.onProgress?.({ files: summary.files, bytes });
+  };
+
+  let seq = 0;
+  let batch: SourceFile[] = [];
+  let batchBytes = 0;
+  const dispatch = async () => {
+    const files = batch;
+    batch = [];
+    batchBytes = 0;
+    const toParse: BatchFile[] = [];
+    for (const f of files) {
+      const s = ++seq;
+      // A file the source could not deliver (zip guards, unreadable) keeps its own error.
+      if (f.error === undefined && (f.bytes || f.path))
+        toParse.push({ seq: s, name: f.name, bytes: f.bytes, path: f.path });
+    }
+    const result =
+      toParse.length === 0
+        ? Promise.resolve<BatchResult>({ id: 0, docs: [], chunk: null })
+        : pool.run({ runId, dir, docIdBase, files: toParse, flush: false });
+    inFlight.push({ files, result });
+    if (inFlight.length >= window) await settle();
   };
 
   try {
     for await (const file of source) {
-      const outcome: Promise<ParseOutcome> = file.bytes
-        ? pool.parse(file.bytes, file.name)
-        : Promise.resolve({ error: file.error ?? 'Ukjent feil' });
-      inFlight.push({ file, outcome });
-      if (inFlight.length >= window) await settle();
+      batch.push(file);
+      batchBytes += file.bytes?.length ?? 0;
+      if (batch.length >= BATCH_FILES || batchBytes >= BATCH_BYTES) await dispatch();
     }
+    if (batch.length > 0) await dispatch();
     while (inFlight.length > 0) await settle();
-    await sink.drain();
+    if (store) {
+      for (const r of await pool.flushAll({ runId, dir, docIdBase })) if (r.chunk) write(r.chunk);
+      await writing;
+    }
   } finally {
     if (!options.pool) await pool.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }
-  return sink.finish(bytes);
+  const totals: Record<string, number> = {};
+  for (const c of Object.keys(totalsMinor).sort()) {
+    totals[c] = Number(formatScaled(totalsMinor[c] as number, minorDigits(c)));
+  }
+  summary.totals = totals;
+  return { summary, totalsMinor, missingRates, bytes };
 }
 
 export type { PreparedDocument };

@@ -1,32 +1,19 @@
-/** Worker thread: parses EHF files and builds their rows, as the pool asks. */
+/** Worker thread: runs the batches the pool sends (read, parse, rows, chunk files; `batch.ts`). */
 import { parentPort, workerData } from 'node:worker_threads';
 import { AgreementMatcher } from '../../core/spend/matching.ts';
 import { RateTable } from '../../core/spend/rates.ts';
-import { parseEhf } from '../ehf/parser.ts';
-import { reasonOf, type WorkerSetup } from './pool.ts';
-import { prepareDocument, RowBuilder } from './rows.ts';
-
-export interface ParseRequest {
-  readonly id: number;
-  readonly name: string;
-  readonly bytes: Uint8Array;
-}
+import { BatchProcessor, type BatchRequest } from './batch.ts';
+import type { WorkerSetup } from './pool.ts';
 
 if (parentPort) {
   const port = parentPort;
-  const setup = workerData as WorkerSetup;
-  const builder = new RowBuilder(
+  const { setup, tag } = workerData as { setup: WorkerSetup; tag: string };
+  const processor = new BatchProcessor(
     new RateTable(setup.rates),
     setup.agreements ? new AgreementMatcher(setup.agreements) : null,
+    tag,
   );
-  port.on('message', (m: ParseRequest) => {
-    try {
-      port.postMessage({
-        id: m.id,
-        prepared: prepareDocument(builder, parseEhf(m.bytes), 'ehf', m.name),
-      });
-    } catch (e) {
-      port.postMessage({ id: m.id, error: reasonOf(e) });
-    }
+  port.on('message', (req: BatchRequest) => {
+    port.postMessage(processor.run(req));
   });
 }

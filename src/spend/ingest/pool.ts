@@ -1,18 +1,16 @@
 /**
- * A small pool of parser worker threads (two on this two-core machine). Each worker parses a file
- * and builds its rows (NOK conversion, agreement matching, unit prices, CSV text), so the main
- * thread only checks duplicates, numbers documents and writes batches. Files go to the least busy
- * worker. With size 0 everything runs inline on the calling thread (small uploads, tests).
+ * A small pool of parser worker threads (two on this two-core machine). Each worker reads (for
+ * folders), parses, converts, matches and writes its rows to chunk files itself (`batch.ts`), so the
+ * main thread only checks duplicates over small per-file outcomes and runs `COPY` on finished chunks.
+ * Batches go to the least busy worker. With size 0 everything runs inline on the calling thread.
  */
 import { Worker } from 'node:worker_threads';
 import type { Agreement } from '../../core/spend/matching.ts';
-import type { RatePoint } from '../../core/spend/rates.ts';
-import { EhfError, parseEhf } from '../ehf/parser.ts';
-import { type PreparedDocument, prepareDocument, type RowBuilder } from './rows.ts';
+import { AgreementMatcher } from '../../core/spend/matching.ts';
+import { type RatePoint, RateTable } from '../../core/spend/rates.ts';
+import { BatchProcessor, type BatchRequest, type BatchResult, reasonOf } from './batch.ts';
 
-export type ParseOutcome =
-  | { prepared: PreparedDocument; error?: undefined }
-  | { prepared?: undefined; error: string };
+export { reasonOf };
 
 /** What every worker needs to build rows like the main thread would. */
 export interface WorkerSetup {
@@ -30,35 +28,43 @@ const WORKER_BOOT = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))
 )}); });`;
 
 interface Pending {
-  resolve(o: ParseOutcome): void;
+  resolve(r: BatchResult): void;
   reject(e: Error): void;
 }
 
-export function reasonOf(e: unknown): string {
-  return e instanceof EhfError ? e.message : `Uventet feil: ${(e as Error).message}`;
-}
+export type PoolRequest = Omit<BatchRequest, 'id'>;
 
 export class ParsePool {
   private readonly workers: Worker[] = [];
   private readonly busy: number[] = [];
   private readonly pending = new Map<number, Pending>();
+  private readonly inline: BatchProcessor | null;
   private nextId = 1;
+  private failed: Error | null = null;
 
   constructor(
     readonly size: number,
-    private readonly inline: RowBuilder,
     setup: WorkerSetup,
   ) {
+    this.inline =
+      size === 0
+        ? new BatchProcessor(
+            new RateTable(setup.rates),
+            setup.agreements ? new AgreementMatcher(setup.agreements) : null,
+            'inline',
+          )
+        : null;
     for (let i = 0; i < size; i++) {
-      const w = new Worker(WORKER_BOOT, { eval: true, workerData: setup });
-      w.on('message', (m: { id: number; prepared?: PreparedDocument; error?: string }) => {
+      const w = new Worker(WORKER_BOOT, { eval: true, workerData: { setup, tag: `w${i}` } });
+      w.on('message', (m: BatchResult) => {
         this.busy[i] = (this.busy[i] as number) - 1;
         const p = this.pending.get(m.id);
         if (!p) return;
         this.pending.delete(m.id);
-        p.resolve(m.prepared ? { prepared: m.prepared } : { error: m.error ?? 'Ukjent feil' });
+        p.resolve(m);
       });
       w.on('error', (e) => {
+        this.failed = e;
         for (const p of this.pending.values()) p.reject(e);
         this.pending.clear();
       });
@@ -67,29 +73,42 @@ export class ParsePool {
     }
   }
 
-  parse(bytes: Buffer, name: string): Promise<ParseOutcome> {
-    if (this.size === 0) {
-      try {
-        return Promise.resolve({
-          prepared: prepareDocument(this.inline, parseEhf(bytes), 'ehf', name),
-        });
-      } catch (e) {
-        return Promise.resolve({ error: reasonOf(e) });
-      }
-    }
+  /** Runs a batch on the least busy worker. Byte buffers in it are transferred, not copied. */
+  run(req: PoolRequest): Promise<BatchResult> {
     let w = 0;
     for (let i = 1; i < this.size; i++)
       if ((this.busy[i] as number) < (this.busy[w] as number)) w = i;
+    return this.runOn(w, req);
+  }
+
+  /** Runs a batch on one worker (a flush must reach each worker). */
+  runOn(w: number, req: PoolRequest): Promise<BatchResult> {
     const id = this.nextId++;
+    if (this.inline) {
+      try {
+        return Promise.resolve(this.inline.run({ ...req, id }));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    if (this.failed) return Promise.reject(this.failed);
     this.busy[w] = (this.busy[w] as number) + 1;
-    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-    const data = own ? new Uint8Array(bytes.buffer) : new Uint8Array(bytes);
+    const transfer: ArrayBuffer[] = [];
+    for (const f of req.files)
+      if (f.bytes && f.bytes.byteOffset === 0 && f.bytes.byteLength === f.bytes.buffer.byteLength)
+        transfer.push(f.bytes.buffer as ArrayBuffer);
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      (this.workers[w] as Worker).postMessage({ id, name, bytes: data }, [
-        data.buffer as ArrayBuffer,
-      ]);
+      (this.workers[w] as Worker).postMessage({ ...req, id }, transfer);
     });
+  }
+
+  /** Writes every worker's pending rows to chunk files. */
+  flushAll(req: Omit<PoolRequest, 'files' | 'flush'>): Promise<BatchResult[]> {
+    const jobs: Promise<BatchResult>[] = [];
+    for (let i = 0; i < Math.max(1, this.size); i++)
+      jobs.push(this.runOn(i, { ...req, files: [], flush: true }));
+    return Promise.all(jobs);
   }
 
   /**
@@ -97,9 +116,17 @@ export class ParsePool {
    * each parse the given file once.
    */
   async warmUp(sample: Buffer): Promise<void> {
-    const jobs: Promise<ParseOutcome>[] = [];
+    const jobs: Promise<BatchResult>[] = [];
     for (let i = 0; i < Math.max(1, this.size); i++)
-      jobs.push(this.parse(Buffer.from(sample), 'warm-up'));
+      jobs.push(
+        this.runOn(i, {
+          runId: 'warm-up',
+          dir: null,
+          docIdBase: 0,
+          files: [{ seq: 1, name: 'warm-up', bytes: new Uint8Array(sample) }],
+          flush: false,
+        }),
+      );
     await Promise.all(jobs);
   }
 

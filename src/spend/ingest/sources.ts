@@ -5,7 +5,6 @@
  * (declared and actual sizes, compression ratio, entry count, total size) and suspicious names
  * (absolute paths, `..`, backslashes, nested archives), each reported as a per-file error.
  */
-import { readFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -16,6 +15,8 @@ export interface SourceFile {
   /** Bytes read from the source (compressed size inside a zip), for progress. */
   readonly sourceBytes: number;
   readonly bytes?: Buffer;
+  /** A file on disk the parser worker reads itself (folders and single files), instead of `bytes`. */
+  readonly path?: string;
   readonly error?: string;
 }
 
@@ -57,7 +58,11 @@ async function* walk(dir: string): AsyncGenerator<string> {
   }
 }
 
-/** Files of a path: a folder (XML and zip files in it), a zip file, or one XML file. */
+/**
+ * Files of a path: a folder (XML and zip files in it), a zip file, or one XML file. XML files are
+ * given by path: the parser worker reads them (a blocking read of a small file in the page cache
+ * takes microseconds, and it keeps the main thread free).
+ */
 export async function* pathSource(
   path: string,
   limits: ZipLimits = DEFAULT_ZIP_LIMITS,
@@ -67,26 +72,12 @@ export async function* pathSource(
     for await (const file of walk(path)) {
       const name = relative(path, file);
       if (isZipName(file)) yield* zipFileSource(file, name, limits);
-      else yield await readOne(file, name);
+      else yield { name, path: file, sourceBytes: 0 };
     }
   } else if (isZipName(path)) {
     yield* zipFileSource(path, basename(path), limits);
   } else {
-    yield await readOne(path, basename(path));
-  }
-}
-
-/**
- * Reads one file. Synchronous on purpose: invoices are small (≈ 10 KB) and in the page cache,
- * where a blocking read takes microseconds while an async read costs several thread-pool round
- * trips; the ingest loop reads one file at a time, so async reads capped throughput.
- */
-async function readOne(file: string, name: string): Promise<SourceFile> {
-  try {
-    const bytes = readFileSync(file);
-    return { name, sourceBytes: bytes.length, bytes };
-  } catch (e) {
-    return { name, sourceBytes: 0, error: `Kunne ikke lese filen: ${(e as Error).message}` };
+    yield { name: basename(path), path, sourceBytes: 0 };
   }
 }
 

@@ -100,6 +100,36 @@ CREATE TABLE IF NOT EXISTS spend_index_value (
   value_x10 INTEGER NOT NULL,
   source VARCHAR NOT NULL
 );
+CREATE TABLE IF NOT EXISTS spend_agg_state (
+  id INTEGER PRIMARY KEY,
+  upto_doc_id BIGINT NOT NULL,
+  stale BOOLEAN NOT NULL
+);
+CREATE TABLE IF NOT EXISTS spend_agg_turnover (
+  agreement_id VARCHAR NOT NULL,
+  month INTEGER NOT NULL,
+  unit VARCHAR,
+  supplier_key VARCHAR NOT NULL,
+  ore HUGEINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS spend_agg_leakage (
+  cls VARCHAR NOT NULL,
+  cpv VARCHAR,
+  related VARCHAR,
+  unit VARCHAR,
+  issue_date DATE NOT NULL,
+  ore HUGEINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS spend_agg_price (
+  agreement_id VARCHAR NOT NULL,
+  supplier_key VARCHAR NOT NULL,
+  item VARCHAR,
+  currency VARCHAR NOT NULL,
+  unit_price_micro BIGINT NOT NULL,
+  allowed_micro BIGINT NOT NULL,
+  lines BIGINT NOT NULL,
+  over_minor HUGEINT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS spend_price_list (
   agreement_id VARCHAR NOT NULL,
   item_number VARCHAR,
@@ -315,6 +345,32 @@ export class DuckSpendStore {
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Appends a chunk written by a parser worker (CSV files with their document numbers), removing
+   * the documents found to be duplicates, in one transaction.
+   */
+  async copyChunk(
+    documentFile: string,
+    lineFile: string,
+    duplicateIds: readonly number[],
+  ): Promise<void> {
+    const opts = `(FORMAT csv, HEADER false, DELIMITER ',', QUOTE '"', ESCAPE '"', DATEFORMAT '%Y-%m-%d')`;
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      await this.connection.run(`COPY spend_document FROM '${sqlPath(documentFile)}' ${opts}`);
+      await this.connection.run(`COPY spend_line FROM '${sqlPath(lineFile)}' ${opts}`);
+      if (duplicateIds.length > 0) {
+        const ids = duplicateIds.map((id) => String(Math.trunc(id))).join(',');
+        await this.connection.run(`DELETE FROM spend_line WHERE doc_id IN (${ids})`);
+        await this.connection.run(`DELETE FROM spend_document WHERE doc_id IN (${ids})`);
+      }
+      await this.connection.run('COMMIT');
+    } catch (e) {
+      await this.connection.run('ROLLBACK');
+      throw e;
     }
   }
 

@@ -1,0 +1,208 @@
+/**
+ * The work of one parser worker, also run inline (workers = 0): read (for files given by path),
+ * parse, convert, match and render rows as CSV with their final document numbers — and write the
+ * rows to chunk files the main thread only has to `COPY` into DuckDB. The main thread gets a small
+ * outcome per file (key, type, currency, total, line count) for duplicates and the summary.
+ *
+ * Document numbers are `docIdBase + seq`, `seq` being the file's position in the input, so no
+ * numbering is left for the main thread; gaps (bad files, duplicates) are harmless.
+ */
+import { closeSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AgreementMatcher } from '../../core/spend/matching.ts';
+import type { SpendDocument } from '../../core/spend/model.ts';
+import type { RateTable } from '../../core/spend/rates.ts';
+import { parseEhf } from '../ehf/parser.ts';
+import { EhfError } from '../ehf/xml-errors.ts';
+import { documentCsvTail, lineCsvTail } from '../store/duckdb-store.ts';
+import { RowBuilder } from './rows.ts';
+
+/** Largest file read (the parser refuses larger ones too). */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+/** Rows are written to a chunk file once this much CSV text is pending. */
+export const CHUNK_CSV_CHARS = 1 << 20;
+
+export interface BatchFile {
+  readonly seq: number;
+  readonly name: string;
+  /** Read by the worker (folders). */
+  readonly path?: string;
+  /** Or the bytes themselves (zip entries, uploads). */
+  readonly bytes?: Uint8Array;
+}
+
+export interface BatchRequest {
+  readonly id: number;
+  /** One ingest run: pending rows of another run are dropped. */
+  readonly runId: string;
+  /** Folder for chunk files; null when nothing is stored (only the summary is wanted). */
+  readonly dir: string | null;
+  readonly docIdBase: number;
+  readonly files: readonly BatchFile[];
+  /** Write the pending rows to a chunk now (end of input). */
+  readonly flush: boolean;
+}
+
+export type DocOutcome =
+  | { readonly seq: number; readonly bytes: number; readonly error: string }
+  | {
+      readonly seq: number;
+      readonly bytes: number;
+      readonly error?: undefined;
+      readonly key: string;
+      readonly type: SpendDocument['type'];
+      readonly currency: string;
+      readonly taxExclusiveMinor: number;
+      readonly lineCount: number;
+      readonly rateMissing: boolean;
+    };
+
+/** A pair of CSV files ready for `COPY`, with the input positions they cover. */
+export interface Chunk {
+  readonly documentFile: string;
+  readonly lineFile: string;
+  readonly minSeq: number;
+  readonly maxSeq: number;
+  readonly documents: number;
+  readonly lines: number;
+}
+
+export interface BatchResult {
+  readonly id: number;
+  readonly docs: DocOutcome[];
+  readonly chunk: Chunk | null;
+}
+
+export function reasonOf(e: unknown): string {
+  return e instanceof EhfError ? e.message : `Uventet feil: ${(e as Error).message}`;
+}
+
+/** Reads a file by path, refusing more than MAX_FILE_BYTES without reading it. */
+function readFile(path: string): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size > MAX_FILE_BYTES) {
+      throw new EhfError(
+        'too_large',
+        `Filen er for stor (${size} byte; grensen er ${MAX_FILE_BYTES} byte).`,
+      );
+    }
+    const buf = Buffer.allocUnsafe(size);
+    let off = 0;
+    while (off < size) {
+      const n = readSync(fd, buf, off, size - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return off === size ? buf : buf.subarray(0, off);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export class BatchProcessor {
+  private readonly builder: RowBuilder;
+  private runId = '';
+  private docCsv: string[] = [];
+  private lineCsv: string[] = [];
+  private chars = 0;
+  private minSeq = Number.POSITIVE_INFINITY;
+  private maxSeq = 0;
+  private lines = 0;
+  private chunkNo = 0;
+
+  constructor(
+    rates: RateTable,
+    matcher: AgreementMatcher | null,
+    /** Distinguishes the chunk files of several processors in one folder. */
+    private readonly tag: string,
+  ) {
+    this.builder = new RowBuilder(rates, matcher);
+  }
+
+  run(req: BatchRequest): BatchResult {
+    if (req.runId !== this.runId) {
+      this.runId = req.runId;
+      this.reset();
+    }
+    const docs: DocOutcome[] = [];
+    for (const f of req.files) {
+      let bytes = 0;
+      try {
+        const data = f.bytes ?? readFile(f.path ?? '');
+        bytes = data.length;
+        const doc = parseEhf(data);
+        docs.push(this.add(doc, f, req, bytes));
+      } catch (e) {
+        const reason =
+          e instanceof EhfError || !(e as NodeJS.ErrnoException).code
+            ? reasonOf(e)
+            : `Kunne ikke lese filen: ${(e as Error).message}`;
+        docs.push({ seq: f.seq, bytes, error: reason });
+      }
+    }
+    const chunk =
+      req.dir !== null && (req.flush || this.chars >= CHUNK_CSV_CHARS)
+        ? this.writeChunk(req.dir)
+        : null;
+    return { id: req.id, docs, chunk };
+  }
+
+  private add(doc: SpendDocument, f: BatchFile, req: BatchRequest, bytes: number): DocOutcome {
+    const docId = req.docIdBase + f.seq;
+    const rows = this.builder.build(doc, docId, 'ehf', f.name);
+    if (req.dir !== null) {
+      const prefix = `${docId},`;
+      const d = prefix + documentCsvTail(rows.doc);
+      this.docCsv.push(d);
+      this.chars += d.length;
+      for (const l of rows.lines) {
+        const s = prefix + lineCsvTail(l);
+        this.lineCsv.push(s);
+        this.chars += s.length;
+      }
+      this.lines += rows.lines.length;
+      if (f.seq < this.minSeq) this.minSeq = f.seq;
+      if (f.seq > this.maxSeq) this.maxSeq = f.seq;
+    }
+    return {
+      seq: f.seq,
+      bytes,
+      key: rows.doc.docKey,
+      type: doc.type,
+      currency: doc.currency,
+      taxExclusiveMinor: doc.taxExclusiveMinor,
+      lineCount: doc.lines.length,
+      rateMissing: rows.rateMissing,
+    };
+  }
+
+  private writeChunk(dir: string): Chunk | null {
+    if (this.docCsv.length === 0) return null;
+    const n = ++this.chunkNo;
+    const documentFile = join(dir, `${this.tag}-${n}-d.csv`);
+    const lineFile = join(dir, `${this.tag}-${n}-l.csv`);
+    writeFileSync(documentFile, this.docCsv.join(''));
+    writeFileSync(lineFile, this.lineCsv.join(''));
+    const chunk: Chunk = {
+      documentFile,
+      lineFile,
+      minSeq: this.minSeq,
+      maxSeq: this.maxSeq,
+      documents: this.docCsv.length,
+      lines: this.lines,
+    };
+    this.reset();
+    return chunk;
+  }
+
+  private reset(): void {
+    this.docCsv = [];
+    this.lineCsv = [];
+    this.chars = 0;
+    this.minSeq = Number.POSITIVE_INFINITY;
+    this.maxSeq = 0;
+    this.lines = 0;
+  }
+}
