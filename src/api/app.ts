@@ -5,6 +5,7 @@ import type { Services } from '../services.ts';
 import { authenticate } from './auth.ts';
 import { errorHandler, notFoundRoute } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
+import { announcementRoutes } from './routes/announcements.ts';
 import { contractRoutes } from './routes/contracts.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { directoryRoutes } from './routes/directory.ts';
@@ -23,6 +24,7 @@ const authenticatedRoutes: ((services: Services) => Router)[] = [
   dashboardRoutes,
   registerIoRoutes,
   followupRoutes,
+  announcementRoutes,
   spendRoutes,
 ];
 

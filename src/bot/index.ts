@@ -4,11 +4,11 @@
  * `TeamsBot`: an Express router for `/api/messages` and `deliver` for the outbox sender.
  */
 import type { Router } from 'express';
-import type { Deliver } from '../followup/followup.port.ts';
+import type { Deliver, DeliverToChannel } from '../followup/followup.port.ts';
 import { createAdapter } from './adapter.ts';
 import type { BotSettings } from './config.ts';
 import { BotLogic, type BotLogicDeps } from './logic.ts';
-import { createDeliver } from './proactive.ts';
+import { createChannelDeliver, createDeliver } from './proactive.ts';
 import { botRouter, disabledBotRouter } from './router.ts';
 import { KontraktBot } from './teams-bot.ts';
 
@@ -21,6 +21,8 @@ export interface TeamsBot {
   router(): Router;
   /** Posts one reminder card proactively; returns the connector's HTTP status. */
   readonly deliver: Deliver;
+  /** Posts one announcement card to a channel (Kontraktservice's announcements). */
+  readonly deliverToChannel: DeliverToChannel;
 }
 
 export function createTeamsBot(
@@ -33,6 +35,7 @@ export function createTeamsBot(
     return {
       router: () => disabledBotRouter(auth.reason),
       deliver: async () => ({ status: 503 }),
+      deliverToChannel: async () => ({ status: 503 }),
     };
   }
   const logic = new BotLogic({ ...deps, tabs: settings.tabs, devUserId: settings.devUserId });
@@ -41,5 +44,6 @@ export function createTeamsBot(
   return {
     router: () => botRouter(adapter, bot),
     deliver: createDeliver(adapter, auth.appId, logic, deps.refs, deps.log),
+    deliverToChannel: createChannelDeliver(adapter, auth.appId, deps.log),
   };
 }

@@ -4,7 +4,14 @@ import {
   type ConversationReference,
   TurnContext,
 } from 'botbuilder';
-import type { ConversationRefStore, Deliver, DeliveryResult } from '../followup/followup.port.ts';
+import { announcementCard } from '../cards/announcement.ts';
+import { langFromLocale } from '../cards/i18n.ts';
+import type {
+  ConversationRefStore,
+  Deliver,
+  DeliverToChannel,
+  DeliveryResult,
+} from '../followup/followup.port.ts';
 import type { BotLogic, LogFn } from './logic.ts';
 import { cardActivity } from './teams-bot.ts';
 
@@ -113,6 +120,57 @@ export function createDeliver(
       } catch (error) {
         result = deliveryResultOf(error);
         log('info', `Bot: levering feilet med ${result.status}`, String(error));
+      }
+    });
+    return result;
+  };
+}
+
+/**
+ * The channel outbox sender's `deliverToChannel`: posts an announcement card as a new post in the
+ * channel (`POST {serviceUrl}/v3/conversations/{channel id}/activities`, the channel id without a
+ * thread's `;messageid=`). The card is built for the channel, read by everyone in it: it carries
+ * only the announcement. 404 when the bot has no reference for the channel (removed).
+ */
+export function createChannelDeliver(
+  adapter: CloudAdapter,
+  appId: string,
+  log: LogFn,
+): DeliverToChannel {
+  return async (delivery) => {
+    if (!delivery.referenceJson) return { status: 404 };
+    let reference: Partial<ConversationReference>;
+    try {
+      reference = JSON.parse(delivery.referenceJson) as Partial<ConversationReference>;
+    } catch {
+      log('error', 'Bot: ugyldig lagret kanalreferanse', delivery.conversationId);
+      return { status: 404 };
+    }
+    if (!reference.serviceUrl || !reference.conversation) return { status: 404 };
+    const channelId = delivery.conversationId.split(';')[0] ?? delivery.conversationId;
+    const target: Partial<ConversationReference> = {
+      ...reference,
+      conversation: { ...reference.conversation, id: channelId },
+      activityId: undefined,
+    };
+    const card = announcementCard(delivery.announcement, langFromLocale(reference.locale));
+    let result: DeliveryResult = { status: 0 };
+    await adapter.continueConversationAsync(appId, target, async (context) => {
+      try {
+        const client = context.turnState.get<ConnectorLike>(adapter.ConnectorClientKey);
+        withoutClientRetries(client);
+        const activity = TurnContext.applyConversationReference(cardActivity(card), target);
+        activity.replyToId = undefined;
+        // Lets a receiver de-duplicate, should the one unavoidable crash window ever resend.
+        activity.channelData = { idempotencyKey: delivery.idempotencyKey };
+        const sent = (await client.conversations.sendToConversation(
+          channelId,
+          activity as Activity,
+        )) as { _response?: { status?: number } };
+        result = { status: sent._response?.status ?? 201 };
+      } catch (error) {
+        result = deliveryResultOf(error);
+        log('info', `Bot: kunngjøring til kanal feilet med ${result.status}`, String(error));
       }
     });
     return result;

@@ -28,6 +28,7 @@ export function teamsBotFor(services: Services, env: NodeJS.ProcessEnv = process
     },
     settings,
   );
+  followUp.setChannelDeliver(bot.deliverToChannel);
   instances.set(services, bot);
   return bot;
 }

@@ -9,6 +9,7 @@
  * - `Notification`: the payload the proactive sender hands to `deliver(notification)`.
  */
 import type { IsoDate } from '../core/dates.ts';
+import type { Announcement } from '../core/followup/announcement.ts';
 import type { NotificationKind, Task, TaskPermissions, TaskState } from '../core/followup/task.ts';
 import type { User } from '../core/users.ts';
 
@@ -181,3 +182,27 @@ export interface ConversationRefStore {
   get(userId: string, kind?: 'personal' | 'channel'): Promise<ConversationRef | null>;
   remove(userId: string, conversationId: string): Promise<void>;
 }
+
+/** A Teams channel where the bot is installed (from the saved conversation references). */
+export interface Channel {
+  /** The channel's conversation id (without a thread's `;messageid=`). */
+  readonly conversationId: string;
+  readonly name: string | null;
+  readonly updatedAt: string;
+}
+
+/**
+ * One announcement to one channel, as the channel outbox hands it to `deliverToChannel`: with the
+ * announcement and the channel's saved conversation reference (null if the bot was removed).
+ */
+export interface ChannelDelivery {
+  readonly id: number;
+  /** UNIQUE: `${announcementId}|${conversationId}`. */
+  readonly idempotencyKey: string;
+  readonly conversationId: string;
+  readonly attempts: number;
+  readonly announcement: Announcement;
+  readonly referenceJson: string | null;
+}
+
+export type DeliverToChannel = (delivery: ChannelDelivery) => Promise<DeliveryResult>;

@@ -1,4 +1,4 @@
-import type { Deliver, DeliveryResult, Notification, OutboxStore } from './followup.port.ts';
+import type { DeliveryResult, Notification, OutboxStore } from './followup.port.ts';
 import {
   type RateWindow,
   SlidingWindowLimiter,
@@ -8,14 +8,31 @@ import {
 /** Statuses the Bot Connector documents as transient: retried with backoff. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([412, 429, 502, 504]);
 
-export interface SenderOptions {
-  readonly outbox: OutboxStore;
-  readonly deliver: Deliver;
+/** What the sender needs of an outbox item. */
+export interface OutboxItem {
+  readonly id: number;
+  readonly attempts: number;
+}
+
+/**
+ * The leased part of an outbox: `OutboxStore` (reminders) and the channel outbox (announcements).
+ * `recentAttempts` returns the rate-limit key (`conversationKey`) as `recipientUserId`.
+ */
+export type LeasedOutbox<N extends OutboxItem> = Pick<
+  OutboxStore,
+  'beginAttempt' | 'markSent' | 'markFailed' | 'markDead' | 'recentAttempts'
+> & {
+  claimDue(now: Date, limit: number, leaseMs: number, workerId: string): Promise<N[]>;
+};
+
+export interface SenderOptions<N extends OutboxItem = Notification> {
+  readonly outbox: LeasedOutbox<N>;
+  readonly deliver: (item: N) => Promise<DeliveryResult>;
   /** Identifies this process's leases (e.g. host + pid + start time). */
   readonly workerId: string;
   readonly clock?: () => Date;
-  /** Which rate-limited conversation a notification goes to (default: the recipient's personal chat). */
-  readonly conversationKey?: (n: Notification) => string;
+  /** Which rate-limited conversation an item goes to (default: the recipient's personal chat). */
+  readonly conversationKey?: (n: N) => string;
   readonly limits?: readonly RateWindow[];
   readonly limitMarginMs?: number;
   /** How long a claim is held; an item whose holder died is sent again after this. */
@@ -28,7 +45,7 @@ export interface SenderOptions {
   readonly random?: () => number;
   readonly onError?: (message: string, error: unknown) => void;
   /** Called after an attempt is recorded and just before `deliver` (tests use it to crash here). */
-  readonly beforeDeliver?: (n: Notification) => void;
+  readonly beforeDeliver?: (n: N) => void;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -39,23 +56,24 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * step as the successful answer. 429/412/502/504 and network errors are retried with exponential
  * backoff and full jitter (honouring Retry-After); other errors end the item as dead.
  */
-export class OutboxSender {
+export class OutboxSender<N extends OutboxItem = Notification> {
   private readonly limiter: SlidingWindowLimiter;
   private readonly clock: () => Date;
-  private readonly key: (n: Notification) => string;
+  private readonly key: (n: N) => string;
   private readonly leaseMs: number;
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private seeded = false;
 
-  constructor(private readonly o: SenderOptions) {
+  constructor(private readonly o: SenderOptions<N>) {
     this.limiter = new SlidingWindowLimiter(
       o.limits ?? TEAMS_CONVERSATION_LIMITS,
       o.limitMarginMs ?? 150,
     );
     this.clock = o.clock ?? (() => new Date());
-    this.key = o.conversationKey ?? ((n) => n.recipientUserId);
+    this.key =
+      o.conversationKey ?? ((n) => String((n as { recipientUserId?: string }).recipientUserId));
     this.leaseMs = o.leaseMs ?? 120_000;
   }
 
@@ -83,7 +101,7 @@ export class OutboxSender {
       this.o.workerId,
     );
     if (claimed.length === 0) return 0;
-    const queues = new Map<string, Notification[]>();
+    const queues = new Map<string, N[]>();
     for (const n of claimed) {
       const k = this.key(n);
       const list = queues.get(k) ?? [];
@@ -101,8 +119,8 @@ export class OutboxSender {
         if (!best || at < best[1]) best = [k, at];
       }
       const [key, at] = best as [string, number];
-      const queue = queues.get(key) as Notification[];
-      const n = queue.shift() as Notification;
+      const queue = queues.get(key) as N[];
+      const n = queue.shift() as N;
       if (queue.length === 0) queues.delete(key);
       if (at - now > this.leaseMs / 2) {
         // Too long to hold the lease: hand it back for later (no attempt is counted).
@@ -115,7 +133,7 @@ export class OutboxSender {
     return sent;
   }
 
-  private async sendOne(key: string, n: Notification): Promise<boolean> {
+  private async sendOne(key: string, n: N): Promise<boolean> {
     const start = this.clock();
     if (!(await this.o.outbox.beginAttempt(n.id, this.o.workerId, start, this.leaseMs)))
       return false;

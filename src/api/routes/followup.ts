@@ -1,7 +1,10 @@
 import { type Request, Router } from 'express';
 import { z } from 'zod';
 import { isIsoDate } from '../../core/dates.ts';
+import { DomainError } from '../../core/errors.ts';
+import type { Routine } from '../../core/followup/routine.ts';
 import { TASK_STATES } from '../../core/followup/task.ts';
+import type { AnnouncementView } from '../../followup/announcements.ts';
 import type { TaskFilter } from '../../followup/followup.port.ts';
 import { followUpFor } from '../../followup/wire.ts';
 import type { Services } from '../../services.ts';
@@ -31,6 +34,42 @@ const completeBody = z
 const snoozeBody = z.object({ until: z.string(), ...versioned }).strict();
 const skipBody = z.object({ reason: z.string(), ...versioned }).strict();
 const reassignBody = z.object({ assigneeId: z.string(), ...versioned }).strict();
+
+/** `?announce=true[&announceText=…]` on a routine change posts a routine update to every channel. */
+const announceQuery = z
+  .object({
+    announce: z.enum(['true', 'false', '1', '0']).optional(),
+    announceText: z.string().max(4000).optional(),
+  })
+  .strict();
+
+async function withAnnouncement(
+  services: Services,
+  req: Request,
+  routine: Routine,
+): Promise<
+  Routine | (Routine & { announcement: AnnouncementView | null; announcementError?: string })
+> {
+  const q = parseWith(announceQuery, req.query);
+  if (q.announce !== 'true' && q.announce !== '1') return routine;
+  try {
+    const announcement = await followUpFor(services).announcements.announceRoutine(
+      currentUser(req),
+      routine,
+      q.announceText,
+    );
+    return { ...routine, announcement };
+  } catch (error) {
+    // The routine is saved either way; say why it was not announced (e.g. no channels).
+    if (!(error instanceof DomainError)) throw error;
+    const detail = error.issues?.map((i) => `${i.field}: ${i.message}`).join('; ');
+    return {
+      ...routine,
+      announcement: null,
+      announcementError: detail ? `${error.message} (${detail})` : error.message,
+    };
+  }
+}
 
 function filterOf(req: Request): TaskFilter & { days?: number | undefined } {
   const q = parseWith(filterQuery, req.query);
@@ -70,17 +109,19 @@ export function followupRoutes(services: Services): Router {
     sendWithEtag(res, r.version, r);
   });
   router.post('/followup/routines', async (req, res) => {
+    parseWith(announceQuery, req.query);
     const r = await followUp().saveRoutine(currentUser(req), req.body, { create: true });
-    sendWithEtag(res, r.version, r, 201);
+    sendWithEtag(res, r.version, await withAnnouncement(services, req, r), 201);
   });
   router.put('/followup/routines/:id', async (req, res) => {
     const user = currentUser(req);
+    parseWith(announceQuery, req.query);
     const r = await followUp().saveRoutine(user, req.body, {
       create: false,
       id: req.params.id as string,
       expectedVersion: requiredVersion(req),
     });
-    sendWithEtag(res, r.version, r);
+    sendWithEtag(res, r.version, await withAnnouncement(services, req, r));
   });
   router.delete('/followup/routines/:id', async (req, res) => {
     await followUp().removeRoutine(currentUser(req), req.params.id as string);

@@ -1,3 +1,4 @@
+export * from './announcement.ts';
 export * from './defaults.ts';
 export * from './notify.ts';
 export * from './permissions.ts';
