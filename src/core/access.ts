@@ -1,5 +1,6 @@
 import type { ConfidentialField, Contract } from './contract.ts';
-import { CONFIDENTIAL_FIELDS } from './contract.ts';
+import { CONFIDENTIAL_FIELDS, currentEndDate } from './contract.ts';
+import type { IsoDate } from './dates.ts';
 import type { User } from './users.ts';
 
 /**
@@ -42,6 +43,8 @@ export interface Withheld {
 export type ContractView = Omit<Contract, 'confidential'> & {
   readonly confidential: Contract['confidential'] | null;
   readonly withheld: readonly Withheld[];
+  /** The end date in force, kept even when the options are withheld (see `currentEndDate`). */
+  readonly currentEndDate?: IsoDate | null;
 };
 
 export function withheldFields(viewer: Viewer, c: Contract): Withheld[] {
@@ -55,8 +58,10 @@ export function withheldFields(viewer: Viewer, c: Contract): Withheld[] {
 /** The one projection: removes every confidential value the viewer may not see. */
 export function projectContract(viewer: Viewer, c: Contract): ContractView {
   const withheld = withheldFields(viewer, c);
+  const end = currentEndDate(c);
   if (withheld.length === 0) {
-    return { ...c, confidential: canSeeConfidential(viewer, c) ? c.confidential : null, withheld };
+    const confidential = canSeeConfidential(viewer, c) ? c.confidential : null;
+    return { ...c, confidential, withheld, currentEndDate: end };
   }
   const hidden = new Set(withheld.map((w) => w.field));
   const suppliers = hidden.has('suppliers')
@@ -73,6 +78,7 @@ export function projectContract(viewer: Viewer, c: Contract): ContractView {
     options: hidden.has('options') ? [] : c.options,
     confidential: null,
     withheld,
+    currentEndDate: end,
   };
 }
 

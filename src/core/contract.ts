@@ -193,8 +193,15 @@ export interface Contract extends Omit<ContractInput, 'options'> {
   readonly updatedAt: string;
 }
 
-/** The end date in force: the last exercised option's new end date, or the original end date. */
-export function currentEndDate(c: Pick<Contract, 'endDate' | 'options'>): IsoDate | null {
+/**
+ * The end date in force: the last exercised option's new end date, or the original end date.
+ * A projection carries it ready-made (`currentEndDate`), because the period in force stays public
+ * even when the options themselves are withheld.
+ */
+export function currentEndDate(
+  c: Pick<Contract, 'endDate' | 'options'> & { readonly currentEndDate?: IsoDate | null },
+): IsoDate | null {
+  if (c.currentEndDate !== undefined) return c.currentEndDate;
   let end = c.endDate;
   for (const o of c.options) {
     if (o.state === 'exercised' && (!end || o.newEndDate > end)) end = o.newEndDate;
@@ -203,7 +210,9 @@ export function currentEndDate(c: Pick<Contract, 'endDate' | 'options'>): IsoDat
 }
 
 /** The latest end date the contract can reach if every open option is exercised. */
-export function maximumEndDate(c: Pick<Contract, 'endDate' | 'options'>): IsoDate | null {
+export function maximumEndDate(
+  c: Pick<Contract, 'endDate' | 'options'> & { readonly currentEndDate?: IsoDate | null },
+): IsoDate | null {
   let end = currentEndDate(c);
   for (const o of c.options) {
     if (o.state === 'open' && (!end || o.newEndDate > end)) end = o.newEndDate;

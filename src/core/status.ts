@@ -9,7 +9,9 @@ export const DEFAULT_EXPIRING_WINDOW_DAYS = 180;
  * end date after exercised options, as seen on `today` (Oslo calendar date).
  */
 export function contractStatus(
-  c: Pick<Contract, 'draft' | 'terminatedOn' | 'endDate' | 'options'>,
+  c: Pick<Contract, 'draft' | 'terminatedOn' | 'endDate' | 'options'> & {
+    readonly currentEndDate?: string | null;
+  },
   today: IsoDate,
   expiringWindowDays = DEFAULT_EXPIRING_WINDOW_DAYS,
 ): ContractStatus {

@@ -163,3 +163,27 @@ describe('dates and words', () => {
     );
   });
 });
+
+describe('withheld options', () => {
+  it('keep the end date in force visible, so the status is the same for everyone', () => {
+    const c = contract({
+      endDate: '2026-06-30',
+      options: [
+        {
+          id: 'o1',
+          newEndDate: '2027-06-30',
+          decisionDeadline: '2026-03-31',
+          state: 'exercised',
+          decidedAt: '2026-01-10',
+          decidedBy: 'eier1',
+        },
+      ],
+      confidential: { options: { legalBasis: 'Offl. § 23 første ledd' } },
+    });
+    const view = projectContract(PUBLIC, c);
+    assert.deepEqual(view.options, []);
+    assert.equal(view.currentEndDate, '2027-06-30');
+    assert.equal(contractStatus(view, '2026-08-01'), contractStatus(c, '2026-08-01'));
+    assert.equal(contractStatus(view, '2026-08-01'), 'expiring');
+  });
+});
