@@ -19,10 +19,11 @@ import {
   Title2,
   tokens,
 } from '@fluentui/react-components';
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FollowUpSettings, Routine } from '../../core/followup/routine.ts';
 import { ApiError, type FieldIssue, request } from '../api.ts';
+import { ActivityRules } from '../components/ActivityRules.tsx';
 import { Dropdown, Option } from '../components/Choice.tsx';
 import { ErrorBar } from '../components/common.tsx';
 import { localText } from '../components/localText.ts';
@@ -119,6 +120,7 @@ function Routines() {
   const [issues, setIssues] = useState<readonly FieldIssue[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  const [expanded, setExpanded] = useState<string | null>(null);
   useEffect(() => {
     const r = list.data?.items.find((x) => x.id === selected) ?? list.data?.items[0] ?? null;
     setDraft(r ? structuredClone(r) : null);
@@ -187,69 +189,143 @@ function Routines() {
             const lead = Array.isArray(a.leadTimesDays) ? a.leadTimesDays.join(', ') : '';
             const leadSetting = Array.isArray(a.leadTimesDays) ? null : a.leadTimesDays.setting;
             return (
-              <TableRow key={a.id}>
-                <TableCell>
-                  <Field
-                    label={t('admin.titleNb')}
-                    validationMessage={issue(`activities.${i}.title.nb`)}
-                    validationState={issue(`activities.${i}.title.nb`) ? 'error' : 'none'}
-                  >
-                    <Input
-                      value={a.title.nb}
-                      onChange={(_e, d) => setActivity(i, { title: { ...a.title, nb: d.value } })}
-                    />
-                  </Field>
-                </TableCell>
-                <TableCell>
-                  <Text size={200}>{ruleText(a.rule, t)}</Text>
-                </TableCell>
-                <TableCell>
-                  <Dropdown
-                    aria-label={`${t('admin.responsible')}: ${a.title.nb}`}
-                    value={t(`responsible.${a.responsible}`)}
-                    selectedOptions={[a.responsible]}
-                    onOptionSelect={(_e, d) =>
-                      d.optionValue &&
-                      setActivity(i, { responsible: d.optionValue as ActivityDraft['responsible'] })
-                    }
-                  >
-                    {(['owner', 'manager', 'kontraktservice'] as const).map((r) => (
-                      <Option key={r} value={r}>
-                        {t(`responsible.${r}`)}
-                      </Option>
-                    ))}
-                  </Dropdown>
-                </TableCell>
-                <TableCell>
-                  <Field
-                    label={t('admin.leadTimesDays')}
-                    hint={leadSetting ? t('admin.fromSetting', { name: leadSetting }) : undefined}
-                    validationMessage={issue(`activities.${i}.leadTimesDays`)}
-                    validationState={issue(`activities.${i}.leadTimesDays`) ? 'error' : 'none'}
-                  >
-                    <Input
-                      value={lead}
-                      placeholder={leadSetting ?? ''}
-                      onChange={(_e, d) => {
-                        const v = d.value.trim();
+              <Fragment key={a.id}>
+                <TableRow>
+                  <TableCell>
+                    <Field
+                      label={t('admin.titleNb')}
+                      validationMessage={issue(`activities.${i}.title.nb`)}
+                      validationState={issue(`activities.${i}.title.nb`) ? 'error' : 'none'}
+                    >
+                      <Input
+                        value={a.title.nb}
+                        onChange={(_e, d) => setActivity(i, { title: { ...a.title, nb: d.value } })}
+                      />
+                    </Field>
+                    <Button
+                      size="small"
+                      appearance="subtle"
+                      aria-label={`${t('ruleEdit.removeActivity')}: ${a.title.nb}`}
+                      disabled={draft.activities.length <= 1}
+                      onClick={() =>
+                        setDraft({
+                          ...draft,
+                          activities: draft.activities.filter((_x, j) => j !== i),
+                        })
+                      }
+                    >
+                      {t('ruleEdit.removeActivity')}
+                    </Button>
+                  </TableCell>
+                  <TableCell>
+                    <Text size={200}>{ruleText(a.rule, t)}</Text>
+                    {a.appliesWhen.length > 0 && (
+                      <Text size={200}>
+                        {' '}
+                        · {t('ruleEdit.condition', { n: a.appliesWhen.length })}
+                      </Text>
+                    )}
+                    <br />
+                    <Button
+                      size="small"
+                      aria-expanded={expanded === a.id}
+                      aria-label={`${t('ruleEdit.edit')}: ${a.title.nb}`}
+                      onClick={() => setExpanded(expanded === a.id ? null : a.id)}
+                    >
+                      {t('ruleEdit.edit')}
+                    </Button>
+                  </TableCell>
+                  <TableCell>
+                    <Dropdown
+                      aria-label={`${t('admin.responsible')}: ${a.title.nb}`}
+                      value={t(`responsible.${a.responsible}`)}
+                      selectedOptions={[a.responsible]}
+                      onOptionSelect={(_e, d) =>
+                        d.optionValue &&
                         setActivity(i, {
-                          leadTimesDays: v
-                            ? v
-                                .split(/[,\s]+/)
-                                .filter(Boolean)
-                                .map(Number)
-                            : { setting: leadSetting ?? 'defaultLeadTimesDays' },
-                        });
-                      }}
-                    />
-                  </Field>
-                </TableCell>
-              </TableRow>
+                          responsible: d.optionValue as ActivityDraft['responsible'],
+                        })
+                      }
+                    >
+                      {(['owner', 'manager', 'kontraktservice'] as const).map((r) => (
+                        <Option key={r} value={r}>
+                          {t(`responsible.${r}`)}
+                        </Option>
+                      ))}
+                    </Dropdown>
+                  </TableCell>
+                  <TableCell>
+                    <Field
+                      label={t('admin.leadTimesDays')}
+                      hint={leadSetting ? t('admin.fromSetting', { name: leadSetting }) : undefined}
+                      validationMessage={issue(`activities.${i}.leadTimesDays`)}
+                      validationState={issue(`activities.${i}.leadTimesDays`) ? 'error' : 'none'}
+                    >
+                      <Input
+                        value={lead}
+                        placeholder={leadSetting ?? ''}
+                        onChange={(_e, d) => {
+                          const v = d.value.trim();
+                          setActivity(i, {
+                            leadTimesDays: v
+                              ? v
+                                  .split(/[,\s]+/)
+                                  .filter(Boolean)
+                                  .map(Number)
+                              : { setting: leadSetting ?? 'defaultLeadTimesDays' },
+                          });
+                        }}
+                      />
+                    </Field>
+                  </TableCell>
+                </TableRow>
+                {expanded === a.id && (
+                  <TableRow>
+                    <TableCell colSpan={4}>
+                      <ActivityRules
+                        activity={a}
+                        index={i}
+                        issue={(path) =>
+                          issues
+                            .filter((x) => x.field === path || x.field.startsWith(`${path}.`))
+                            .map((x) => x.message)
+                            .join('; ') || undefined
+                        }
+                        onChange={(patch) => setActivity(i, patch)}
+                      />
+                    </TableCell>
+                  </TableRow>
+                )}
+              </Fragment>
             );
           })}
         </TableBody>
       </Table>
-      <div>
+      <div className={styles.row}>
+        <Button
+          onClick={() => {
+            let n = draft.activities.length + 1;
+            while (draft.activities.some((a) => a.id === `ny-aktivitet-${n}`)) n++;
+            const id = `ny-aktivitet-${n}`;
+            setDraft({
+              ...draft,
+              activities: [
+                ...draft.activities,
+                {
+                  id,
+                  title: { nb: t('ruleEdit.newActivity') },
+                  rule: { kind: 'after_start', months: 0, days: 0 },
+                  appliesWhen: [],
+                  responsible: 'owner',
+                  leadTimesDays: { setting: 'defaultLeadTimesDays' },
+                },
+              ],
+            });
+            setExpanded(id);
+          }}
+        >
+          {t('ruleEdit.addActivity')}
+        </Button>
         <Button appearance="primary" onClick={() => void save()}>
           {t('form.save')}
         </Button>

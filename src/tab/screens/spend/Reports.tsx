@@ -202,7 +202,7 @@ export function Turnover({ dataKey }: { dataKey: number }) {
                     aria-label={`${t('spend.details')}: ${a.referenceNumber}`}
                     onClick={() => setOpen(open === a.agreementId ? null : a.agreementId)}
                   >
-                    {open === a.agreementId ? t('spend.closeDetails') : t('spend.details')}
+                    {t('spend.details')}
                   </Button>
                 </TableCell>
               </TableRow>
