@@ -13,6 +13,10 @@ const contract = (id: string, over: Record<string, unknown>) => ({
   updatedAt: '2026-01-01T00:00:00Z',
 });
 const reader = { id: 'leser', name: 'Leser', email: 'l@x', role: 'reader' as const, unitId: null };
+const admin = { ...reader, id: 'ks', role: 'kontraktservice' as const };
+/** Kontraktservice's view: every field, as the dashboard route sees it. */
+const asAdminView = (list: ReturnType<typeof contract>[]) =>
+  list.map((c) => projectContract(asViewer(admin), c));
 
 describe('portfolio summary (dashboard figures)', () => {
   const today = '2026-01-15';
@@ -37,7 +41,7 @@ describe('portfolio summary (dashboard figures)', () => {
   ];
 
   it('counts by status, kind and CPV division, and buckets expiries by month', () => {
-    const s = summarisePortfolio(contracts, {
+    const s = summarisePortfolio(asAdminView(contracts), {
       today,
       expiringWindowDays: 180,
       turnover: null,
@@ -69,7 +73,7 @@ describe('portfolio summary (dashboard figures)', () => {
       ['a', 760_000_000],
       ['f', 100_000_000],
     ]);
-    const asAdmin = summarisePortfolio(contracts, {
+    const asAdmin = summarisePortfolio(asAdminView(contracts), {
       today,
       expiringWindowDays: 180,
       turnover,
