@@ -555,6 +555,7 @@ function OrderResultView({ result }: { result: OrderResult }) {
                   tick={{ fill: colours.text, fontSize: 12 }}
                   stroke={colours.grid}
                   width={90}
+                  tickFormatter={(v: number) => formatNumber(v, lng)}
                 />
                 <Tooltip {...tooltipStyle(colours)} cursor={{ fill: colours.grid }} />
                 <Bar
