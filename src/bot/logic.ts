@@ -74,6 +74,16 @@ export interface BotLogicDeps {
   /** Development only: the directory user an unknown Teams user acts as. */
   readonly devUserId?: string | null | undefined;
   readonly log: LogFn;
+  /**
+   * Outbox notifications that are not task reminders (e.g. a finished purchasing analysis, task id
+   * `spend-order:<id>`): the first source whose prefix matches builds the card (null: nothing to send).
+   */
+  readonly notificationCards?: readonly NotificationCardSource[] | undefined;
+}
+
+export interface NotificationCardSource {
+  readonly taskIdPrefix: string;
+  card(n: Notification, lang: Lang, tabs: TabLinkConfig | null): Promise<AdaptiveCardJson | null>;
 }
 
 /** Deadlines further ahead than this are in the tab, not in "mine frister". */
@@ -172,6 +182,8 @@ export class BotLogic {
     refreshUserId: string,
     locale: string | undefined,
   ): Promise<AdaptiveCardJson | null> {
+    const source = this.d.notificationCards?.find((c) => n.taskId.startsWith(c.taskIdPrefix));
+    if (source) return source.card(n, langFromLocale(locale), this.d.tabs);
     const user = await this.d.register.directory.getUser(n.recipientUserId);
     if (!user) return null;
     let task: TaskView;

@@ -1,6 +1,8 @@
 import type { Router } from 'express';
 import { followUpFor } from '../followup/wire.ts';
 import type { Services } from '../services.ts';
+import { ORDER_TASK_PREFIX } from '../spend/orders.ts';
+import { orderNotificationCard } from '../spend/wire.ts';
 import { loadBotSettings } from './config.ts';
 import { createTeamsBot, type TeamsBot } from './index.ts';
 
@@ -25,6 +27,12 @@ export function teamsBotFor(services: Services, env: NodeJS.ProcessEnv = process
       clock: services.clock,
       expiringWindowDays: services.config.EXPIRING_WINDOW_DAYS,
       log: services.log,
+      notificationCards: [
+        {
+          taskIdPrefix: ORDER_TASK_PREFIX,
+          card: (n, lang, tabs) => orderNotificationCard(services, n, lang, tabs),
+        },
+      ],
     },
     settings,
   );

@@ -1,5 +1,6 @@
 /** Excel export of the spend reports (one workbook per report, a sheet per table). */
 import ExcelJS from 'exceljs';
+import type { AnalysisResult } from './analysis.ts';
 import type { LeakageReport, PriceControlReport, TurnoverReport } from './reports.ts';
 
 interface Column {
@@ -167,6 +168,119 @@ export async function priceControlWorkbook(r: PriceControlReport): Promise<Buffe
     'Per vare',
     [{ header: 'Avtale', key: 'agreementId' }, ...cols({ header: 'Vare', key: 'item' })],
     r.byItem.map((x) => ({ ...x })),
+  );
+  return toBuffer(wb);
+}
+
+/** The order an analysis workbook describes (its scope, question and answer). */
+export interface AnalysisOrderInfo {
+  readonly id: string;
+  readonly question: string;
+  readonly comment: string | null;
+  readonly createdAt: string;
+  readonly completedAt: string | null;
+  readonly requestedBy: { readonly name: string };
+  readonly handledBy: { readonly name: string } | null;
+  readonly scope: {
+    readonly from: string;
+    readonly to: string;
+    readonly unit: string | null;
+    readonly cpv: string | null;
+    readonly supplierOrgnr: string | null;
+    readonly agreementId: string | null;
+  };
+}
+
+/** The result of an ordered analysis ("Bestill innkjøpsanalyse") as a workbook. */
+export async function analysisWorkbook(
+  order: AnalysisOrderInfo,
+  r: AnalysisResult,
+): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.created = new Date(order.completedAt ?? order.createdAt);
+  wb.modified = wb.created;
+  const s = r.summary;
+  addSheet(
+    wb,
+    'Sammendrag',
+    [
+      { header: 'Felt', key: 'k', width: 32 },
+      { header: 'Verdi', key: 'v', width: 60 },
+      { header: 'Beløp (kr)', key: 'ore', money: true },
+    ],
+    [
+      { k: 'Spørsmål', v: order.question, ore: null },
+      { k: 'Svar fra Kontraktservice', v: order.comment, ore: null },
+      { k: 'Bestilt av', v: order.requestedBy.name, ore: null },
+      { k: 'Utført av', v: order.handledBy?.name ?? null, ore: null },
+      { k: 'Periode', v: `${order.scope.from} – ${order.scope.to}`, ore: null },
+      { k: 'Enhet (fakturaens referanse)', v: order.scope.unit, ore: null },
+      { k: 'Kategori (CPV)', v: order.scope.cpv, ore: null },
+      { k: 'Leverandør (org.nr.)', v: order.scope.supplierOrgnr, ore: null },
+      { k: 'Avtale', v: order.scope.agreementId, ore: null },
+      { k: 'Totalt forbruk', v: null, ore: s.totalOre },
+      { k: 'På avtale', v: null, ore: s.matchedOre },
+      { k: 'Utenfor avtale', v: null, ore: s.unmatchedOre },
+      { k: 'Lekkasje (annen leverandør, etter utløp)', v: null, ore: s.leakageOre },
+      { k: 'Merbetaling mot avtalte priser (NOK)', v: null, ore: s.overpaymentOre },
+      { k: 'Fakturaer', v: String(s.invoices), ore: null },
+      { k: 'Fakturalinjer', v: String(s.lines), ore: null },
+    ],
+  );
+  addSheet(
+    wb,
+    'Per måned',
+    [
+      { header: 'Måned', key: 'month' },
+      { header: 'Beløp (kr)', key: 'nokOre', money: true },
+      { header: 'Linjer', key: 'lines' },
+    ],
+    r.byMonth.map((x) => ({ ...x })),
+  );
+  addSheet(
+    wb,
+    'Per leverandør',
+    [
+      { header: 'Leverandør', key: 'supplierKey' },
+      { header: 'Navn', key: 'supplierName', width: 40 },
+      { header: 'Beløp (kr)', key: 'nokOre', money: true },
+      { header: 'På avtale (kr)', key: 'matchedOre', money: true },
+      { header: 'Linjer', key: 'lines' },
+    ],
+    r.bySupplier.map((x) => ({ ...x })),
+  );
+  addSheet(
+    wb,
+    'Per avtale',
+    [
+      { header: 'Avtale', key: 'agreementId' },
+      { header: 'Avtalenummer', key: 'reference' },
+      { header: 'Beløp (kr)', key: 'nokOre', money: true },
+    ],
+    r.byAgreement.map((x) => ({ ...x })),
+  );
+  addSheet(
+    wb,
+    'Utenfor avtale',
+    [
+      { header: 'Klasse', key: 'class' },
+      { header: 'Beløp (kr)', key: 'nokOre', money: true },
+      { header: 'Linjer', key: 'lines' },
+    ],
+    r.leakage.map((x) => ({ ...x })),
+  );
+  addSheet(
+    wb,
+    'Prisavvik',
+    [
+      { header: 'Avtale', key: 'agreementId' },
+      { header: 'Leverandør', key: 'supplierKey' },
+      { header: 'Vare', key: 'item' },
+      { header: 'Valuta', key: 'currency' },
+      { header: 'Linjer med avvik', key: 'lines' },
+      { header: 'Merbetaling', key: 'overpaymentOre', money: true },
+    ],
+    r.overpayments.map((x) => ({ ...x })),
   );
   return toBuffer(wb);
 }

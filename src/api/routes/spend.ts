@@ -12,9 +12,11 @@ import type { Services } from '../../services.ts';
 import { leakageWorkbook, priceControlWorkbook, turnoverWorkbook } from '../../spend/excel.ts';
 import type { IngestSummary } from '../../spend/ingest/ingest.ts';
 import { uploadSource } from '../../spend/ingest/sources.ts';
+import type { OrderState } from '../../spend/orders.ts';
 import { NorgesBankRates } from '../../spend/rates/norges-bank.ts';
 import { lineDrilldown } from '../../spend/reports.ts';
-import { SpendService } from '../../spend/service.ts';
+import type { SpendService } from '../../spend/service.ts';
+import { afterSpendChange, spendOrdersFor, spendServiceFor } from '../../spend/wire.ts';
 import { currentUser } from '../auth.ts';
 import { parseWith } from '../http.ts';
 
@@ -56,6 +58,17 @@ const linesQuery = z.object({
     .optional(),
   limit: z.coerce.number().int().min(1).max(5000).optional(),
 });
+const ordersQuery = z.object({
+  state: z
+    .string()
+    .regex(
+      /^(ordered|running|done|failed|cancelled)(,(ordered|running|done|failed|cancelled))*$/,
+      'kommaliste av ordered, running, done, failed, cancelled',
+    )
+    .optional(),
+  mine: z.enum(['true', 'false']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
 const rateBody = z
   .object({
     currency: z.string().regex(/^[A-Z]{3}$/, 'valutakode med tre bokstaver'),
@@ -94,14 +107,17 @@ export function spendRoutes(services: Services, options: SpendRouteOptions = {})
   const maxUpload = options.maxUploadBytes ?? 512 * 1024 * 1024;
   let opening: Promise<SpendService> | null = null;
   const spend = () => {
-    opening ??=
-      options.open?.() ??
-      SpendService.open({
-        file: SpendService.defaultFile(services.config.dataDir),
-        contracts: services.store.contracts,
-        clock: services.clock,
-      });
+    opening ??= options.open?.() ?? spendServiceFor(services);
     return opening;
+  };
+  const orders = () => spendOrdersFor(services, spend);
+  /** Report tables and ceiling-alert tasks after data changed; a failure here is only logged. */
+  const afterChange = async (s: SpendService) => {
+    try {
+      await afterSpendChange(services, s);
+    } catch (e) {
+      services.log('error', 'Oppdatering etter innlesing feilet (rapporttabeller/takvarsler)', e);
+    }
   };
   const jobs = new Map<string, Job>();
   // One ingest at a time: DuckDB has one writer, and two workers already use both cores.
@@ -151,6 +167,7 @@ export function spendRoutes(services: Services, options: SpendRouteOptions = {})
           });
           job.summary = r.summary;
           job.bytes = job.totalBytes;
+          await afterChange(s);
           job.state = 'done';
         } catch (e) {
           job.state = 'failed';
@@ -269,7 +286,55 @@ export function spendRoutes(services: Services, options: SpendRouteOptions = {})
 
   router.post('/spend/refresh', async (req, res) => {
     admin(req);
-    res.json(await (await spend()).refresh());
+    const s = await spend();
+    const r = await s.refresh();
+    await afterChange(s);
+    res.json(r);
+  });
+
+  // ---------------------------------------------------------------- ordered analyses
+  router.post('/spend/orders', async (req, res) => {
+    const order = await orders().create(currentUser(req), req.body);
+    res.status(201).location(`/api/spend/orders/${order.id}`).json(order);
+  });
+
+  router.get('/spend/orders', async (req, res) => {
+    const q = parseWith(ordersQuery, req.query);
+    res.json(
+      await orders().list(currentUser(req), {
+        states: q.state ? (q.state.split(',') as OrderState[]) : undefined,
+        mine: q.mine === 'true',
+        limit: q.limit,
+      }),
+    );
+  });
+
+  router.get('/spend/orders/choices', async (req, res) => {
+    res.json(await orders().choices(currentUser(req)));
+  });
+
+  router.get('/spend/orders/:id', async (req, res) => {
+    res.json(await orders().get(currentUser(req), String(req.params.id)));
+  });
+
+  router.post('/spend/orders/:id/run', async (req, res) => {
+    res.json(await orders().run(currentUser(req), String(req.params.id), req.body ?? {}));
+  });
+
+  router.post('/spend/orders/:id/cancel', async (req, res) => {
+    res.json(await orders().cancel(currentUser(req), String(req.params.id), req.body ?? {}));
+  });
+
+  router.get('/spend/orders/:id/result.xlsx', async (req, res) => {
+    const book = await orders().workbook(currentUser(req), String(req.params.id));
+    res
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .attachment(book.fileName)
+      .send(book.bytes);
+  });
+
+  router.get('/spend/orders/:id/result', async (req, res) => {
+    res.json(await orders().result(currentUser(req), String(req.params.id)));
   });
 
   return router;
