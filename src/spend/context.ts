@@ -215,7 +215,9 @@ export async function loadIndexSeries(store: DuckSpendStore): Promise<Map<string
   const merged = new Map<string, Map<string, number>>();
   for (const s of shippedIndexSeries()) merged.set(s.name, new Map(s.values));
   const rows = await store.rows<{ index_name: string; period: string; value_x10: number }>(
-    'SELECT index_name, period, value_x10 FROM spend_index_value ORDER BY length(period) DESC',
+    // Monthly values after yearly ones; a value entered by hand after a fetched one (it wins).
+    `SELECT index_name, period, value_x10 FROM spend_index_value
+      ORDER BY length(period) DESC, CASE WHEN source = 'manual' THEN 1 ELSE 0 END`,
   );
   for (const r of rows) {
     let m = merged.get(r.index_name);

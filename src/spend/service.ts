@@ -29,6 +29,7 @@ import type { SourceFile } from './ingest/sources.ts';
 import { type LedgerMapping, parseLedgerCsv } from './ledger.ts';
 import { parsePriceListCsv, parsePriceListXlsx } from './pricelists.ts';
 import type { ExchangeRateSource } from './rates/norges-bank.ts';
+import type { IndexSeriesSource } from './rates/ssb-kpi.ts';
 import { leakageReport, priceControlReport, turnoverReport } from './reports.ts';
 import { DuckSpendStore } from './store/duckdb-store.ts';
 
@@ -156,6 +157,37 @@ export class SpendService {
     const points = await source.fetch(currencies, from, to);
     await saveRates(this.store, points);
     return points.length;
+  }
+
+  /**
+   * Fetches index values (e.g. KPI from SSB) and stores them; a value entered by hand for the same
+   * month is kept (it wins). Allowed prices are recomputed.
+   */
+  async fetchIndexValues(
+    source: IndexSeriesSource,
+    months = 36,
+  ): Promise<{ fetched: number; stored: number }> {
+    const values = await source.fetch(months);
+    let stored = 0;
+    for (const v of values) {
+      await this.store.run(
+        `DELETE FROM spend_index_value WHERE index_name = $n AND period = $p AND source <> 'manual'`,
+        { n: v.index, p: v.period },
+      );
+      const [row] = await this.store.rows<{ n: bigint }>(
+        'SELECT count(*) AS n FROM spend_index_value WHERE index_name = $n AND period = $p',
+        { n: v.index, p: v.period },
+      );
+      if (Number(row?.n ?? 0) > 0) continue;
+      await this.store.run(`INSERT INTO spend_index_value VALUES ($n, $p, $v, 'ssb')`, {
+        n: v.index,
+        p: v.period,
+        v: v.valueX10,
+      });
+      stored++;
+    }
+    await this.refreshPrices();
+    return { fetched: values.length, stored };
   }
 
   async addIndexValue(name: string, period: string, valueX10: number): Promise<void> {

@@ -120,7 +120,7 @@ export async function orderNotificationCard(
 ): Promise<AdaptiveCardJson | null> {
   if (!n.taskId.startsWith(ORDER_TASK_PREFIX)) return null;
   const order = spendOrdersFor(services).stored(n.taskId.slice(ORDER_TASK_PREFIX.length));
-  if (!order || order.state !== 'done' || !order.summary) return null;
+  if (order?.state !== 'done' || !order.summary) return null;
   if (order.requestedBy.id !== n.recipientUserId) return null;
   const user = await services.store.directory.getUser(n.recipientUserId);
   if (!user) return null;

@@ -14,6 +14,7 @@ import type { IngestSummary } from '../../spend/ingest/ingest.ts';
 import { uploadSource } from '../../spend/ingest/sources.ts';
 import type { OrderState } from '../../spend/orders.ts';
 import { NorgesBankRates } from '../../spend/rates/norges-bank.ts';
+import { SsbKpi } from '../../spend/rates/ssb-kpi.ts';
 import { lineDrilldown } from '../../spend/reports.ts';
 import type { SpendService } from '../../spend/service.ts';
 import { afterSpendChange, spendOrdersFor, spendServiceFor } from '../../spend/wire.ts';
@@ -58,6 +59,7 @@ const linesQuery = z.object({
     .optional(),
   limit: z.coerce.number().int().min(1).max(5000).optional(),
 });
+const indexFetchBody = z.object({ months: z.number().int().min(1).max(600).optional() }).strict();
 const ordersQuery = z.object({
   state: z
     .string()
@@ -282,6 +284,12 @@ export function spendRoutes(services: Services, options: SpendRouteOptions = {})
     const [int, dec = '0'] = b.value.split(/[.,]/) as [string, string?];
     await (await spend()).addIndexValue(b.index, b.period, Number(int) * 10 + Number(dec));
     res.status(201).json({ ok: true });
+  });
+
+  router.post('/spend/index-values/fetch', async (req, res) => {
+    admin(req);
+    const b = parseWith(indexFetchBody, req.body ?? {});
+    res.json(await (await spend()).fetchIndexValues(new SsbKpi(), b.months ?? 36));
   });
 
   router.post('/spend/refresh', async (req, res) => {

@@ -13,6 +13,7 @@ import { parseRate } from '../../core/spend/rates.ts';
 import { parseRateSeries } from '../../spend/context.ts';
 import { leakageWorkbook, priceControlWorkbook, turnoverWorkbook } from '../../spend/excel.ts';
 import { NorgesBankRates } from '../../spend/rates/norges-bank.ts';
+import { SsbKpi } from '../../spend/rates/ssb-kpi.ts';
 import type { CliCommand } from '../command.ts';
 import { openSpendFromConfig, parseFlags } from './ingest.ts';
 
@@ -21,6 +22,7 @@ const USAGE = `Bruk: npm run cli -- spend <rates|index|pricelist|refresh|report>
   spend rates add EUR 2024-03-01 11.4235
   spend rates import kurser.csv
   spend index add KPI 2024-10 136.8
+  spend index fetch [36]            (KPI per måned fra SSB)
   spend pricelist RA-2024-0001 prisliste.xlsx
   spend refresh
   spend report turnover|leakage|prices [--json] [--xlsx fil.xlsx] [--tolerance 100] [--today 2024-12-31]`;
@@ -59,6 +61,13 @@ export const spendCommand: CliCommand = {
         if (!m) throw new Error('Indeksverdien må ha høyst én desimal, f.eks. 136.8');
         await spend.addIndexValue(a2, a3, Number(m[1]) * 10 + Number(m[2] ?? '0'));
         console.log(`${a2} ${a3} = ${a4} lagret.`);
+      } else if (sub === 'index' && a1 === 'fetch') {
+        const months = a2 ? Number(a2) : 36;
+        if (!Number.isInteger(months) || months < 1 || months > 600) throw new Error(USAGE);
+        const r = await spend.fetchIndexValues(new SsbKpi(), months);
+        console.log(
+          `KPI fra SSB (tabell 03013): ${r.fetched} måneder hentet, ${r.stored} lagret (verdier lagt inn for hånd beholdes).`,
+        );
       } else if (sub === 'pricelist' && a1 && a2) {
         const n = await spend.importPriceList(a1, a2, readFileSync(a2));
         console.log(`${n} priser lest inn for ${a1}.`);
