@@ -357,7 +357,11 @@ export async function priceControlReport(
     else if (g === 5) bySupplier.push(row);
     else if (g === 2) byItem.push(row);
   }
-  const byOver = (a: OverpaymentRow, b: OverpaymentRow) => b.overpaidMinor - a.overpaidMinor;
+  const key = (r: OverpaymentRow) =>
+    `${r.agreementId ?? ''}|${r.supplierKey ?? ''}|${r.item ?? ''}|${r.currency}`;
+  // Largest first; ties in a stable order (agreement, supplier, item, currency).
+  const byOver = (a: OverpaymentRow, b: OverpaymentRow) =>
+    b.overpaidMinor - a.overpaidMinor || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
   return {
     toleranceBp: tol,
     checkedLines: checked,

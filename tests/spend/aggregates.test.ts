@@ -1,0 +1,147 @@
+/**
+ * The reports read pre-aggregated tables appended after each ingest and rebuilt when stale: they
+ * must give exactly what the invoice lines give, at any tolerance, after appends, re-matching and
+ * duplicates within one run.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Contract } from '../../src/core/contract.ts';
+import { ensureAggregates, whileIngesting } from '../../src/spend/aggregates.ts';
+import { savePriceList } from '../../src/spend/context.ts';
+import { PRICE_CHECK_SQL } from '../../src/spend/price-check-sql.ts';
+import { SpendService } from '../../src/spend/service.ts';
+import { generateYear, toEhfXml } from '../../src/spend/synthetic.ts';
+
+const contractsOf = (list: Contract[]) => ({
+  async *all() {
+    yield* list;
+  },
+});
+
+async function* files(docs: ReturnType<typeof generateYear>['documents']) {
+  for (const d of docs) {
+    const bytes = Buffer.from(toEhfXml(d));
+    yield { name: `${d.number}.xml`, sourceBytes: bytes.length, bytes };
+  }
+}
+
+async function rawOverpaid(spend: SpendService, tol: number): Promise<Record<string, number>> {
+  const rows = await spend.store.rows<{ a: string; o: bigint }>(
+    `SELECT agreement_id AS a, sum(over_minor)::BIGINT AS o FROM (${PRICE_CHECK_SQL(tol)})
+      WHERE currency = 'NOK' GROUP BY 1 HAVING sum(over_minor) > 0`,
+  );
+  return Object.fromEntries(rows.map((r) => [r.a, Number(r.o)]));
+}
+
+async function rawTurnover(spend: SpendService, from?: string, to?: string) {
+  const rows = await spend.store.rows<{ a: string; o: bigint }>(
+    `SELECT agreement_id AS a, sum(net_nok_ore)::BIGINT AS o FROM spend_line
+      WHERE agreement_id IS NOT NULL AND net_nok_ore IS NOT NULL
+        AND issue_date >= CAST($from AS DATE) AND issue_date <= CAST($to AS DATE)
+      GROUP BY 1`,
+    { from: from ?? '1900-01-01', to: to ?? '2999-12-31' },
+  );
+  return Object.fromEntries(rows.map((r) => [r.a, Number(r.o)]));
+}
+
+describe('pre-aggregated report tables', () => {
+  it('appended in parts, rebuilt when stale: always exactly what the lines give', async () => {
+    const y = generateYear({ invoices: 500, seed: 13 });
+    const spend = await SpendService.open({
+      file: ':memory:',
+      contracts: contractsOf(y.contracts),
+      clock: () => new Date('2024-12-31T12:00:00Z'),
+    });
+    try {
+      for (const [period, v] of y.index.values)
+        await spend.store.run(
+          `INSERT INTO spend_index_value VALUES ('${y.index.name}', '${period}', ${v}, 'test')`,
+        );
+      await spend.refreshAgreements();
+      await savePriceList(spend.store, y.priceLists);
+      await spend.refreshPrices();
+
+      // Three ingests, a report after each (each appends to the aggregates); the last part repeats
+      // 40 documents of the first, within the same run (duplicates removed from written chunks).
+      const parts = [y.documents.slice(0, 150), y.documents.slice(150, 320)];
+      parts.push([...y.documents.slice(320), ...y.documents.slice(0, 40)]);
+      let duplicates = 0;
+      for (const part of parts) {
+        const r = await spend.ingest(files(part), { workers: 2 });
+        duplicates += r.summary.duplicates;
+        await spend.priceControl();
+        await spend.turnover();
+      }
+      assert.equal(duplicates, 40);
+      const [count] = await spend.store.rows<{ n: bigint }>('SELECT count(*) AS n FROM spend_line');
+      assert.equal(Number(count?.n), y.truth.lines);
+
+      for (const tol of [0, 50, 100, 1000]) {
+        const report = await spend.priceControl({ toleranceBp: tol });
+        const byAgreement = Object.fromEntries(
+          report.byAgreement
+            .filter((a) => a.currency === 'NOK')
+            .map((a) => [a.agreementId, a.overpaidMinor]),
+        );
+        assert.deepEqual(byAgreement, await rawOverpaid(spend, tol), `tolerance ${tol}`);
+      }
+      const p0 = await spend.priceControl({ toleranceBp: 0 });
+      assert.equal(p0.totalOverpaidMinor.NOK, y.truth.overpaidOre);
+      assert.equal(p0.deviatingLines, y.truth.deviatingLines);
+
+      const turnover = await spend.turnover();
+      assert.deepEqual(
+        Object.fromEntries(
+          turnover.agreements
+            .filter((a) => a.turnoverOre !== 0)
+            .map((a) => [a.agreementId, a.turnoverOre]),
+        ),
+        await rawTurnover(spend),
+      );
+      // Whole months come from the monthly table, a mid-month period from the lines: both exact.
+      for (const [from, to] of [
+        ['2024-03-01', '2024-06-30'],
+        ['2024-03-15', '2024-06-10'],
+      ] as const) {
+        const t = await spend.turnover({ from, to });
+        assert.deepEqual(
+          Object.fromEntries(
+            t.agreements
+              .filter((a) => a.turnoverOre !== 0)
+              .map((a) => [a.agreementId, a.turnoverOre]),
+          ),
+          await rawTurnover(spend, from, to),
+          `${from}..${to}`,
+        );
+      }
+
+      const leakage = await spend.leakage({ today: '2024-12-31' });
+      const cls = Object.fromEntries(
+        leakage.byClass.map((c) => [c.unmatchedClass, c.last4YearsOre]),
+      );
+      assert.equal(cls.other_supplier_in_category, y.truth.otherSupplierOre);
+      assert.equal(cls.no_agreement, y.truth.noAgreementOre);
+      assert.equal(leakage.matchedOre, y.truth.matchedOre);
+
+      // Re-matching marks the tables stale: the next report rebuilds them, with the same result.
+      await spend.refresh();
+      assert.equal((await ensureAggregates(spend.store)).mode, 'rebuild');
+      assert.equal((await ensureAggregates(spend.store)).mode, 'none');
+      const again = await spend.priceControl({ toleranceBp: 0 });
+      assert.deepEqual(again, p0);
+    } finally {
+      spend.close();
+    }
+  });
+
+  it('are not updated half-way through an ingest (its chunks commit out of document order)', async () => {
+    const spend = await SpendService.open({ file: ':memory:', contracts: contractsOf([]) });
+    try {
+      await ensureAggregates(spend.store);
+      const mode = await whileIngesting(spend.store, () => ensureAggregates(spend.store));
+      assert.equal(mode.mode, 'deferred');
+    } finally {
+      spend.close();
+    }
+  });
+});
