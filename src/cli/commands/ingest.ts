@@ -5,13 +5,13 @@
  * (files, MB/s, time left) on a terminal. `--json` prints exactly one summary object on stdout.
  */
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { AppConfig } from '../../config.ts';
+import { createServices } from '../../services.ts';
 import { pathSource, sourceSize } from '../../spend/ingest/sources.ts';
 import { DEFAULT_LEDGER_MAPPING, ledgerMappingSchema } from '../../spend/ledger.ts';
 import { SpendService } from '../../spend/service.ts';
-import { openSqliteRegister } from '../../store/sqlite/register-store.ts';
+import { afterSpendChange } from '../../spend/wire.ts';
 import type { CliCommand } from '../command.ts';
 
 export function parseFlags(args: string[]): {
@@ -38,18 +38,25 @@ export function parseFlags(args: string[]): {
   return { positional, flags };
 }
 
-/** Opens the spend service with the register of the data folder (agreements for matching). */
-export async function openSpendFromConfig(config: AppConfig, db?: string) {
-  const register = openSqliteRegister(join(config.dataDir, 'register.db'));
+/**
+ * Opens the spend service on the services of the data folder: the register's agreements for
+ * matching, and the follow-up engine for the ceiling alerts raised after data changed.
+ */
+export async function openSpendFromConfig(config: AppConfig, db?: string, quiet = false) {
+  const services = await createServices(quiet ? { ...config, LOG_LEVEL: 'error' } : config);
   const spend = await SpendService.open({
     file: db ?? SpendService.defaultFile(config.dataDir),
-    contracts: register.contracts,
+    contracts: services.store.contracts,
+    clock: services.clock,
   });
   return {
     spend,
+    services,
+    /** Report tables and follow-up tasks for ceiling alerts, after an ingest or refresh. */
+    afterChange: () => afterSpendChange(services, spend),
     async close() {
       spend.close();
-      await register.close();
+      await services.close();
     },
   };
 }
@@ -73,6 +80,7 @@ export const ingestCommand: CliCommand = {
     const ctx = await openSpendFromConfig(
       config,
       typeof flags.get('db') === 'string' ? (flags.get('db') as string) : undefined,
+      json,
     );
     try {
       let details: Awaited<ReturnType<typeof ctx.spend.ingest>>;
@@ -109,6 +117,7 @@ export const ingestCommand: CliCommand = {
         if (showBar) bar.stop();
       }
       const s = details.summary;
+      const after = await ctx.afterChange();
       if (json) {
         process.stdout.write(
           `${JSON.stringify({
@@ -127,6 +136,10 @@ export const ingestCommand: CliCommand = {
           `${s.files} filer på ${secs.toFixed(1)} s (${mb(details.bytes / Math.max(secs, 0.001))} MB/s): ${s.invoices} fakturaer, ${s.creditNotes} kreditnotaer, ${s.lines} linjer, ${s.duplicates} duplikater, ${s.errors.length} feil.`,
         );
         for (const [c, v] of Object.entries(s.totals)) console.log(`  Netto ${c}: ${v}`);
+        if (after.ceilingTasks > 0)
+          console.log(
+            `  ${after.ceilingTasks} oppfølgingsoppgave(r) opprettet for avtaler over 80 % av maksimalverdien.`,
+          );
         for (const [c, n] of Object.entries(details.missingRates)) {
           console.log(
             `  Mangler valutakurs for ${n} dokument(er) i ${c}: kjør «npm run cli -- spend rates fetch ${c} …» eller legg inn kurs for hånd.`,

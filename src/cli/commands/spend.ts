@@ -73,8 +73,9 @@ export const spendCommand: CliCommand = {
         console.log(`${n} priser lest inn for ${a1}.`);
       } else if (sub === 'refresh') {
         const r = await spend.refresh();
+        const after = await ctx.afterChange();
         console.log(
-          `Matchet ${r.matchKeys} kombinasjoner på nytt; ${r.allowedPrices} tillatte priser.`,
+          `Matchet ${r.matchKeys} kombinasjoner på nytt; ${r.allowedPrices} tillatte priser; ${after.ceilingTasks} nye oppfølgingsoppgaver for takvarsler.`,
         );
       } else if (sub === 'report' && a1) {
         const xlsx = flags.get('xlsx');
