@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { AppConfig } from './config.ts';
 import { ContractService } from './register/contract-service.ts';
 import type { RegisterStore } from './store/register.port.ts';
-import { openSharePointFromEnv } from './store/sharepoint/connect.ts';
+import { openSharePointFromEnv, type SharePointConnection } from './store/sharepoint/connect.ts';
 import type { Db } from './store/sqlite/db.ts';
 import { openSqliteRegister } from './store/sqlite/register-store.ts';
 
@@ -16,6 +16,11 @@ export interface Services {
   readonly store: RegisterStore;
   /** The embedded SQLite database (the register itself only when STORE=sqlite). */
   readonly sqlite: Db | null;
+  /**
+   * STORE=sharepoint: the Graph client, site and lists that the follow-up engine's shared stores
+   * (outbox, scheduler lease, …) use; null with the SQLite default.
+   */
+  readonly sharePoint: SharePointConnection | null;
   readonly contracts: ContractService;
   readonly log: (level: 'error' | 'info' | 'debug', message: string, extra?: unknown) => void;
   close(): Promise<void>;
@@ -44,10 +49,11 @@ export async function createServices(
   // The embedded database always exists: in SharePoint mode it holds what has no SharePoint
   // adapter yet (follow-up tasks, outbox, documents' filing state), and nothing of the register.
   const sqlite = openSqliteRegister(join(config.dataDir, 'register.db'), clock);
-  const store: RegisterStore =
+  const sharePoint =
     config.STORE === 'sharepoint'
-      ? (await openSharePointFromEnv(options.env ?? process.env, clock)).store
-      : sqlite;
+      ? await openSharePointFromEnv(options.env ?? process.env, clock)
+      : null;
+  const store: RegisterStore = sharePoint ? sharePoint.store : sqlite;
   const contracts = new ContractService({
     store,
     clock,
@@ -59,6 +65,7 @@ export async function createServices(
     clock,
     store,
     sqlite: sqlite.db,
+    sharePoint,
     contracts,
     log,
     async close() {

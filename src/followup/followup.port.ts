@@ -206,3 +206,24 @@ export interface ChannelDelivery {
 }
 
 export type DeliverToChannel = (delivery: ChannelDelivery) => Promise<DeliveryResult>;
+
+/** A lease on a background job, held by one instance at a time (see `JobLease`). */
+export interface LeaseGrant {
+  readonly key: string;
+  readonly holder: string;
+  readonly expiresAt: Date;
+  /** Increases by one with every acquisition by anyone (fencing token). */
+  readonly fence: number;
+}
+
+/**
+ * One instance at a time for a job (the daily scan) when several API instances share a store:
+ * a SQLite row with an expiry (`SqliteJobLease`) or a SharePoint list item written with its ETag
+ * (`SharePointLease`). The same code path runs in both modes.
+ */
+export interface JobLease {
+  /** Takes the lease if it is free, expired or already ours (renewal); null when another holder has it. */
+  tryAcquire(key: string, holder: string, now: Date, ttlMs: number): Promise<LeaseGrant | null>;
+  /** Gives the lease up (only if `holder` still has it). */
+  release(key: string, holder: string): Promise<void>;
+}

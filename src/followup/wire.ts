@@ -1,17 +1,40 @@
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Services } from '../services.ts';
 import { AnnouncementService, SqliteChannelOutbox } from './announcements.ts';
-import type { ChannelDelivery, Deliver, DeliverToChannel } from './followup.port.ts';
+import type {
+  ChannelDelivery,
+  ConversationRefStore,
+  Deliver,
+  DeliverToChannel,
+  JobLease,
+  OutboxStore,
+} from './followup.port.ts';
 import { FollowUpService } from './followup-service.ts';
 import { DailyScheduler } from './scheduler.ts';
 import { OutboxSender } from './sender.ts';
 import { SqliteFollowUpStore } from './sqlite-followup-store.ts';
+import { type LeasedRun, runLeased, SqliteJobLease } from './sqlite-lease.ts';
 import { SqliteConversationRefs, SqliteOutbox } from './sqlite-outbox.ts';
+
+/** The key of the daily scan's lease, and how long a grant lasts (renewed while the scan runs). */
+export const DAILY_LEASE_KEY = 'followup-daily';
+export const DAILY_LEASE_TTL_MS = 10 * 60_000;
 
 export interface FollowUp {
   readonly service: FollowUpService;
-  readonly outbox: SqliteOutbox;
-  readonly conversations: SqliteConversationRefs;
+  /** The reminder outbox: SharePoint list (STORE=sharepoint, shared by instances) or SQLite. */
+  readonly outbox: OutboxStore;
+  readonly conversations: ConversationRefStore;
+  /** The scheduler lease: SharePoint list item (STORE=sharepoint) or SQLite row. */
+  readonly lease: JobLease;
+  /** This instance's name on leases and outbox claims (host, pid, a random part). */
+  readonly instanceId: string;
+  /**
+   * The daily run (regenerate plans, scan reminders) under the scheduler lease: `ran: false` when
+   * another instance is running it. The scheduler calls this.
+   */
+  daily(): Promise<LeasedRun<Awaited<ReturnType<FollowUpService['runDaily']>>>>;
   /** Kontraktservice's announcements to channels (API: src/api/routes/announcements.ts). */
   readonly announcements: AnnouncementService;
   readonly channelOutbox: SqliteChannelOutbox;
@@ -41,7 +64,12 @@ export function followUpFor(services: Services): FollowUp {
   let channelSender: OutboxSender<ChannelDelivery> | null = null;
   let registeredChannelDeliver: DeliverToChannel | null = null;
   const store = new SqliteFollowUpStore(db);
-  const outbox = new SqliteOutbox(db, services.clock);
+  // STORE=sharepoint: the outbox and the lease are shared by every instance on the site, so a
+  // reminder is claimed (ETag) and sent once and one instance scans at a time.
+  const outbox: OutboxStore = services.sharePoint?.outbox ?? new SqliteOutbox(db, services.clock);
+  const lease: JobLease = services.sharePoint?.lease ?? new SqliteJobLease(db);
+  const instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const onError = (message: string, error: unknown) => services.log('error', message, error);
   const service = new FollowUpService({
     store,
     outbox,
@@ -52,9 +80,24 @@ export function followUpFor(services: Services): FollowUp {
   void service.ensureDefaults();
   services.contracts.onChange((contract, id) => service.onContractChanged(contract, id));
   const channelOutbox = new SqliteChannelOutbox(db);
+  const daily: FollowUp['daily'] = () =>
+    runLeased(
+      {
+        lease,
+        key: DAILY_LEASE_KEY,
+        holder: instanceId,
+        ttlMs: DAILY_LEASE_TTL_MS,
+        clock: services.clock,
+        onError,
+      },
+      () => service.runDaily(),
+    );
   const followUp: FollowUp = {
     service,
     outbox,
+    lease,
+    instanceId,
+    daily,
     conversations: new SqliteConversationRefs(db, services.clock),
     channelOutbox,
     announcements: new AnnouncementService(db, services.clock, () => channelSender?.kick()),
@@ -62,19 +105,21 @@ export function followUpFor(services: Services): FollowUp {
       registeredChannelDeliver = deliver;
     },
     start(deliver, deliverToChannel) {
-      const onError = (message: string, error: unknown) => services.log('error', message, error);
       sender = new OutboxSender({
         outbox,
         deliver,
-        workerId: `${hostname()}:${process.pid}:${Date.now()}`,
+        workerId: instanceId,
         clock: services.clock,
         onError,
       });
       const scheduler = new DailyScheduler({
-        runDaily: () => service.runDaily(),
+        runDaily: daily,
         clock: services.clock,
         onError,
-        onRun: (r) => services.log('info', 'Daglig oppfølging kjørt', r),
+        onRun: (r) =>
+          (r as LeasedRun<unknown>).ran
+            ? services.log('info', 'Daglig oppfølging kjørt', (r as LeasedRun<unknown>).result)
+            : services.log('info', 'Daglig oppfølging kjøres av en annen instans'),
       });
       const toChannel = deliverToChannel ?? registeredChannelDeliver;
       if (toChannel) {
@@ -84,7 +129,7 @@ export function followUpFor(services: Services): FollowUp {
           outbox: channelOutbox,
           deliver: toChannel,
           conversationKey: (d) => d.conversationId,
-          workerId: `${hostname()}:${process.pid}:${Date.now()}:channels`,
+          workerId: `${instanceId}:channels`,
           clock: services.clock,
           onError,
         });

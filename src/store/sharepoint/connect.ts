@@ -5,6 +5,7 @@ import { SharePointLease } from './lease.ts';
 import { SharePointOutbox } from './outbox.ts';
 import { findLists } from './provision.ts';
 import { openSharePointRegister, type SharePointRegisterStore } from './register-store.ts';
+import type { ListKey } from './schema.ts';
 import { clientCredentials, staticToken, type TokenProvider } from './tokens.ts';
 
 export interface SharePointSettings {
@@ -53,19 +54,28 @@ export function sharePointFromEnv(
   return { siteId, graph: new Graph({ baseUrl, tokens }) };
 }
 
+/** The SharePoint side of the services: one Graph client, the site and its lists. */
+export interface SharePointConnection {
+  readonly graph: Graph;
+  readonly siteId: string;
+  readonly lists: Readonly<Record<ListKey, string>>;
+  readonly store: SharePointRegisterStore;
+  readonly outbox: SharePointOutbox;
+  readonly lease: SharePointLease;
+}
+
 /** Everything the services need in SharePoint mode, from the environment (one Graph client). */
 export async function openSharePointFromEnv(
   env: NodeJS.ProcessEnv = process.env,
   now: () => Date = () => new Date(),
-): Promise<{
-  readonly store: SharePointRegisterStore;
-  readonly outbox: SharePointOutbox;
-  readonly lease: SharePointLease;
-}> {
+): Promise<SharePointConnection> {
   const { graph, siteId } = sharePointFromEnv(env);
   const store = await openSharePointRegister({ graph, siteId, now });
   const lists = await findLists(graph, siteId);
   return {
+    graph,
+    siteId,
+    lists,
     store,
     outbox: new SharePointOutbox(graph, siteId, lists, now),
     lease: new SharePointLease(graph, siteId, lists),

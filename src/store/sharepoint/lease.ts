@@ -3,24 +3,11 @@
 // taking or renewing it is a write with the item's ETag (If-Match), so of two instances that read the
 // same free lease only one write succeeds — the other gets 412 and stays out. Each acquisition
 // increases a fencing number the holder can pass along.
+import type { JobLease, LeaseGrant } from '../../followup/followup.port.ts';
 import { type Graph, GraphHttpError } from './graph.ts';
 import { filterOn, type ListKey } from './schema.ts';
 
-export interface LeaseGrant {
-  readonly key: string;
-  readonly holder: string;
-  readonly expiresAt: Date;
-  /** Increases by one with every acquisition by anyone (fencing token). */
-  readonly fence: number;
-}
-
-/** What the scheduler needs; the SQLite default can implement it with a row and a transaction. */
-export interface JobLease {
-  /** Takes the lease if it is free, expired or already ours; null when another holder has it. */
-  tryAcquire(key: string, holder: string, now: Date, ttlMs: number): Promise<LeaseGrant | null>;
-  /** Gives the lease up (only if `holder` still has it). */
-  release(key: string, holder: string): Promise<void>;
-}
+export type { JobLease, LeaseGrant };
 
 interface LeaseItem {
   id: string;
