@@ -1,5 +1,6 @@
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import express, { type Router } from 'express';
+import { errors, jsonBody, type OpenApiPaths } from '../api/openapi-parts.ts';
 
 /** Bot activities are small; anything bigger is refused before the bot sees it. */
 export const MAX_ACTIVITY_BYTES = 256 * 1024;
@@ -32,3 +33,39 @@ export function disabledBotRouter(reason: string): Router {
   });
   return router;
 }
+
+/** OpenAPI path of the Bot Framework endpoint (authenticated by the Bot Connector's own token). */
+export const openApi: OpenApiPaths = {
+  '/api/messages': {
+    post: {
+      tags: ['Bot'],
+      summary: 'Bot Framework-endepunktet (aktiviteter fra Teams via Bot Connector)',
+      description: `Aktiviteter over ${MAX_ACTIVITY_BYTES} byte avvises med 413. I utviklingsmodus kreves ikke token.`,
+      security: [{ botFramework: [] }],
+      requestBody: jsonBody({
+        type: 'object',
+        required: ['type'],
+        description: 'En Bot Framework-aktivitet (Bot Framework Activity schema)',
+        properties: {
+          type: { type: 'string' },
+          id: { type: 'string' },
+          channelId: { type: 'string' },
+          serviceUrl: { type: 'string' },
+          from: { type: 'object' },
+          conversation: { type: 'object' },
+          recipient: { type: 'object' },
+          text: { type: 'string' },
+          value: {},
+        },
+      }),
+      responses: {
+        200: { description: 'Behandlet (for invoke: svaret, f.eks. det oppdaterte kortet)' },
+        ...errors(400, 401, 413),
+        503: {
+          description: 'Boten er ikke konfigurert',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
+      },
+    },
+  },
+};

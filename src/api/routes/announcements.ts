@@ -1,11 +1,23 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { announcementInputSchema } from '../../core/followup/announcement.ts';
 import { followUpFor } from '../../followup/wire.ts';
 import type { Services } from '../../services.ts';
 import { currentUser } from '../auth.ts';
 import { parseWith } from '../http.ts';
+import {
+  errors,
+  itemsOf,
+  jsonBody,
+  type OpenApiPaths,
+  ok,
+  pathParameter,
+  queryParameters,
+} from '../openapi-parts.ts';
 
-const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).optional() }).strict();
+export const listQuery = z
+  .object({ limit: z.coerce.number().int().min(1).max(500).optional() })
+  .strict();
 
 /**
  * Kontraktservice's announcements to the Teams channels where the bot is installed (routine
@@ -41,3 +53,41 @@ export function announcementRoutes(services: Services): Router {
   });
   return router;
 }
+
+const tags = ['Kunngjøringer'];
+
+/** OpenAPI paths of the announcements (Kontraktservice only: 403 for everyone else). */
+export const openApi: OpenApiPaths = {
+  '/api/announcements/channels': {
+    get: {
+      tags,
+      summary: 'Kanalene boten er installert i',
+      responses: { 200: ok('Kanaler', itemsOf()), ...errors(403) },
+    },
+  },
+  '/api/announcements': {
+    post: {
+      tags,
+      summary: 'Send en kunngjøring til kanalene (alle, eller channelIds)',
+      requestBody: jsonBody(announcementInputSchema),
+      responses: {
+        201: ok('Kunngjøringen med leveringsstatus per kanal (Location)'),
+        ...errors(400, 403),
+      },
+    },
+    get: {
+      tags,
+      summary: 'Sendte kunngjøringer, nyeste først',
+      parameters: queryParameters(listQuery),
+      responses: { 200: ok('Kunngjøringer', itemsOf()), ...errors(400, 403) },
+    },
+  },
+  '/api/announcements/{id}': {
+    get: {
+      tags,
+      summary: 'Én kunngjøring med leveringsstatus',
+      parameters: [pathParameter('id', 'Kunngjøringens id')],
+      responses: { 200: ok('Kunngjøringen'), ...errors(403, 404) },
+    },
+  },
+};

@@ -1,11 +1,29 @@
 import { type RequestHandler, Router } from 'express';
 import { z } from 'zod';
-import { asViewer, CONTRACT_KINDS, CONTRACT_STATUSES } from '../../core/index.ts';
+import {
+  asViewer,
+  CONTRACT_KINDS,
+  CONTRACT_STATUSES,
+  contractInputSchema,
+} from '../../core/index.ts';
 import type { Services } from '../../services.ts';
-import { type ContractQuery, SORT_FIELDS, type SearchResult } from '../../store/register.port.ts';
+import { type ContractQuery, type SearchResult, SORT_FIELDS } from '../../store/register.port.ts';
 import { currentUser } from '../auth.ts';
 import { toApiContract } from '../contract-view.ts';
 import { csvList, parseWith, queryBoolean, requiredVersion, sendWithEtag } from '../http.ts';
+import {
+  errors,
+  ifMatch,
+  itemsOf,
+  jsonBody,
+  jsonSchema,
+  type OpenApiPaths,
+  ok,
+  pathParameter,
+  queryParameters,
+  schemaRef,
+  withoutRequired,
+} from '../openapi-parts.ts';
 
 /** The register's search and filter parameters, shared by the list, the search and the export. */
 export const contractQuerySchema = z
@@ -53,7 +71,7 @@ export function toContractQuery(raw: unknown, userId: string): ContractQuery {
   };
 }
 
-const decisionSchema = z.enum(['exercise', 'decline']);
+export const decisionSchema = z.enum(['exercise', 'decline']);
 
 export function contractRoutes(services: Services): Router {
   const router = Router();
@@ -146,3 +164,106 @@ export function contractRoutes(services: Services): Router {
 
   return router;
 }
+
+const contractId = pathParameter('id', 'Avtalens id');
+const contractList = {
+  type: 'object',
+  required: ['total', 'offset', 'limit', 'items'],
+  properties: {
+    total: { type: 'integer' },
+    offset: { type: 'integer' },
+    limit: { type: 'integer' },
+    items: { type: 'array', items: schemaRef('Contract') },
+  },
+};
+const withEtag = (description: string) => ({
+  ...ok(description, schemaRef('Contract')),
+  headers: { ETag: { description: 'Avtalens versjon, til If-Match', schema: { type: 'string' } } },
+});
+
+/** OpenAPI paths of the register routes, from the schemas above and the contract input schema. */
+export const openApi: OpenApiPaths = {
+  '/api/contracts': {
+    get: {
+      tags: ['Avtaler'],
+      summary: 'Søk og filtrer avtaler',
+      description: 'Utløpte avtaler skjules uten includeExpired. Ukjente parametre gir 400.',
+      parameters: queryParameters(contractQuerySchema),
+      responses: { 200: ok('Treff, projisert for brukeren', contractList), ...errors(400) },
+    },
+    post: {
+      tags: ['Avtaler'],
+      summary: 'Registrer en avtale',
+      requestBody: jsonBody(schemaRef('ContractInput')),
+      responses: { 201: withEtag('Opprettet (Location og ETag)'), ...errors(400, 403, 409) },
+    },
+  },
+  '/api/search': {
+    get: {
+      tags: ['Avtaler'],
+      summary: 'Samme som GET /api/contracts',
+      parameters: queryParameters(contractQuerySchema),
+      responses: { 200: ok('Treff, projisert for brukeren', contractList), ...errors(400) },
+    },
+  },
+  '/api/contracts/{id}': {
+    get: {
+      tags: ['Avtaler'],
+      summary: 'Én avtale (med ETag)',
+      parameters: [contractId],
+      responses: { 200: withEtag('Avtalen, projisert for brukeren'), ...errors(404) },
+    },
+    put: {
+      tags: ['Avtaler'],
+      summary: 'Erstatt en avtale',
+      parameters: [contractId, ifMatch()],
+      requestBody: jsonBody(schemaRef('ContractInput')),
+      responses: { 200: withEtag('Lagret'), ...errors(400, 403, 404, 409, 412, 428) },
+    },
+    patch: {
+      tags: ['Avtaler'],
+      summary: 'Endre enkelte felt',
+      description:
+        'Feltene i kroppen erstatter de lagrede på toppnivå; resultatet valideres som en hel avtale.',
+      parameters: [contractId, ifMatch()],
+      requestBody: jsonBody({
+        ...withoutRequired(jsonSchema(contractInputSchema)),
+        description: 'Hvilke som helst av feltene i ContractInput',
+      }),
+      responses: { 200: withEtag('Lagret'), ...errors(400, 403, 404, 409, 412, 428) },
+    },
+    delete: {
+      tags: ['Avtaler'],
+      summary: 'Slett en avtale (Kontraktservice)',
+      parameters: [contractId, ifMatch()],
+      responses: { 204: { description: 'Slettet' }, ...errors(400, 403, 404, 412, 428) },
+    },
+  },
+  '/api/contracts/{id}/options/{optionId}/{decision}': {
+    post: {
+      tags: ['Avtaler'],
+      summary: 'Utløs (exercise) eller avslå (decline) en opsjon',
+      parameters: [
+        contractId,
+        pathParameter('optionId', 'Opsjonens id'),
+        pathParameter('decision', 'exercise eller decline', jsonSchema(decisionSchema)),
+        ifMatch(),
+      ],
+      responses: {
+        200: withEtag('Avtalen med ny gjeldende sluttdato'),
+        ...errors(400, 403, 404, 409, 412, 428),
+      },
+    },
+  },
+  '/api/contracts/{id}/history': {
+    get: {
+      tags: ['Avtaler'],
+      summary: 'Endringslogg (konfidensielle verdier skjult for dem som ikke kan se dem)',
+      parameters: [contractId],
+      responses: {
+        200: ok('Hendelser, eldste først', itemsOf(schemaRef('AuditEntry'))),
+        ...errors(404),
+      },
+    },
+  },
+};

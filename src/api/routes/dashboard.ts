@@ -4,6 +4,7 @@ import { type CeilingUsage, summarisePortfolio } from '../../core/portfolio.ts';
 import { followUpFor } from '../../followup/wire.ts';
 import type { Services } from '../../services.ts';
 import { currentUser } from '../auth.ts';
+import { errors, type OpenApiPaths, ok, pathParameter } from '../openapi-parts.ts';
 
 /**
  * Where the dashboard's figures come from besides the register. Both are optional: without a spend
@@ -89,3 +90,36 @@ export function dashboardRoutes(
 
   return router;
 }
+
+/** OpenAPI paths of the dashboard. */
+export const openApi: OpenApiPaths = {
+  '/api/dashboard': {
+    get: {
+      tags: ['Dashbord'],
+      summary: 'Porteføljeoversikt for brukeren (status, utløp, tak, forfalte oppgaver)',
+      responses: { 200: ok('Oppsummeringen, beregnet fra brukerens projiserte avtaler') },
+    },
+  },
+  '/api/dashboard/ceiling/{id}': {
+    get: {
+      tags: ['Dashbord'],
+      summary: 'Forbruk mot maksimalverdi for én avtale',
+      parameters: [pathParameter('id', 'Avtalens id')],
+      responses: {
+        200: ok('Forbruk i øre (null uten innkjøpsdata) og andel av maksimalverdien', {
+          type: 'object',
+          required: ['contractId', 'referenceNumber', 'title', 'maxValueOre', 'spentOre', 'ratio'],
+          properties: {
+            contractId: { type: 'string' },
+            referenceNumber: { type: 'string' },
+            title: { type: 'string' },
+            maxValueOre: { type: ['integer', 'null'] },
+            spentOre: { type: ['integer', 'null'] },
+            ratio: { type: ['number', 'null'] },
+          },
+        }),
+        ...errors(404),
+      },
+    },
+  },
+};

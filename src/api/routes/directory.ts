@@ -14,8 +14,22 @@ import type { Services } from '../../services.ts';
 import { currentUser } from '../auth.ts';
 import { toApiContract } from '../contract-view.ts';
 import { parseWith } from '../http.ts';
+import {
+  errors,
+  itemsOf,
+  jsonBody,
+  jsonSchema,
+  type OpenApiPaths,
+  ok,
+  pathParameter,
+  queryParameters,
+  schemaRef,
+} from '../openapi-parts.ts';
 
-const supplierBody = z.object({ name: z.string().trim().min(1, 'mangler navn').max(200) }).strict();
+export const supplierBody = z
+  .object({ name: z.string().trim().min(1, 'mangler navn').max(200) })
+  .strict();
+export const supplierQuery = z.object({ q: z.string().max(200).optional() });
 
 /** Units, users and suppliers; reading for every signed-in user, changes for Kontraktservice. */
 export function directoryRoutes(services: Services): Router {
@@ -65,7 +79,7 @@ export function directoryRoutes(services: Services): Router {
 
   router.get('/suppliers', async (req, res) => {
     const scope = services.contracts.scopeFor(asViewer(currentUser(req)));
-    const q = parseWith(z.object({ q: z.string().max(200).optional() }), req.query);
+    const q = parseWith(supplierQuery, req.query);
     res.json({ items: await dir.listSuppliers(scope, q.q) });
   });
 
@@ -104,3 +118,98 @@ export function directoryRoutes(services: Services): Router {
 
   return router;
 }
+
+const tags = ['Katalog'];
+const orgnr = pathParameter(
+  'orgnr',
+  'Organisasjonsnummer (9 siffer, MOD11)',
+  jsonSchema(orgnrSchema),
+);
+/** The body of PUT /units/:id and /users/:id: the id comes from the path and wins. */
+const bodyWithoutId = (schema: typeof unitSchema | typeof userSchema) => {
+  const js = jsonSchema(schema) as { required?: string[] };
+  return { ...js, required: (js.required ?? []).filter((f) => f !== 'id') };
+};
+
+/** OpenAPI paths of units, users, suppliers and the audit log. */
+export const openApi: OpenApiPaths = {
+  '/api/me': {
+    get: {
+      tags,
+      summary: 'Innlogget bruker',
+      responses: { 200: ok('Brukeren', schemaRef('User')) },
+    },
+  },
+  '/api/units': {
+    get: {
+      tags,
+      summary: 'Enheter',
+      responses: { 200: ok('Enheter', itemsOf(schemaRef('Unit'))) },
+    },
+  },
+  '/api/units/{id}': {
+    put: {
+      tags,
+      summary: 'Lagre enhet (Kontraktservice)',
+      parameters: [pathParameter('id', 'Enhetens id')],
+      requestBody: jsonBody(bodyWithoutId(unitSchema)),
+      responses: { 200: ok('Lagret', schemaRef('Unit')), ...errors(400, 403) },
+    },
+  },
+  '/api/users': {
+    get: {
+      tags,
+      summary: 'Brukere',
+      responses: { 200: ok('Brukere', itemsOf(schemaRef('User'))) },
+    },
+  },
+  '/api/users/{id}': {
+    put: {
+      tags,
+      summary: 'Lagre bruker og rolle (Kontraktservice)',
+      parameters: [pathParameter('id', 'Brukerens id')],
+      requestBody: jsonBody(bodyWithoutId(userSchema)),
+      responses: { 200: ok('Lagret', schemaRef('User')), ...errors(400, 403) },
+    },
+  },
+  '/api/suppliers': {
+    get: {
+      tags,
+      summary: 'Leverandører brukeren kan se, med antall avtaler',
+      parameters: queryParameters(supplierQuery),
+      responses: { 200: ok('Leverandører', itemsOf()), ...errors(400) },
+    },
+  },
+  '/api/suppliers/{orgnr}': {
+    get: {
+      tags,
+      summary: 'Leverandør med avtaler',
+      parameters: [orgnr],
+      responses: {
+        200: ok('Leverandøren og avtalene brukeren kan se', {
+          type: 'object',
+          properties: { contracts: { type: 'array', items: schemaRef('Contract') } },
+        }),
+        ...errors(404),
+      },
+    },
+    put: {
+      tags,
+      summary: 'Lagre leverandør (Kontraktservice)',
+      parameters: [orgnr],
+      requestBody: jsonBody(supplierBody),
+      responses: { 200: ok('Lagret'), ...errors(400, 403) },
+    },
+  },
+  '/api/audit/{entity}/{id}': {
+    get: {
+      tags,
+      summary: 'Endringslogg for en post (Kontraktservice)',
+      parameters: [
+        pathParameter('entity', 'contract, unit, supplier, user, settings …'),
+        pathParameter('id', 'Postens id'),
+      ],
+      responses: { 200: ok('Hendelser', itemsOf(schemaRef('AuditEntry'))), ...errors(403) },
+    },
+  },
+};

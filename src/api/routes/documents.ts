@@ -9,11 +9,13 @@ import {
   formatBytes,
   type StagedFile,
 } from '../../archive/documents/document-service.ts';
+import { documentMetadataSchema } from '../../core/archive/document.ts';
 import { contentDisposition } from '../../core/archive/index.ts';
 import { asViewer, DomainError } from '../../core/index.ts';
 import type { Services } from '../../services.ts';
 import { currentUser } from '../auth.ts';
 import { HttpError } from '../errors.ts';
+import { errors, jsonSchema, type OpenApiPaths, ok, pathParameter } from '../openapi-parts.ts';
 
 /** Bytes of multipart framing and metadata allowed on top of the files themselves. */
 const MULTIPART_OVERHEAD = 1024 * 1024;
@@ -289,3 +291,124 @@ function refuseTooLarge(req: IncomingMessage, res: Response, limit: number): voi
   });
   req.resume();
 }
+
+const tags = ['Dokumenter'];
+const documentId = pathParameter('id', 'Dokumentets id');
+const contractId = pathParameter('contractId', 'Avtalens id');
+
+/** OpenAPI paths of a contract's documents and their archive status. */
+export const openApi: OpenApiPaths = {
+  '/api/contracts/{contractId}/documents': {
+    post: {
+      tags,
+      summary: 'Last opp et dokument (hoveddokument og vedlegg) til arkivering',
+      description:
+        'Filene strømmes til disk med størrelsesgrensen håndhevet underveis (413 straks en fil passerer den).',
+      parameters: [
+        contractId,
+        {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          description: 'Gjør en gjentatt opplasting trygg: samme nøkkel gir samme dokument',
+          schema: { type: 'string', minLength: 8, maxLength: 100, pattern: '^[\\w.:-]+$' },
+        },
+      ],
+      requestBody: {
+        required: true,
+        content: {
+          'multipart/form-data': {
+            schema: {
+              type: 'object',
+              required: ['metadata', 'file'],
+              properties: {
+                metadata: jsonSchema(documentMetadataSchema),
+                file: {
+                  type: 'array',
+                  description: 'Første fil er hoveddokumentet, resten vedlegg',
+                  items: { type: 'string', contentMediaType: 'application/octet-stream' },
+                },
+              },
+            },
+            encoding: { metadata: { contentType: 'application/json' } },
+          },
+        },
+      },
+      responses: {
+        201: ok('Dokumentet, med arkivstatus (Location)'),
+        ...errors(400, 403, 404, 409, 413, 415),
+      },
+    },
+    get: {
+      tags,
+      summary: 'Avtalens dokumenter brukeren kan se',
+      parameters: [contractId],
+      responses: {
+        200: ok('Dokumenter', {
+          type: 'object',
+          required: ['items', 'total'],
+          properties: { items: { type: 'array' }, total: { type: 'integer' } },
+        }),
+        ...errors(404),
+      },
+    },
+  },
+  '/api/documents/{id}': {
+    get: {
+      tags,
+      summary: 'Ett dokument (skjermede ord og tilbakeholdte felt projisert for brukeren)',
+      parameters: [documentId],
+      responses: { 200: ok('Dokumentet'), ...errors(404) },
+    },
+  },
+  '/api/documents/{id}/status': {
+    get: {
+      tags,
+      summary: 'Arkivstatus for et dokument',
+      parameters: [documentId],
+      responses: {
+        200: ok('Status', {
+          type: 'object',
+          properties: {
+            id: { type: 'string' },
+            status: { enum: ['pending', 'filed', 'failed'] },
+            archiveReference: { type: ['string', 'null'] },
+            failureReason: { type: ['string', 'null'] },
+            attempts: { type: 'integer' },
+            filedAt: { type: ['string', 'null'] },
+          },
+        }),
+        ...errors(404),
+      },
+    },
+  },
+  '/api/documents/{id}/files/{n}': {
+    get: {
+      tags,
+      summary: 'Last ned fil nummer n (1 er hoveddokumentet)',
+      parameters: [
+        documentId,
+        pathParameter('n', 'Filnummer', { type: 'integer', minimum: 1, maximum: 1000 }),
+      ],
+      responses: {
+        200: {
+          description: 'Filen, med sin egen innholdstype (ETag er SHA-256)',
+          content: {
+            'application/octet-stream': {
+              schema: { type: 'string', contentMediaType: 'application/octet-stream' },
+            },
+          },
+        },
+        ...errors(400, 404),
+      },
+    },
+  },
+  '/api/documents/{id}/retry': {
+    post: {
+      tags,
+      summary: 'Arkiver et feilet dokument på nytt (aldri to ganger)',
+      parameters: [documentId],
+      responses: { 200: ok('Dokumentet med ny status'), ...errors(403, 404, 409) },
+    },
+  },
+};

@@ -2,7 +2,7 @@ import { type Request, Router } from 'express';
 import { z } from 'zod';
 import { isIsoDate } from '../../core/dates.ts';
 import { DomainError } from '../../core/errors.ts';
-import type { Routine } from '../../core/followup/routine.ts';
+import { type Routine, routineSchema, settingsSchema } from '../../core/followup/routine.ts';
 import { TASK_STATES } from '../../core/followup/task.ts';
 import type { AnnouncementView } from '../../followup/announcements.ts';
 import type { TaskFilter } from '../../followup/followup.port.ts';
@@ -10,6 +10,17 @@ import { followUpFor } from '../../followup/wire.ts';
 import type { Services } from '../../services.ts';
 import { currentUser } from '../auth.ts';
 import { csvList, etagOf, parseWith, requiredVersion, sendWithEtag } from '../http.ts';
+import {
+  errors,
+  ifMatch,
+  itemsOf,
+  jsonBody,
+  type OpenApiPaths,
+  ok,
+  type Parameter,
+  pathParameter,
+  queryParameters,
+} from '../openapi-parts.ts';
 
 const isoDate = z.string().refine(isIsoDate, 'må være en dato på formen ÅÅÅÅ-MM-DD');
 
@@ -194,3 +205,107 @@ export function followupRoutes(services: Services): Router {
   });
   return router;
 }
+
+export { announceQuery, completeBody, filterQuery, reassignBody, skipBody, snoozeBody };
+
+const tags = ['Oppfølging'];
+const taskId = pathParameter('id', 'Oppgavens id');
+const routineId = pathParameter('id', 'Rutinens id');
+const filter = queryParameters(filterQuery);
+/** `days` only matters for the upcoming list; the other lists accept and ignore it. */
+const filterWithout = (name: string): Parameter[] => filter.filter((p) => p.name !== name);
+const tasks = (summary: string, parameters: readonly Parameter[]) => ({
+  tags,
+  summary,
+  parameters,
+  responses: { 200: ok('Oppgaver brukeren kan se', itemsOf()), ...errors(400) },
+});
+const taskAction = (summary: string, body: Parameters<typeof jsonBody>[0]) => ({
+  tags,
+  summary,
+  parameters: [taskId, ifMatch(false)],
+  requestBody: jsonBody(body),
+  responses: { 200: ok('Oppgaven (ETag)'), ...errors(400, 403, 404, 409, 412) },
+});
+
+/** OpenAPI paths of routines, settings, plans, task lists and task actions. */
+export const openApi: OpenApiPaths = {
+  '/api/followup/routines': {
+    get: { tags, summary: 'Rutiner', responses: { 200: ok('Rutinene', itemsOf()) } },
+    post: {
+      tags,
+      summary: 'Opprett rutine (Kontraktservice); announce=true kunngjør endringen i kanalene',
+      parameters: queryParameters(announceQuery),
+      requestBody: jsonBody(routineSchema),
+      responses: { 201: ok('Rutinen (ETag)'), ...errors(400, 403, 409) },
+    },
+  },
+  '/api/followup/routines/{id}': {
+    get: {
+      tags,
+      summary: 'Én rutine (ETag)',
+      parameters: [routineId],
+      responses: { 200: ok('Rutinen'), ...errors(404) },
+    },
+    put: {
+      tags,
+      summary: 'Lagre rutine (Kontraktservice); announce=true kunngjør endringen i kanalene',
+      parameters: [routineId, ifMatch(), ...queryParameters(announceQuery)],
+      requestBody: jsonBody(routineSchema),
+      responses: { 200: ok('Rutinen (ETag)'), ...errors(400, 403, 404, 412, 428) },
+    },
+    delete: {
+      tags,
+      summary: 'Slett rutine (Kontraktservice)',
+      parameters: [routineId],
+      responses: { 204: { description: 'Slettet' }, ...errors(403, 404) },
+    },
+  },
+  '/api/followup/settings': {
+    get: { tags, summary: 'Oppfølgingsinnstillinger', responses: { 200: ok('Innstillingene') } },
+    put: {
+      tags,
+      summary: 'Lagre oppfølgingsinnstillinger (Kontraktservice)',
+      requestBody: jsonBody(settingsSchema),
+      responses: { 200: ok('Innstillingene'), ...errors(400, 403) },
+    },
+  },
+  '/api/followup/contracts/{id}/plan': {
+    get: {
+      tags,
+      summary: 'Oppfølgingsplanen for en avtale',
+      parameters: [pathParameter('id', 'Avtalens id')],
+      responses: { 200: ok('Planlagte og utførte oppgaver', itemsOf()), ...errors(404) },
+    },
+  },
+  '/api/followup/tasks/mine': { get: tasks('Mine oppgaver', filterWithout('days')) },
+  '/api/followup/tasks/overdue': { get: tasks('Forfalte oppgaver', filterWithout('days')) },
+  '/api/followup/tasks/upcoming': {
+    get: tasks('Oppgaver som forfaller de neste days dagene (standard 30)', filter),
+  },
+  '/api/followup/units/{unitId}/tasks': {
+    get: {
+      ...tasks('En enhets oppgaver', [
+        pathParameter('unitId', 'Enhetens id'),
+        ...filterWithout('days'),
+      ]),
+      responses: { 200: ok('Oppgaver', itemsOf()), ...errors(400, 403, 404) },
+    },
+  },
+  '/api/followup/tasks/{id}': {
+    get: {
+      tags,
+      summary: 'Én oppgave (ETag)',
+      parameters: [taskId],
+      responses: { 200: ok('Oppgaven'), ...errors(404) },
+    },
+  },
+  '/api/followup/tasks/{id}/complete': {
+    post: taskAction('Fullfør oppgaven, med kommentar og eventuelt dokumentasjon', completeBody),
+  },
+  '/api/followup/tasks/{id}/snooze': { post: taskAction('Utsett oppgaven', snoozeBody) },
+  '/api/followup/tasks/{id}/skip': { post: taskAction('Hopp over oppgaven, med grunn', skipBody) },
+  '/api/followup/tasks/{id}/reassign': {
+    post: taskAction('Gi oppgaven til en annen', reassignBody),
+  },
+};

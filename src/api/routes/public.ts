@@ -8,11 +8,13 @@ import { documentsOf } from '../../archive/documents/compose.ts';
 import { DomainError, PUBLIC } from '../../core/index.ts';
 import {
   type CatalogueQuery,
+  PUBLIC_SORTS,
   PublicCatalogue,
   type PublicDocument,
+  STATUS_FILTERS,
 } from '../../public/catalogue.ts';
 import { agreementsCsv } from '../../public/csv.ts';
-import { DEFAULT_LANG, isLang, type Lang, MESSAGES } from '../../public/i18n.ts';
+import { DEFAULT_LANG, isLang, LANGS, type Lang, MESSAGES } from '../../public/i18n.ts';
 import { ocdsReleasePackage } from '../../public/ocds.ts';
 import {
   agreementPage,
@@ -23,9 +25,25 @@ import {
   searchPage,
   themeCss,
 } from '../../public/pages.ts';
-import { cleanText, first, parsePublicQuery, searchParams } from '../../public/query.ts';
+import {
+  cleanText,
+  first,
+  MAX_PAGE,
+  MAX_QUERY_TEXT,
+  parsePublicQuery,
+  searchParams,
+} from '../../public/query.ts';
 import { loadPublicSettings, type PublicSettings } from '../../public/settings.ts';
 import type { Services } from '../../services.ts';
+import {
+  errors,
+  fileResponse,
+  type OpenApiPaths,
+  ok,
+  type Parameter,
+  PUBLIC_ACCESS,
+  pathParameter,
+} from '../openapi-parts.ts';
 
 const API = '/api/public';
 const STYLE = readFileSync(new URL('../../public/assets/style.css', import.meta.url), 'utf8');
@@ -352,3 +370,136 @@ export function publicRoutes(services: Services): Router {
 
   return router;
 }
+
+// --- OpenAPI ---------------------------------------------------------------------------------
+
+const query = (name: string, description: string, schema: Parameter['schema']): Parameter => ({
+  name,
+  in: 'query',
+  required: false,
+  description,
+  schema,
+});
+const langParam = query('lang', 'Språk (nb, nn, en)', { enum: [...LANGS], default: DEFAULT_LANG });
+/** The parameters `parsePublicQuery` reads (the JSON API answers 400 to those it refuses). */
+const searchParameters = (maxPageSize: number): Parameter[] => [
+  query('q', 'Fritekst', { type: 'string', maxLength: MAX_QUERY_TEXT }),
+  query('category', 'CPV-kode eller de to første sifrene', {
+    type: 'string',
+    pattern: '^\\d{2,8}(-\\d)?$',
+  }),
+  query('supplier', 'Leverandørens organisasjonsnummer', { type: 'string' }),
+  query('status', 'Avtalestatus', { enum: [...STATUS_FILTERS], default: 'current' }),
+  query('partners', 'Bare avtaler samarbeidspartnere kan bruke', {
+    enum: ['1', '0', 'true', 'false', 'on'],
+  }),
+  query('sort', 'Sortering', { enum: [...PUBLIC_SORTS] }),
+  query('page', 'Side', { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1 }),
+  query('pageSize', 'Treff per side', { type: 'integer', minimum: 1, maximum: maxPageSize }),
+  langParam,
+];
+const reference = pathParameter('reference', 'Avtalens referansenummer', {
+  type: 'string',
+  maxLength: 100,
+});
+const tags = ['Offentlig katalog'];
+const pageTags = ['Offentlig katalog (sider)'];
+const cached = {
+  headers: {
+    ETag: {
+      description: 'Sterk ETag av innholdet (If-None-Match gir 304)',
+      schema: { type: 'string' },
+    },
+  },
+};
+const unchanged = { 304: { description: 'Uendret siden If-None-Match' } };
+const limited = errors(429);
+const page = (summary: string, parameters: Parameter[] = [langParam]) => ({
+  tags: pageTags,
+  summary,
+  security: PUBLIC_ACCESS,
+  parameters,
+  responses: {
+    200: { ...fileResponse('Siden', 'text/html'), ...cached },
+    ...unchanged,
+    ...limited,
+  },
+});
+const asset = (summary: string, mediaType: string) => ({
+  tags: pageTags,
+  summary,
+  security: PUBLIC_ACCESS,
+  responses: { 200: { ...fileResponse(summary, mediaType), ...cached }, ...unchanged, ...limited },
+});
+
+/** OpenAPI paths of the public catalogue: anonymous, rate limited, cacheable. */
+export const openApi: OpenApiPaths = {
+  [BASE_PATH]: { get: page('Søk i rammeavtalene (HTML)', searchParameters(100)) },
+  [`${BASE_PATH}/avtale/{reference}`]: {
+    get: {
+      ...page('Én rammeavtale (HTML)', [reference, langParam]),
+      responses: {
+        ...page('').responses,
+        404: fileResponse('Avtalen finnes ikke eller er ikke publisert', 'text/html'),
+      },
+    },
+  },
+  [`${BASE_PATH}/assets/style.css`]: { get: asset('Stilark', 'text/css') },
+  [`${BASE_PATH}/assets/theme.css`]: { get: asset('Fargetema', 'text/css') },
+  [`${BASE_PATH}/assets/icon.svg`]: { get: asset('Ikon', 'image/svg+xml') },
+  [`${API}/agreements`]: {
+    get: {
+      tags,
+      summary: 'Søk i publiserte rammeavtaler (åpne data, CORS)',
+      security: PUBLIC_ACCESS,
+      parameters: searchParameters(MAX_API_PAGE_SIZE),
+      responses: {
+        200: { ...ok('Treff med lenker til neste og forrige side'), ...cached },
+        ...unchanged,
+        ...errors(400, 429),
+      },
+    },
+  },
+  [`${API}/agreements.csv`]: {
+    get: {
+      tags,
+      summary: 'Alle publiserte rammeavtaler som CSV',
+      security: PUBLIC_ACCESS,
+      responses: {
+        200: { ...fileResponse('CSV', 'text/csv'), ...cached },
+        ...unchanged,
+        ...limited,
+      },
+    },
+  },
+  [`${API}/agreements/{reference}`]: {
+    get: {
+      tags,
+      summary: 'Én publisert rammeavtale med offentlige dokumenter',
+      security: PUBLIC_ACCESS,
+      parameters: [reference],
+      responses: { 200: { ...ok('Avtalen'), ...cached }, ...unchanged, ...errors(404, 429) },
+    },
+  },
+  [`${API}/ocds`]: {
+    get: {
+      tags,
+      summary: 'Publiserte rammeavtaler som OCDS release package',
+      security: PUBLIC_ACCESS,
+      responses: {
+        200: { ...ok('OCDS 1.1 release package'), ...cached },
+        ...unchanged,
+        ...limited,
+      },
+    },
+  },
+  [`${API}/suggest`]: {
+    get: {
+      tags,
+      summary: 'Forslag mens man skriver',
+      security: PUBLIC_ACCESS,
+      parameters: [query('q', 'Teksten så langt', { type: 'string', maxLength: MAX_QUERY_TEXT })],
+      responses: { 200: { ...ok('Forslag'), ...cached }, ...unchanged, ...limited },
+    },
+  },
+};

@@ -8,9 +8,18 @@ import type { Services } from '../../services.ts';
 import { currentUser } from '../auth.ts';
 import { HttpError } from '../errors.ts';
 import { parseWith, queryBoolean } from '../http.ts';
-import { toContractQuery } from './contracts.ts';
+import {
+  errors,
+  fileBody,
+  fileResponse,
+  type OpenApiPaths,
+  ok,
+  queryParameters,
+  XLSX,
+} from '../openapi-parts.ts';
+import { contractQuerySchema, toContractQuery } from './contracts.ts';
 
-const importQuery = z.object({ dryRun: queryBoolean.default(true) }).strict();
+export const importQuery = z.object({ dryRun: queryBoolean.default(true) }).strict();
 
 /**
  * Bulk import and Excel export of the register.
@@ -68,3 +77,46 @@ export function registerIoRoutes(services: Services): Router {
 
   return router;
 }
+
+/** OpenAPI paths of the bulk import and the Excel export. */
+export const openApi: OpenApiPaths = {
+  '/api/import': {
+    post: {
+      tags: ['Import/eksport'],
+      summary: 'Masseimport av avtaler fra CSV eller Excel (prøvekjøring som standard)',
+      description:
+        'Alt eller ingenting: med dryRun=false lagres ingenting hvis én rad har feil (422 med rapporten).',
+      parameters: queryParameters(importQuery),
+      requestBody: fileBody('Filen selv (CSV eller .xlsx; skilles på innholdet)', [
+        'text/csv',
+        XLSX,
+        'application/octet-stream',
+      ]),
+      responses: {
+        200: ok('Rapporten (rad, kolonne, årsak); importert hvis dryRun=false'),
+        422: ok('Importen ble avvist på grunn av feil i filen; ingenting er endret'),
+        ...errors(400, 403, 413, 415),
+      },
+    },
+  },
+  '/api/export.xlsx': {
+    get: {
+      tags: ['Import/eksport'],
+      summary: 'Et søkeresultat som Excel-arbeidsbok, projisert for brukeren',
+      description:
+        'Samme parametre som søket; offset og limit godtas, men hele resultatet eksporteres.',
+      parameters: queryParameters(contractQuerySchema).filter(
+        (p) => p.name !== 'offset' && p.name !== 'limit',
+      ),
+      responses: {
+        200: {
+          ...fileResponse('Arbeidsboken (X-Total-Count: antall avtaler)', XLSX),
+          headers: {
+            'X-Total-Count': { description: 'Antall avtaler', schema: { type: 'integer' } },
+          },
+        },
+        ...errors(400),
+      },
+    },
+  },
+};

@@ -12,7 +12,7 @@ import type { Services } from '../../services.ts';
 import { leakageWorkbook, priceControlWorkbook, turnoverWorkbook } from '../../spend/excel.ts';
 import type { IngestSummary } from '../../spend/ingest/ingest.ts';
 import { uploadSource } from '../../spend/ingest/sources.ts';
-import type { OrderState } from '../../spend/orders.ts';
+import { type OrderState, orderInputSchema } from '../../spend/orders.ts';
 import { NorgesBankRates } from '../../spend/rates/norges-bank.ts';
 import { SsbKpi } from '../../spend/rates/ssb-kpi.ts';
 import { lineDrilldown } from '../../spend/reports.ts';
@@ -20,6 +20,19 @@ import type { SpendService } from '../../spend/service.ts';
 import { afterSpendChange, spendOrdersFor, spendServiceFor } from '../../spend/wire.ts';
 import { currentUser } from '../auth.ts';
 import { parseWith } from '../http.ts';
+import {
+  errors,
+  fileBody,
+  fileResponse,
+  itemsOf,
+  jsonBody,
+  type OpenApiPaths,
+  ok,
+  type Parameter,
+  pathParameter,
+  queryParameters,
+  XLSX,
+} from '../openapi-parts.ts';
 
 export interface SpendRouteOptions {
   /** Largest accepted upload in bytes (default 512 MiB). */
@@ -347,3 +360,233 @@ export function spendRoutes(services: Services, options: SpendRouteOptions = {})
 
   return router;
 }
+
+export {
+  fetchBody,
+  indexBody,
+  indexFetchBody,
+  leakageQuery,
+  linesQuery,
+  ordersQuery,
+  pricesQuery,
+  rateBody,
+  turnoverQuery,
+};
+
+const tags = ['Innkjøpsanalyse'];
+const spendErrors = errors(400, 403);
+const fileName: Parameter = {
+  name: 'name',
+  in: 'query',
+  required: false,
+  description: 'Filnavnet (ellers X-File-Name); tegn utenom bokstaver, tall og ._- byttes ut',
+  schema: { type: 'string' },
+};
+const orderId = pathParameter('id', 'Bestillingens id');
+/** Order actions read their bodies in the order service (src/spend/orders.ts). */
+const orderComment = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { comment: { type: ['string', 'null'], maxLength: 2000 } },
+};
+const orderReason = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['reason'],
+  properties: { reason: { type: 'string', minLength: 1, maxLength: 2000 } },
+};
+const reportQuery = (kind: string) =>
+  kind === 'turnover'
+    ? queryParameters(turnoverQuery)
+    : kind === 'leakage'
+      ? queryParameters(leakageQuery)
+      : queryParameters(pricesQuery);
+
+/** OpenAPI paths of the spend analysis (Kontraktservice only, except the ordered analyses). */
+export const openApi: OpenApiPaths = {
+  '/api/spend/uploads': {
+    post: {
+      tags,
+      summary: 'Last opp fakturaer (zip eller XML); innlesingen går som en jobb',
+      parameters: [fileName],
+      requestBody: fileBody('Filen selv', ['application/zip', 'application/xml']),
+      responses: { 202: ok('Jobben (Location); følg den med GET'), ...errors(400, 403, 413) },
+    },
+  },
+  '/api/spend/uploads/{id}': {
+    get: {
+      tags,
+      summary: 'Status for en innlesing (filer, byte, oppsummering)',
+      parameters: [pathParameter('id', 'Jobbens id')],
+      responses: { 200: ok('Jobben'), ...errors(403, 404) },
+    },
+  },
+  '/api/spend/reports/turnover': {
+    get: {
+      tags,
+      summary: 'Omsetning per avtale',
+      parameters: reportQuery('turnover'),
+      responses: { 200: ok('Rapporten'), ...spendErrors },
+    },
+  },
+  '/api/spend/reports/leakage': {
+    get: {
+      tags,
+      summary: 'Kjøp utenfor avtale (lekkasje)',
+      parameters: reportQuery('leakage'),
+      responses: { 200: ok('Rapporten'), ...spendErrors },
+    },
+  },
+  '/api/spend/reports/prices': {
+    get: {
+      tags,
+      summary: 'Priskontroll mot prislister',
+      parameters: reportQuery('prices'),
+      responses: { 200: ok('Rapporten'), ...spendErrors },
+    },
+  },
+  '/api/spend/reports/{kind}.xlsx': {
+    get: {
+      tags,
+      summary: 'En rapport som Excel-arbeidsbok (parametrene til rapporten kind)',
+      parameters: [
+        pathParameter('kind', 'Rapporten', { enum: ['turnover', 'leakage', 'prices'] }),
+        ...[...reportQuery('turnover'), ...reportQuery('leakage'), ...reportQuery('prices')].map(
+          (p) => ({ ...p, description: 'Brukes av rapporten som har parameteren' }),
+        ),
+      ],
+      responses: { 200: fileResponse('Arbeidsboken', XLSX), ...errors(400, 403, 404) },
+    },
+  },
+  '/api/spend/lines': {
+    get: {
+      tags,
+      summary: 'Fakturalinjer bak en rapportlinje',
+      parameters: queryParameters(linesQuery),
+      responses: { 200: ok('Fakturalinjer', itemsOf()), ...spendErrors },
+    },
+  },
+  '/api/spend/pricelists/{agreement}': {
+    post: {
+      tags,
+      summary: 'Last opp prisliste (CSV) for en avtale',
+      parameters: [pathParameter('agreement', 'Avtalens id'), fileName],
+      requestBody: fileBody('Prislisten', ['text/csv']),
+      responses: {
+        201: ok('Antall importerte priser', {
+          type: 'object',
+          properties: { imported: { type: 'integer' } },
+        }),
+        ...errors(400, 403, 404, 413),
+      },
+    },
+  },
+  '/api/spend/rates': {
+    post: {
+      tags,
+      summary: 'Legg inn en valutakurs for hånd',
+      requestBody: jsonBody(rateBody),
+      responses: { 201: ok('Lagret'), ...spendErrors },
+    },
+  },
+  '/api/spend/rates/fetch': {
+    post: {
+      tags,
+      summary: 'Hent valutakurser fra Norges Bank',
+      requestBody: jsonBody(fetchBody),
+      responses: {
+        200: ok('Antall hentede kurser', {
+          type: 'object',
+          properties: { fetched: { type: 'integer' } },
+        }),
+        ...errors(400, 403, 503),
+      },
+    },
+  },
+  '/api/spend/index-values': {
+    post: {
+      tags,
+      summary: 'Legg inn en indeksverdi for hånd (vinner over hentede)',
+      requestBody: jsonBody(indexBody),
+      responses: { 201: ok('Lagret'), ...spendErrors },
+    },
+  },
+  '/api/spend/index-values/fetch': {
+    post: {
+      tags,
+      summary: 'Hent konsumprisindeksen fra SSB (de siste months månedene, standard 36)',
+      requestBody: jsonBody(indexFetchBody, { required: false }),
+      responses: { 200: ok('Hentede måneder'), ...errors(400, 403, 503) },
+    },
+  },
+  '/api/spend/refresh': {
+    post: {
+      tags,
+      summary: 'Bygg rapporttabellene på nytt og vurder takvarsler',
+      responses: { 200: ok('Resultatet'), ...errors(403) },
+    },
+  },
+  '/api/spend/orders': {
+    post: {
+      tags,
+      summary: 'Bestill en innkjøpsanalyse',
+      requestBody: jsonBody(orderInputSchema),
+      responses: { 201: ok('Bestillingen (Location)'), ...errors(400, 403) },
+    },
+    get: {
+      tags,
+      summary: 'Bestillinger brukeren kan se',
+      parameters: queryParameters(ordersQuery),
+      responses: { 200: ok('Bestillinger'), ...errors(400) },
+    },
+  },
+  '/api/spend/orders/choices': {
+    get: {
+      tags,
+      summary: 'Valgene i bestillingsskjemaet (enheter, avtaler)',
+      responses: { 200: ok('Valgene') },
+    },
+  },
+  '/api/spend/orders/{id}': {
+    get: {
+      tags,
+      summary: 'Én bestilling',
+      parameters: [orderId],
+      responses: { 200: ok('Bestillingen'), ...errors(403, 404) },
+    },
+  },
+  '/api/spend/orders/{id}/run': {
+    post: {
+      tags,
+      summary: 'Kjør en bestilt analyse (Kontraktservice)',
+      parameters: [orderId],
+      requestBody: jsonBody(orderComment, { required: false }),
+      responses: { 200: ok('Bestillingen'), ...errors(400, 403, 404, 409) },
+    },
+  },
+  '/api/spend/orders/{id}/cancel': {
+    post: {
+      tags,
+      summary: 'Avbestill (med grunn)',
+      parameters: [orderId],
+      requestBody: jsonBody(orderReason),
+      responses: { 200: ok('Bestillingen'), ...errors(400, 403, 404, 409) },
+    },
+  },
+  '/api/spend/orders/{id}/result': {
+    get: {
+      tags,
+      summary: 'Resultatet av en ferdig analyse',
+      parameters: [orderId],
+      responses: { 200: ok('Resultatet'), ...errors(403, 404, 409) },
+    },
+  },
+  '/api/spend/orders/{id}/result.xlsx': {
+    get: {
+      tags,
+      summary: 'Resultatet som Excel-arbeidsbok',
+      parameters: [orderId],
+      responses: { 200: fileResponse('Arbeidsboken', XLSX), ...errors(403, 404, 409) },
+    },
+  },
+};

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { type Response, Router } from 'express';
 import type { Services } from '../../services.ts';
+import { type OpenApiPaths, ok, PUBLIC_ACCESS } from '../openapi-parts.ts';
 
 /** Where `npm run build:tab` puts the built tab (vite.config in src/tab). */
 export const TAB_DIST = fileURLToPath(new URL('../../../dist/tab', import.meta.url));
@@ -115,3 +116,60 @@ export function tabRoutes(services: Services): Router {
   });
   return router;
 }
+
+/** OpenAPI paths of the tab's start-up facts and the tab itself (both without sign-in). */
+export const openApi: OpenApiPaths = {
+  '/api/tab-config': {
+    get: {
+      tags: ['Teams-fane'],
+      summary: 'Fanens oppstartsfakta: autentiseringsmodus, demobrukere (dev), Entra ID-oppsett',
+      security: PUBLIC_ACCESS,
+      responses: {
+        200: ok('Oppsettet', {
+          type: 'object',
+          required: ['authMode', 'devUsers', 'entra', 'organisationName'],
+          properties: {
+            authMode: { enum: ['dev', 'entra'] },
+            devUsers: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  id: { type: 'string' },
+                  name: { type: 'string' },
+                  role: { type: 'string' },
+                },
+              },
+            },
+            entra: {
+              type: ['object', 'null'],
+              properties: {
+                clientId: { type: 'string' },
+                authority: { type: 'string' },
+                scopes: { type: 'array', items: { type: 'string' } },
+              },
+            },
+            organisationName: { type: 'string' },
+          },
+        }),
+      },
+    },
+  },
+  '/tab': {
+    get: {
+      tags: ['Teams-fane'],
+      summary: 'Teams-fanen',
+      description:
+        'GET /tab sendes videre til /tab/, der den bygde fanen serveres som statiske filer (index.html og hash-navngitte ressurser); 503 med forklaring hvis fanen ikke er bygget.',
+      security: PUBLIC_ACCESS,
+      responses: {
+        301: { description: 'Videre til /tab/' },
+        200: {
+          description: 'Fanens index.html',
+          content: { 'text/html': { schema: { type: 'string' } } },
+        },
+        503: { description: 'Fanen er ikke bygget (npm run build:tab)' },
+      },
+    },
+  },
+};
