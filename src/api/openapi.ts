@@ -227,8 +227,18 @@ const errorComponents = Object.fromEntries(
   ]),
 );
 
-/** The OpenAPI 3.1 document, built from the same zod schemas the routes validate with. */
+let built: ReturnType<typeof buildDocument> | undefined;
+
+/**
+ * The OpenAPI 3.1 document, built from the same zod schemas the routes validate with. It depends
+ * on nothing at run time, so it is built once per process.
+ */
 export function openApiDocument() {
+  built ??= buildDocument();
+  return built;
+}
+
+function buildDocument() {
   return {
     openapi: '3.1.0',
     info: {
@@ -284,4 +294,4 @@ export function openApiDocument() {
   };
 }
 
-export type OpenApiDocument = ReturnType<typeof openApiDocument>;
+export type OpenApiDocument = ReturnType<typeof buildDocument>;
