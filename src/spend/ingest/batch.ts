@@ -65,6 +65,8 @@ export interface Chunk {
   readonly maxSeq: number;
   readonly documents: number;
   readonly lines: number;
+  /** Size of the two files in characters. */
+  readonly chars: number;
 }
 
 export interface BatchResult {
@@ -178,6 +180,7 @@ export class BatchProcessor {
     };
   }
 
+  /** Writes the pending rows as a chunk: two CSV files the main thread `COPY`s. */
   private writeChunk(dir: string): Chunk | null {
     if (this.docCsv.length === 0) return null;
     const n = ++this.chunkNo;
@@ -192,6 +195,7 @@ export class BatchProcessor {
       maxSeq: this.maxSeq,
       documents: this.docCsv.length,
       lines: this.lines,
+      chars: this.chars,
     };
     this.reset();
     return chunk;

@@ -13,7 +13,7 @@ import type { AgreementMatcher } from '../../core/spend/matching.ts';
 import { documentKey, type SpendDocument, spendSign } from '../../core/spend/model.ts';
 import type { RateTable } from '../../core/spend/rates.ts';
 import { whileIngesting } from '../aggregates.ts';
-import type { DuckSpendStore } from '../store/duckdb-store.ts';
+import type { ChunkWriter, DuckSpendStore } from '../store/duckdb-store.ts';
 import type { BatchFile, BatchResult, Chunk, DocOutcome } from './batch.ts';
 import { ParsePool } from './pool.ts';
 import { type PreparedDocument, prepareDocument, RowBuilder } from './rows.ts';
@@ -235,6 +235,7 @@ async function ingestInto(
   let writing: Promise<void> = Promise.resolve();
   let bytes = 0;
 
+  const writer = store ? await store.chunkWriter() : null;
   const write = (chunk: Chunk) => {
     const dups = duplicateIds.filter(
       (id) => id >= docIdBase + chunk.minSeq && id <= docIdBase + chunk.maxSeq,
@@ -242,7 +243,9 @@ async function ingestInto(
     const previous = writing;
     writing = (async () => {
       await previous;
-      await (store as DuckSpendStore).copyChunk(chunk.documentFile, chunk.lineFile, dups);
+      await (writer as ChunkWriter).append(chunk.documentFile, chunk.lineFile, chunk.chars, dups);
+      rmSync(chunk.documentFile, { force: true });
+      rmSync(chunk.lineFile, { force: true });
     })();
     // Marked handled here; the error still surfaces at the next write or at the end.
     writing.catch(() => {});
@@ -314,8 +317,12 @@ async function ingestInto(
     if (store) {
       for (const r of await pool.flushAll({ runId, dir, docIdBase })) if (r.chunk) write(r.chunk);
       await writing;
+      await writer?.commit();
     }
   } finally {
+    // After a failure, what was not committed is rolled back: a run stores whole chunks only.
+    await writer?.rollback().catch(() => {});
+    writer?.close();
     if (!options.pool) await pool.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }

@@ -263,10 +263,70 @@ function csvRow(values: readonly (string | number | null)[]): string {
   return `${out}\n`;
 }
 
-const sqlPath = (p: string) => p.replace(/'/g, "''");
+export const sqlPath = (p: string) => p.replace(/'/g, "''");
 
 const str = (a: DuckDBAppender, v: string | null) =>
   v === null ? a.appendNull() : a.appendVarchar(v);
+
+export const CSV_OPTIONS = `(FORMAT csv, HEADER false, DELIMITER ',', QUOTE '"', ESCAPE '"', DATEFORMAT '%Y-%m-%d')`;
+
+/** Appends worker chunks (CSV files) on its own connection, committing every `commitBytes` and at the end. */
+export class ChunkWriter {
+  private open = false;
+  private pendingBytes = 0;
+
+  constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly commitBytes: number,
+  ) {}
+
+  /** Appends a chunk and removes the documents found to be duplicates, in the open transaction. */
+  async append(
+    documentFile: string,
+    lineFile: string,
+    bytes: number,
+    duplicateIds: readonly number[],
+  ): Promise<void> {
+    if (!this.open) {
+      await this.connection.run('BEGIN TRANSACTION');
+      this.open = true;
+    }
+    try {
+      await this.connection.run(
+        `COPY spend_document FROM '${sqlPath(documentFile)}' ${CSV_OPTIONS}`,
+      );
+      await this.connection.run(`COPY spend_line FROM '${sqlPath(lineFile)}' ${CSV_OPTIONS}`);
+      if (duplicateIds.length > 0) {
+        const ids = duplicateIds.map((id) => String(Math.trunc(id))).join(',');
+        await this.connection.run(`DELETE FROM spend_line WHERE doc_id IN (${ids})`);
+        await this.connection.run(`DELETE FROM spend_document WHERE doc_id IN (${ids})`);
+      }
+    } catch (e) {
+      await this.rollback();
+      throw e;
+    }
+    this.pendingBytes += bytes;
+    if (this.pendingBytes >= this.commitBytes) await this.commit();
+  }
+
+  async commit(): Promise<void> {
+    if (!this.open) return;
+    this.open = false;
+    this.pendingBytes = 0;
+    await this.connection.run('COMMIT');
+  }
+
+  async rollback(): Promise<void> {
+    if (!this.open) return;
+    this.open = false;
+    this.pendingBytes = 0;
+    await this.connection.run('ROLLBACK');
+  }
+
+  close(): void {
+    this.connection.closeSync();
+  }
+}
 
 export class DuckSpendStore {
   private constructor(
@@ -346,6 +406,16 @@ export class DuckSpendStore {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * A separate connection for one ingest: its chunks are appended in transactions of up to
+   * `commitBytes` of CSV (fewer commits; a commit costs a WAL flush), invisible to reports on the
+   * main connection until committed.
+   */
+  async chunkWriter(commitBytes = 64 * 1024 * 1024): Promise<ChunkWriter> {
+    const connection = await this.instance.connect();
+    return new ChunkWriter(connection, commitBytes);
   }
 
   /**
