@@ -46,8 +46,9 @@ export async function createServices(
         : `${message} ${extra instanceof Error ? extra.stack : JSON.stringify(extra)}`;
     (level === 'error' ? console.error : console.log)(`[${level}] ${line}`);
   };
-  // The embedded database always exists: in SharePoint mode it holds what has no SharePoint
-  // adapter yet (follow-up tasks, outbox, documents' filing state), and nothing of the register.
+  // The embedded database always exists: in SharePoint mode it holds what is local to the instance
+  // or has no SharePoint adapter yet (see docs/sharepoint.md, "What stays in SQLite"), and nothing
+  // of the register or the follow-up engine's shared state.
   const sqlite = openSqliteRegister(join(config.dataDir, 'register.db'), clock);
   const sharePoint =
     config.STORE === 'sharepoint'
@@ -69,6 +70,7 @@ export async function createServices(
     contracts,
     log,
     async close() {
+      sharePoint?.close();
       if (store !== sqlite) await store.close();
       await sqlite.close();
     },

@@ -45,14 +45,14 @@ import type {
   TaskService,
   TaskView,
 } from './followup.port.ts';
+import type { FollowUpStore, PlanState } from './followup-store.port.ts';
 import { osloInstant } from './oslo-time.ts';
-import type { PlanState, SqliteFollowUpStore } from './sqlite-followup-store.ts';
 
 /** Bump when the planner's logic changes: every stored plan fingerprint is then stale. */
 const PLANNER_VERSION = 'plan-2';
 
 export interface FollowUpServiceOptions {
-  readonly store: SqliteFollowUpStore;
+  readonly store: FollowUpStore;
   readonly outbox: OutboxStore;
   readonly register: Pick<RegisterStore, 'contracts' | 'directory'>;
   readonly clock: () => Date;
@@ -99,10 +99,11 @@ export class FollowUpService implements TaskService {
 
   /** Stores the default routines on first start (an empty routine table). */
   async ensureDefaults(): Promise<void> {
+    await this.o.store.refresh?.();
     if (this.o.store.routineCount() > 0) return;
     const at = this.o.clock().toISOString();
     for (const r of DEFAULT_ROUTINES)
-      this.o.store.saveRoutine(routineSchema.parse(r), 'create', SYSTEM_ACTOR, at);
+      await this.o.store.saveRoutine(routineSchema.parse(r), 'create', SYSTEM_ACTOR, at);
   }
 
   listRoutines(): Routine[] {
@@ -143,13 +144,14 @@ export class FollowUpService implements TaskService {
     mode: { create: true } | { create: false; id: string; expectedVersion: number | null },
   ): Promise<Routine> {
     this.requireAdmin(user);
+    await this.o.store.refresh?.();
     const routine = this.parseRoutine(input, this.settings(), this.listRoutines());
     if (!mode.create && routine.id !== mode.id) {
       throw new DomainError('validation', 'Id kan ikke endres', [
         { field: 'id', message: 'må være lik id i adressen' },
       ]);
     }
-    const saved = this.o.store.saveRoutine(
+    const saved = await this.o.store.saveRoutine(
       routine,
       mode.create ? 'create' : mode.expectedVersion,
       user.id,
@@ -170,7 +172,7 @@ export class FollowUpService implements TaskService {
 
   async removeRoutine(user: User, id: string): Promise<void> {
     this.requireAdmin(user);
-    if (!this.o.store.removeRoutine(id)) throw notFound('Rutinen');
+    if (!(await this.o.store.removeRoutine(id))) throw notFound('Rutinen');
     await this.regenerateAll();
     await this.scan();
   }
@@ -180,8 +182,9 @@ export class FollowUpService implements TaskService {
     const parsed = settingsSchema.safeParse(input);
     if (!parsed.success)
       throw new DomainError('validation', 'Innstillingene er ugyldige', issuesOf(parsed.error));
+    await this.o.store.refresh?.();
     for (const r of this.listRoutines()) checkRoutineSettings(r, parsed.data);
-    this.o.store.saveSettings(parsed.data, user.id, this.o.clock().toISOString());
+    await this.o.store.saveSettings(parsed.data, user.id, this.o.clock().toISOString());
     await this.regenerateAll();
     await this.scan();
     return parsed.data;
@@ -192,6 +195,7 @@ export class FollowUpService implements TaskService {
   /** Regenerates one contract's plan (null: the contract was deleted) and writes its reminders. */
   async onContractChanged(contract: Contract | null, id: string): Promise<void> {
     const now = this.o.clock();
+    await this.o.store.refresh?.();
     const existing = this.o.store.tasksOfContracts([id]);
     if (!contract) {
       const reason = 'Avtalen er slettet';
@@ -221,13 +225,13 @@ export class FollowUpService implements TaskService {
           };
           return { task, events };
         });
-      this.o.store.saveTasks([], changed);
-      this.o.store.clearPlanStates([id]);
+      await this.o.store.saveTasks([], changed);
+      await this.o.store.clearPlanStates([id]);
       return;
     }
     const routines = this.listRoutines();
     const settings = this.settings();
-    this.planContracts(
+    await this.planContracts(
       [contract],
       existing,
       routines,
@@ -242,14 +246,14 @@ export class FollowUpService implements TaskService {
    * Plans contracts against their stored tasks and writes the changes with each contract's plan
    * fingerprint (`inputsKey`: routines and settings) and review date, in one transaction.
    */
-  private planContracts(
+  private async planContracts(
     contracts: readonly Contract[],
     existing: readonly Task[],
     routines: readonly RoutineData[],
     settings: FollowUpSettings,
     now: Date,
     inputsKey: string,
-  ): { created: number; changed: number } {
+  ): Promise<{ created: number; changed: number }> {
     const today = osloToday(now);
     const horizonEnd = addMonths(today, settings.horizonMonths);
     const at = now.toISOString();
@@ -283,7 +287,7 @@ export class FollowUpService implements TaskService {
       }
       states.push({ contractId: c.id, fingerprint: fingerprintOf(c, inputsKey), reviewOn });
     }
-    this.o.store.saveTasks(created, changed, states);
+    await this.o.store.saveTasks(created, changed, states);
     return { created: created.length, changed: changed.length };
   }
 
@@ -300,14 +304,15 @@ export class FollowUpService implements TaskService {
   ): Promise<{ contracts: number; skipped: number; created: number; changed: number }> {
     const now = this.o.clock();
     const today = osloToday(now);
+    await this.o.store.refresh?.();
     const routines = this.listRoutines();
     const settings = this.settings();
     const inputsKey = planInputsKey(routines, settings);
     const states = opts.force ? new Map<string, PlanState>() : this.o.store.planStates();
     let batch: Contract[] = [];
     const totals = { contracts: 0, skipped: 0, created: 0, changed: 0 };
-    const flush = () => {
-      const r = this.planContracts(
+    const flush = async () => {
+      const r = await this.planContracts(
         batch,
         this.o.store.tasksOfContracts(
           batch.map((c) => c.id),
@@ -335,12 +340,12 @@ export class FollowUpService implements TaskService {
       }
       batch.push(c);
       if (batch.length >= batchSize) {
-        flush();
+        await flush();
         // Let requests in between batches: a full regeneration must not freeze the API.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     }
-    if (batch.length > 0) flush();
+    if (batch.length > 0) await flush();
     return totals;
   }
 
@@ -352,6 +357,7 @@ export class FollowUpService implements TaskService {
     now: Date = this.o.clock(),
     contractIds?: readonly string[],
   ): Promise<{ reminders: number; enqueued: number }> {
+    await this.o.store.refresh?.();
     const settings = this.settings();
     const today = osloToday(now);
     const team = (await this.o.register.directory.listUsers())
@@ -461,6 +467,7 @@ export class FollowUpService implements TaskService {
       dueOnOrBefore: f.dueOnOrBefore,
       limit: f.limit,
     };
+    await this.o.store.refresh?.();
     if (isAdmin(user)) return this.views(user, this.o.store.query(base));
     const tasks = this.o.store.query({ ...base, assigneeId: user.id });
     if (user.unitId) tasks.push(...this.o.store.query({ ...base, unitId: user.unitId }));
@@ -480,6 +487,7 @@ export class FollowUpService implements TaskService {
       dueOnOrBefore: f.dueOnOrBefore,
       limit: f.limit,
     };
+    await this.o.store.refresh?.();
     return this.views(
       user,
       this.o.store.query({ ...q, assigneeId: user.id, team: isAdmin(user) }),
@@ -496,6 +504,7 @@ export class FollowUpService implements TaskService {
       dueOnOrBefore: f.dueOnOrBefore,
       limit: f.limit,
     };
+    await this.o.store.refresh?.();
     return this.views(user, this.o.store.query({ ...q, unitId }), f.limit);
   }
 
@@ -531,6 +540,7 @@ export class FollowUpService implements TaskService {
       c.managerId === user.id ||
       user.unitId === c.owningUnitId;
     if (!mayView) throw forbidden('Du har ikke tilgang til oppfølgingsplanen for denne avtalen');
+    await this.o.store.refresh?.();
     const tasks = this.o.store.tasksOfContracts([contractId]);
     const today = this.today();
     return tasks
@@ -541,6 +551,7 @@ export class FollowUpService implements TaskService {
   }
 
   async getTask(user: User, taskId: string): Promise<TaskView> {
+    await this.o.store.refresh?.();
     const t = this.o.store.getTask(taskId);
     if (!t) throw notFound('Oppgaven');
     const c = await this.o.register.contracts.get(t.contractId);
@@ -557,6 +568,7 @@ export class FollowUpService implements TaskService {
     denied: string,
     change: (t: Task, at: string) => { task: Task; events: TaskEvent[] } | null,
   ): Promise<TaskView> {
+    await this.o.store.refresh?.();
     const t = this.o.store.getTask(taskId);
     if (!t) throw notFound('Oppgaven');
     const c = await this.o.register.contracts.get(t.contractId);
@@ -581,7 +593,7 @@ export class FollowUpService implements TaskService {
       version: t.version + 1,
       updatedAt: at,
     };
-    if (!this.o.store.updateTask(next, t.version, result.events)) {
+    if (!(await this.o.store.updateTask(next, t.version, result.events))) {
       throw new DomainError(
         'precondition_failed',
         'Oppgaven er endret av noen andre. Last inn på nytt og prøv igjen.',

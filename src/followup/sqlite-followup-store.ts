@@ -13,7 +13,10 @@ import {
   type TaskState,
 } from '../core/followup/index.ts';
 import type { Db } from '../store/sqlite/db.ts';
+import type { FollowUpStore, PlanState, TaskQuery } from './followup-store.port.ts';
 import { ensureFollowUpSchema } from './schema.ts';
+
+export type { PlanState, TaskQuery };
 
 interface TaskRow {
   id: string;
@@ -47,14 +50,6 @@ interface TaskData {
   manuallyAssigned?: boolean;
 }
 
-/** A contract's stored plan fingerprint (see `FollowUpService.regenerateAll`). */
-export interface PlanState {
-  readonly contractId: string;
-  readonly fingerprint: string;
-  /** The plan may change with time alone from this Oslo date; null: only when inputs change. */
-  readonly reviewOn: IsoDate | null;
-}
-
 interface TaskTexts {
   readonly title: Task['title'];
   readonly description: Task['description'];
@@ -70,18 +65,6 @@ interface HistoryRow {
   comment: string | null;
 }
 
-export interface TaskQuery {
-  readonly assigneeId?: string | undefined;
-  /** Team tasks (no assignee, Kontraktservice's role). */
-  readonly team?: boolean | undefined;
-  readonly unitId?: string | undefined;
-  readonly contractIds?: readonly string[] | undefined;
-  readonly states?: readonly TaskState[] | undefined;
-  readonly dueOnOrBefore?: IsoDate | undefined;
-  readonly dueOnOrAfter?: IsoDate | undefined;
-  readonly limit?: number | undefined;
-}
-
 const SELECT = `SELECT id, contract_id, routine_id, activity_id, occurrence, responsible_role, assignee_id,
   unit_id, due_date, state, snoozed_until, version, created_at, updated_at, data FROM followup_tasks`;
 
@@ -89,7 +72,7 @@ const SELECT = `SELECT id, contract_id, routine_id, activity_id, occurrence, res
  * SQLite storage for routines, settings and tasks (with append-only history). Synchronous, as
  * better-sqlite3 is; the follow-up service composes it.
  */
-export class SqliteFollowUpStore {
+export class SqliteFollowUpStore implements FollowUpStore {
   private readonly insert: Statement;
   private readonly update: Statement;
   private readonly history: Statement;

@@ -11,6 +11,7 @@ import type {
   OutboxStore,
 } from './followup.port.ts';
 import { FollowUpService } from './followup-service.ts';
+import type { FollowUpStore } from './followup-store.port.ts';
 import { DailyScheduler } from './scheduler.ts';
 import { OutboxSender } from './sender.ts';
 import { SqliteFollowUpStore } from './sqlite-followup-store.ts';
@@ -63,7 +64,7 @@ export function followUpFor(services: Services): FollowUp {
   let sender: OutboxSender | null = null;
   let channelSender: OutboxSender<ChannelDelivery> | null = null;
   let registeredChannelDeliver: DeliverToChannel | null = null;
-  const store = new SqliteFollowUpStore(db);
+  const store: FollowUpStore = services.sharePoint?.followUp ?? new SqliteFollowUpStore(db);
   // STORE=sharepoint: the outbox and the lease are shared by every instance on the site, so a
   // reminder is claimed (ETag) and sent once and one instance scans at a time.
   const outbox: OutboxStore = services.sharePoint?.outbox ?? new SqliteOutbox(db, services.clock);
@@ -80,6 +81,7 @@ export function followUpFor(services: Services): FollowUp {
   void service.ensureDefaults();
   services.contracts.onChange((contract, id) => service.onContractChanged(contract, id));
   const channelOutbox = new SqliteChannelOutbox(db);
+  const localRefs = new SqliteConversationRefs(db, services.clock);
   const daily: FollowUp['daily'] = () =>
     runLeased(
       {
@@ -98,7 +100,9 @@ export function followUpFor(services: Services): FollowUp {
     lease,
     instanceId,
     daily,
-    conversations: new SqliteConversationRefs(db, services.clock),
+    conversations: services.sharePoint
+      ? teeConversationRefs(services.sharePoint.conversations, localRefs)
+      : localRefs,
     channelOutbox,
     announcements: new AnnouncementService(db, services.clock, () => channelSender?.kick()),
     setChannelDeliver(deliver) {
@@ -146,4 +150,26 @@ export function followUpFor(services: Services): FollowUp {
   };
   instances.set(services, followUp);
   return followUp;
+}
+
+/**
+ * STORE=sharepoint: conversation references live on SharePoint (any instance may send any
+ * reminder), and are also written to the instance's own database, where the channel announcements
+ * (still per instance, see docs/sharepoint.md) look up their channels.
+ */
+function teeConversationRefs(
+  shared: ConversationRefStore,
+  local: ConversationRefStore,
+): ConversationRefStore {
+  return {
+    async save(ref) {
+      await shared.save(ref);
+      await local.save(ref);
+    },
+    get: (userId, kind) => shared.get(userId, kind),
+    async remove(userId, conversationId) {
+      await shared.remove(userId, conversationId);
+      await local.remove(userId, conversationId);
+    },
+  };
 }

@@ -148,5 +148,21 @@ describe('follow-up engine on several instances (STORE=sharepoint)', () => {
     const stats = await engines[1]?.outbox.stats();
     assert.deepEqual(stats, { pending: 0, sent: sends.size, dead: 0 });
     assert.ok(graph.stats.throttled > 0);
+
+    // Tasks are shared too: a task completed through instance B is done on instance A.
+    const eier1 = (await a.store.directory.getUser('eier1')) as NonNullable<
+      Awaited<ReturnType<typeof a.store.directory.getUser>>
+    >;
+    const [onA] = await engines[0]!.service.myTasks(eier1);
+    assert.ok(onA, 'eier1 has open tasks');
+    await engines[1]!.service.complete(eier1, onA.id, {
+      comment: 'Gjort',
+      expectedVersion: onA.version,
+    });
+    // A's cache follows within its staleness bound (2 s); here it syncs at once.
+    await a.sharePoint?.followUp.refresh(true);
+    const seen = await engines[0]!.service.getTask(eier1, onA.id);
+    assert.equal(seen.state, 'done');
+    assert.deepEqual(seen.history.at(-1)?.comment, 'Gjort');
   });
 });

@@ -1,5 +1,6 @@
 // Reads the SharePoint settings from the environment and builds the Graph transport with the app's
 // own token (client credentials). See docs/deploy.md for the variables.
+import { SharePointConversationRefs, SharePointFollowUpStore } from './followup-store.ts';
 import { Graph } from './graph.ts';
 import { SharePointLease } from './lease.ts';
 import { SharePointOutbox } from './outbox.ts';
@@ -62,7 +63,16 @@ export interface SharePointConnection {
   readonly store: SharePointRegisterStore;
   readonly outbox: SharePointOutbox;
   readonly lease: SharePointLease;
+  /** The follow-up engine's routines, settings, tasks and plan fingerprints. */
+  readonly followUp: SharePointFollowUpStore;
+  /** The bot's conversation references (any instance may send any reminder). */
+  readonly conversations: SharePointConversationRefs;
+  /** Stops the background refresh of the follow-up cache. */
+  close(): void;
 }
+
+/** How often the follow-up cache is refreshed in the background (its synchronous reads, e.g. routines). */
+const FOLLOWUP_REFRESH_MS = 5000;
 
 /** Everything the services need in SharePoint mode, from the environment (one Graph client). */
 export async function openSharePointFromEnv(
@@ -72,6 +82,12 @@ export async function openSharePointFromEnv(
   const { graph, siteId } = sharePointFromEnv(env);
   const store = await openSharePointRegister({ graph, siteId, now });
   const lists = await findLists(graph, siteId);
+  const followUp = new SharePointFollowUpStore({ graph, siteId, lists });
+  await followUp.refresh(true);
+  const timer = setInterval(() => {
+    followUp.refresh().catch(() => undefined); // the next operation's refresh reports errors
+  }, FOLLOWUP_REFRESH_MS);
+  timer.unref();
   return {
     graph,
     siteId,
@@ -79,5 +95,8 @@ export async function openSharePointFromEnv(
     store,
     outbox: new SharePointOutbox(graph, siteId, lists, now),
     lease: new SharePointLease(graph, siteId, lists),
+    followUp,
+    conversations: new SharePointConversationRefs({ graph, siteId, lists }, now),
+    close: () => clearInterval(timer),
   };
 }

@@ -29,7 +29,26 @@ export const CHUNKS = 16;
 const chunkColumns = (prefix: string): ColumnSpec[] =>
   Array.from({ length: CHUNKS }, (_, i) => ({ name: `${prefix}${i}`, type: 'note' as const }));
 
-export type ListKey = 'contracts' | 'units' | 'users' | 'suppliers' | 'audit' | 'leases' | 'outbox';
+export type ListKey =
+  | 'contracts'
+  | 'units'
+  | 'users'
+  | 'suppliers'
+  | 'audit'
+  | 'leases'
+  | 'outbox'
+  | 'followupTasks'
+  | 'followupConfig'
+  | 'followupPlans'
+  | 'conversations';
+
+/** Chunk columns of a follow-up item's JSON (a task with its history, a routine): ≈ 240,000 characters. */
+export const SMALL_CHUNKS = 4;
+const smallChunkColumns = (prefix: string): ColumnSpec[] =>
+  Array.from({ length: SMALL_CHUNKS }, (_, i) => ({
+    name: `${prefix}${i}`,
+    type: 'note' as const,
+  }));
 
 export const LISTS: Readonly<Record<ListKey, ListSpec>> = {
   contracts: {
@@ -119,6 +138,56 @@ export const LISTS: Readonly<Record<ListKey, ListSpec>> = {
       { name: 'Payload', type: 'note' },
     ],
   },
+  followupTasks: {
+    key: 'followupTasks',
+    displayName: 'Oppfølgingsoppgaver',
+    description:
+      'Oppfølgingsoppgaver med historikk (Kontraktsoppfølging). Endres bare gjennom appen.',
+    columns: [
+      { name: 'TaskId', type: 'text', indexed: true, unique: true },
+      { name: 'ContractId', type: 'text' },
+      { name: 'State', type: 'text' },
+      { name: 'DueDate', type: 'text' },
+      { name: 'AssigneeId', type: 'text' },
+      { name: 'Version', type: 'number' },
+      ...smallChunkColumns('Data'),
+    ],
+  },
+  followupConfig: {
+    key: 'followupConfig',
+    displayName: 'Oppfølgingsrutiner',
+    description: 'Oppfølgingsrutiner og innstillinger (Kontraktsoppfølging).',
+    columns: [
+      { name: 'ConfigKey', type: 'text', indexed: true, unique: true },
+      { name: 'Version', type: 'number' },
+      { name: 'UpdatedAt', type: 'text' },
+      { name: 'UpdatedBy', type: 'text' },
+      ...smallChunkColumns('Data'),
+    ],
+  },
+  followupPlans: {
+    key: 'followupPlans',
+    displayName: 'Oppfølgingsplaner',
+    description: 'Fingeravtrykk av hver avtales oppfølgingsplan (Kontraktsoppfølging).',
+    columns: [
+      { name: 'ContractId', type: 'text', indexed: true, unique: true },
+      { name: 'Fingerprint', type: 'text' },
+      { name: 'ReviewOn', type: 'text' },
+    ],
+  },
+  conversations: {
+    key: 'conversations',
+    displayName: 'Samtalereferanser',
+    description: 'Teams-samtaler boten kan skrive til (Kontraktsoppfølging).',
+    columns: [
+      { name: 'RefKey', type: 'text', indexed: true, unique: true },
+      { name: 'UserId', type: 'text' },
+      { name: 'ConversationId', type: 'note' },
+      { name: 'Kind', type: 'text' },
+      { name: 'UpdatedAt', type: 'text' },
+      { name: 'Reference', type: 'note' },
+    ],
+  },
 };
 
 /** A column that may appear in a $filter: only indexed ones, checked at build time and at run time. */
@@ -134,6 +203,12 @@ export const FILTERED_COLUMNS: readonly { list: ListKey; column: string }[] = [
   { list: 'leases', column: 'LeaseKey' },
   { list: 'outbox', column: 'IdempotencyKey' },
   { list: 'outbox', column: 'State' },
+  // The follow-up lists are read through their delta mirrors; the key filter only resolves a
+  // create whose answer was lost or that another instance made first (409).
+  { list: 'followupTasks', column: 'TaskId' },
+  { list: 'followupConfig', column: 'ConfigKey' },
+  { list: 'followupPlans', column: 'ContractId' },
+  { list: 'conversations', column: 'RefKey' },
 ];
 
 const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
@@ -156,21 +231,29 @@ export function filterOn(
 }
 
 /** Splits text over the numbered chunk columns `prefix0…prefixN`; unused ones are cleared. */
-export function toChunks(prefix: string, text: string | null): Record<string, string | null> {
-  if (text !== null && text.length > CHUNK_CHARS * CHUNKS) {
+export function toChunks(
+  prefix: string,
+  text: string | null,
+  chunks = CHUNKS,
+): Record<string, string | null> {
+  if (text !== null && text.length > CHUNK_CHARS * chunks) {
     throw new Error(`Teksten er for lang for SharePoint (${text.length} tegn)`);
   }
   const out: Record<string, string | null> = {};
-  for (let i = 0; i < CHUNKS; i++) {
+  for (let i = 0; i < chunks; i++) {
     const part = text?.slice(i * CHUNK_CHARS, (i + 1) * CHUNK_CHARS) ?? '';
     out[`${prefix}${i}`] = part === '' ? null : part;
   }
   return out;
 }
 
-export function fromChunks(prefix: string, fields: Record<string, unknown>): string | null {
+export function fromChunks(
+  prefix: string,
+  fields: Readonly<Record<string, unknown>>,
+  chunks = CHUNKS,
+): string | null {
   let text = '';
-  for (let i = 0; i < CHUNKS; i++) {
+  for (let i = 0; i < chunks; i++) {
     const part = fields[`${prefix}${i}`];
     if (typeof part === 'string') text += part;
   }
