@@ -24,6 +24,8 @@ export const DAILY_LEASE_TTL_MS = 10 * 60_000;
 
 export interface FollowUp {
   readonly service: FollowUpService;
+  /** The engine's store (SharePoint with STORE=sharepoint): event tasks such as ceiling alerts go here. */
+  readonly store: FollowUpStore;
   /** The reminder outbox: SharePoint list (STORE=sharepoint, shared by instances) or SQLite. */
   readonly outbox: OutboxStore;
   readonly conversations: ConversationRefStore;
@@ -96,6 +98,7 @@ export function followUpFor(services: Services): FollowUp {
     );
   const followUp: FollowUp = {
     service,
+    store,
     outbox,
     lease,
     instanceId,
