@@ -418,32 +418,6 @@ export class DuckSpendStore {
     return new ChunkWriter(connection, commitBytes);
   }
 
-  /**
-   * Appends a chunk written by a parser worker (CSV files with their document numbers), removing
-   * the documents found to be duplicates, in one transaction.
-   */
-  async copyChunk(
-    documentFile: string,
-    lineFile: string,
-    duplicateIds: readonly number[],
-  ): Promise<void> {
-    const opts = `(FORMAT csv, HEADER false, DELIMITER ',', QUOTE '"', ESCAPE '"', DATEFORMAT '%Y-%m-%d')`;
-    await this.connection.run('BEGIN TRANSACTION');
-    try {
-      await this.connection.run(`COPY spend_document FROM '${sqlPath(documentFile)}' ${opts}`);
-      await this.connection.run(`COPY spend_line FROM '${sqlPath(lineFile)}' ${opts}`);
-      if (duplicateIds.length > 0) {
-        const ids = duplicateIds.map((id) => String(Math.trunc(id))).join(',');
-        await this.connection.run(`DELETE FROM spend_line WHERE doc_id IN (${ids})`);
-        await this.connection.run(`DELETE FROM spend_document WHERE doc_id IN (${ids})`);
-      }
-      await this.connection.run('COMMIT');
-    } catch (e) {
-      await this.connection.run('ROLLBACK');
-      throw e;
-    }
-  }
-
   async appendDocuments(docs: readonly DocumentRow[], lines: readonly LineRow[]): Promise<void> {
     await this.appendCsv(
       docs.map((d) => `${d.docId},${documentCsvTail(d)}`).join(''),
