@@ -46,7 +46,7 @@ export async function raiseCeilingTasks(
   const created: Task[] = [];
   for (const alert of alerts) {
     const c = await d.register.contracts.get(alert.agreementId);
-    if (!c || c.status === 'draft') continue;
+    if (!c || c.draft) continue;
     if (c.terminatedOn && c.terminatedOn <= today) continue;
     // Read and write with no await between: better-sqlite3 is synchronous, so two runs cannot
     // both create the same task.
