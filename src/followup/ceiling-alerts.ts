@@ -11,7 +11,7 @@ import type { Task } from '../core/followup/task.ts';
 import type { Services } from '../services.ts';
 import type { RegisterStore } from '../store/register.port.ts';
 import type { NewNotification, OutboxStore } from './followup.port.ts';
-import { SqliteFollowUpStore } from './sqlite-followup-store.ts';
+import type { FollowUpStore } from './followup-store.port.ts';
 import { followUpFor } from './wire.ts';
 
 /** One alert of the turnover report (`TurnoverReport.alerts`). */
@@ -22,7 +22,7 @@ export interface CeilingAlert {
 }
 
 export interface CeilingAlertDeps {
-  readonly store: SqliteFollowUpStore;
+  readonly store: Pick<FollowUpStore, 'tasksOfContracts' | 'saveTasks'>;
   readonly outbox: OutboxStore;
   readonly register: Pick<RegisterStore, 'contracts' | 'directory'>;
   readonly clock: () => Date;
@@ -48,8 +48,8 @@ export async function raiseCeilingTasks(
     const c = await d.register.contracts.get(alert.agreementId);
     if (!c || c.draft) continue;
     if (c.terminatedOn && c.terminatedOn <= today) continue;
-    // Read and write with no await between: better-sqlite3 is synchronous, so two runs cannot
-    // both create the same task.
+    // Reads are synchronous; on SQLite the write is too (no await between read and write, so two
+    // runs cannot both create the task); the SharePoint store refuses a second item with the key.
     const existing = new Set(
       d.store
         .tasksOfContracts([c.id])
@@ -58,7 +58,7 @@ export async function raiseCeilingTasks(
     );
     const tasks = ceilingTasks(c, alert.maxUsedPermille, existing, today, at);
     if (tasks.length === 0) continue;
-    d.store.saveTasks(tasks, []);
+    await d.store.saveTasks(tasks, []);
     created.push(...tasks);
   }
   if (created.length === 0) return { created, informed: 0 };
@@ -91,13 +91,11 @@ export async function raiseCeilingTasks(
 export function ceilingAlertsFor(
   services: Services,
 ): (alerts: readonly CeilingAlert[]) => Promise<CeilingResult> {
-  if (!services.sqlite) throw new Error('Oppfølging krever SQLite-lageret');
   const followUp = followUpFor(services);
-  const store = new SqliteFollowUpStore(services.sqlite);
   return (alerts) =>
     raiseCeilingTasks(
       {
-        store,
+        store: followUp.store,
         outbox: followUp.outbox,
         register: services.store,
         clock: services.clock,

@@ -43,7 +43,6 @@ export async function afterSpendChange(
   spend: SpendService,
 ): Promise<{ ceilingTasks: number }> {
   await ensureAggregates(spend.store);
-  if (!services.sqlite) return { ceilingTasks: 0 };
   const report = await spend.turnover();
   const r = await ceilingAlertsFor(services)(
     report.alerts.map((a) => ({ agreementId: a.agreementId, maxUsedPermille: a.maxUsedPermille })),
