@@ -694,7 +694,8 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
     const key = signature(req);
     const until = blockedUntil.get(key);
     if (until === undefined) return;
-    if (Date.now() < until) stats.earlyRetries++;
+    // Node's timers may fire up to 1 ms early against Date.now()'s whole milliseconds.
+    if (Date.now() < until - 1) stats.earlyRetries++;
     blockedUntil.delete(key);
   }
 
