@@ -10,7 +10,6 @@ import {
 import type { User } from '../core/users.ts';
 import type { Db } from '../store/sqlite/db.ts';
 import type { Channel, ChannelDelivery, OutboxState } from './followup.port.ts';
-import { ensureFollowUpSchema } from './schema.ts';
 import type { LeasedOutbox } from './sender.ts';
 
 /** A channel's conversation id without the thread part (`19:…@thread.tacv2;messageid=…`). */
@@ -46,9 +45,7 @@ const toAnnouncement = (
  * carries the announcement and the channel's current conversation reference.
  */
 export class SqliteChannelOutbox implements LeasedOutbox<ChannelDelivery> {
-  constructor(private readonly db: Db) {
-    ensureFollowUpSchema(db);
-  }
+  constructor(private readonly db: Db) {}
 
   async claimDue(
     now: Date,
@@ -172,9 +169,7 @@ export class AnnouncementService {
     private readonly db: Db,
     private readonly clock: () => Date,
     private readonly onEnqueued: () => void = () => {},
-  ) {
-    ensureFollowUpSchema(db);
-  }
+  ) {}
 
   private requireAdmin(user: User): void {
     if (!isAdmin(user)) throw forbidden('Bare Kontraktservice kan sende kunngjøringer til kanaler');

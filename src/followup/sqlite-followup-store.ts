@@ -14,7 +14,6 @@ import {
 } from '../core/followup/index.ts';
 import type { Db } from '../store/sqlite/db.ts';
 import type { FollowUpStore, PlanState, TaskQuery } from './followup-store.port.ts';
-import { ensureFollowUpSchema } from './schema.ts';
 
 export type { PlanState, TaskQuery };
 
@@ -83,7 +82,6 @@ export class SqliteFollowUpStore implements FollowUpStore {
   private readonly textIds = new Map<string, string>();
 
   constructor(readonly db: Db) {
-    ensureFollowUpSchema(db);
     this.insert = db.prepare(
       `INSERT INTO followup_tasks (id, contract_id, routine_id, activity_id, occurrence, responsible_role,
        assignee_id, unit_id, due_date, state, snoozed_until, version, created_at, updated_at, data)

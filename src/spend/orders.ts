@@ -23,22 +23,6 @@ import { type AnalysisResult, type AnalysisSummary, scopedAnalysis } from './ana
 import { analysisWorkbook } from './excel.ts';
 import type { DuckSpendStore } from './store/duckdb-store.ts';
 
-const DDL = `
-CREATE TABLE IF NOT EXISTS spend_orders (
-  id TEXT PRIMARY KEY,
-  unit_id TEXT NOT NULL,
-  requested_by TEXT NOT NULL,
-  state TEXT NOT NULL CHECK (state IN ('ordered', 'running', 'done', 'failed', 'cancelled')),
-  created_at TEXT NOT NULL,
-  version INTEGER NOT NULL,
-  data TEXT NOT NULL,          -- the order as JSON (scope, question, answer, summary, document)
-  result TEXT                  -- the analysis as JSON once done
-);
-CREATE INDEX IF NOT EXISTS spend_orders_unit ON spend_orders(unit_id, created_at);
-CREATE INDEX IF NOT EXISTS spend_orders_requester ON spend_orders(requested_by, created_at);
-CREATE INDEX IF NOT EXISTS spend_orders_state ON spend_orders(state, created_at);
-`;
-
 export const ORDER_STATES = ['ordered', 'running', 'done', 'failed', 'cancelled'] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
 
@@ -191,9 +175,8 @@ export interface OrderListFilter {
 }
 
 export class SpendOrderService {
-  constructor(private readonly d: SpendOrderDeps) {
-    d.db.exec(DDL);
-  }
+  /** The orders table comes from migration 005 of the SQLite database. */
+  constructor(private readonly d: SpendOrderDeps) {}
 
   private now(): string {
     return this.d.clock().toISOString();
