@@ -3,6 +3,7 @@
  * user header), parses JSON, and turns API errors into `ApiError` with the field issues the API
  * sends (`{ error, issues: [{ field, message }] }`, fields as dotted paths like `suppliers.0.orgnr`).
  */
+import i18next from 'i18next';
 
 export interface FieldIssue {
   readonly field: string;
@@ -118,7 +119,7 @@ export async function uploadWithProgress<T>(
     xhr.open('POST', path);
     for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : body.size);
-    xhr.onerror = () => reject(new ApiError(0, 'Nettverksfeil under opplastingen'));
+    xhr.onerror = () => reject(new ApiError(0, i18next.t('common.uploadNetworkError')));
     xhr.onload = () => {
       let parsed: unknown = null;
       try {

@@ -1,54 +1,8 @@
-/** CPV divisions (first two digits) with short Norwegian and English names, for the dashboard. */
-const DIVISIONS: Record<string, [string, string]> = {
-  '03': ['Landbruk og fiske', 'Agriculture and fishing'],
-  '09': ['Energi og drivstoff', 'Energy and fuels'],
-  '14': ['Bergverk og mineraler', 'Mining and minerals'],
-  '15': ['Mat og drikke', 'Food and beverages'],
-  '16': ['Landbruksmaskiner', 'Agricultural machinery'],
-  '18': ['Klær og tekstiler', 'Clothing and textiles'],
-  '19': ['Lær og plast', 'Leather and plastics'],
-  '22': ['Trykksaker', 'Printed matter'],
-  '24': ['Kjemikalier', 'Chemical products'],
-  '30': ['Kontormaskiner og IT-utstyr', 'Office and computing machinery'],
-  '31': ['Elektrisk utstyr', 'Electrical equipment'],
-  '32': ['Radio, TV og telekom', 'Radio, TV and telecoms'],
-  '33': ['Medisinsk utstyr og legemidler', 'Medical equipment and pharmaceuticals'],
-  '34': ['Transportmidler', 'Transport equipment'],
-  '35': ['Sikkerhet og beredskap', 'Security and defence'],
-  '37': ['Musikk, sport og leker', 'Music, sport and toys'],
-  '38': ['Laboratorieutstyr', 'Laboratory equipment'],
-  '39': ['Møbler og husholdning', 'Furniture and household'],
-  '41': ['Vann', 'Water'],
-  '42': ['Industrimaskiner', 'Industrial machinery'],
-  '43': ['Anleggsmaskiner', 'Construction machinery'],
-  '44': ['Byggevarer', 'Construction materials'],
-  '45': ['Bygge- og anleggsarbeid', 'Construction work'],
-  '48': ['Programvare', 'Software'],
-  '50': ['Reparasjon og vedlikehold', 'Repair and maintenance'],
-  '51': ['Installasjon', 'Installation services'],
-  '55': ['Hotell og servering', 'Hotel and catering'],
-  '60': ['Transporttjenester', 'Transport services'],
-  '63': ['Reise- og transportstøtte', 'Travel and transport support'],
-  '64': ['Post og telekom', 'Postal and telecoms'],
-  '65': ['Forsyning', 'Utilities'],
-  '66': ['Finans og forsikring', 'Financial and insurance'],
-  '70': ['Eiendom', 'Real estate'],
-  '71': ['Arkitekt og rådgivende ingeniør', 'Architectural and engineering'],
-  '72': ['IT-tjenester', 'IT services'],
-  '73': ['Forskning og utvikling', 'Research and development'],
-  '75': ['Offentlig forvaltning', 'Public administration'],
-  '76': ['Olje og gass', 'Oil and gas services'],
-  '77': ['Landbruk og grøntanlegg', 'Agricultural and landscaping'],
-  '79': ['Forretningstjenester', 'Business services'],
-  '80': ['Utdanning og opplæring', 'Education and training'],
-  '85': ['Helse og sosial', 'Health and social work'],
-  '90': ['Avløp, renovasjon og renhold', 'Sewage, refuse and cleaning'],
-  '92': ['Kultur, sport og fritid', 'Recreation, culture and sport'],
-  '98': ['Andre tjenester', 'Other services'],
-};
+import i18next from 'i18next';
+import './strings/cpv.ts';
 
+/** The short name of a CPV division (first two digits) in the UI language; '' when unknown. */
 export function cpvDivisionName(division: string, lng: string): string {
-  const names = DIVISIONS[division];
-  if (!names) return '';
-  return lng === 'en' ? names[1] : names[0];
+  if (!/^\d{2}$/.test(division)) return '';
+  return i18next.t(`cpv.${division}`, { lng, defaultValue: '' });
 }

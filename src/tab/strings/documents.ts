@@ -1,7 +1,7 @@
-import { addStrings } from './add.ts';
+import { addStrings, defineStrings } from './add.ts';
 
 /** Documents and archive metadata (contract page, evidence on My tasks). */
-addStrings({
+export const documentStrings = defineStrings({
   nb: {
     docs: {
       upload: 'Last opp dokument',
@@ -84,7 +84,8 @@ addStrings({
       accessCode: 'Tilgangskode',
       legalBasis: 'Skjermingsheimel',
       screenedWords: 'Skjerma ord i tittelen',
-      screenedWordsHint: 'Skilde med komma. Blir bytte ut med ***** i den offentlege tittelen.',
+      screenedWordsHint:
+        'Skil orda med komma. Dei blir bytte ut med ***** i den offentlege tittelen.',
       correspondent: 'Avsendar/mottakar',
       correspondentNone: 'Ingen (internt dokument)',
       correspondentDefault: 'Første leverandør (standard)',
@@ -111,10 +112,25 @@ addStrings({
       N: 'N – Organinternt, til oppfølging',
       X: 'X – Organinternt, utan oppfølging',
     },
-    docType: { PROTOKOLL: 'Protokoll/referat', KORR: 'Korrespondanse' },
+    docType: {
+      AVTALE: 'Avtale',
+      VEDLEGG: 'Vedlegg',
+      VEDTAK: 'Vedtak',
+      PROTOKOLL: 'Protokoll/referat',
+      RAPPORT: 'Rapport',
+      NOTAT: 'Notat',
+      KORR: 'Korrespondanse',
+      ANALYSE: 'Analyse',
+      DOKUMENT: 'Dokument',
+      FAKTURA: 'Faktura',
+      FOTO: 'Foto',
+    },
     accessCode: {
+      '13': '13 – Teieplikt',
       '14': '14 – Organinterne dokument',
+      '15': '15 – Interne dokument',
       '23': '23 – Forhandlingsposisjon og anskaffingar',
+      '24': '24 – Kontroll og regulering',
     },
   },
   en: {
@@ -183,3 +199,5 @@ addStrings({
     },
   },
 });
+
+addStrings(documentStrings);

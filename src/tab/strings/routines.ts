@@ -1,7 +1,7 @@
-import { addStrings } from './add.ts';
+import { addStrings, defineStrings } from './add.ts';
 
-/** The routine editor's rule, condition and activity texts (Admin). */
-addStrings({
+/** The routine editor's rule, condition and activity texts and the setting names (Admin). */
+export const routineStrings = defineStrings({
   nb: {
     ruleEdit: {
       edit: 'Frist og vilkår',
@@ -34,17 +34,44 @@ addStrings({
       newActivity: 'Ny aktivitet',
       activityId: 'ID',
     },
+    settingValue: {
+      defaultLeadTimesDays: 'Vanlig varsling (dager før fristen)',
+      longLeadTimesDays: 'Tidlig varsling (dager før fristen)',
+      kickoffDaysAfterStart: 'Oppstartsmøte (dager etter start)',
+      riskAssessmentDaysAfterStart: 'Risikovurdering (dager etter start)',
+      implementationDaysAfterStart: 'Implementering (dager etter start)',
+      statusMeetingEveryMonths: 'Statusmøte hver (måneder, per risikonivå)',
+      riskUpdateEveryMonths: 'Oppdater risikovurderingen hver (måneder)',
+      supplierEvaluationEveryMonths: 'Leverandørevaluering hver (måneder)',
+      supplierStatisticsEveryMonths: 'Leverandørstatistikk hver (måneder)',
+      spotCheckEveryMonths: 'Stikkprøvekontroll hver (måneder)',
+      priceAdjustmentMonthsBefore: 'Prisregulering (måneder før)',
+      optionAssessmentMonthsBefore: 'Vurdering av opsjon (måneder før opsjonsfristen)',
+      optionDecisionDaysBefore: 'Beslutning om opsjon (dager før opsjonsfristen)',
+      expiryWarningMonths: 'Varsel om at avtalen utløper (måneder før sluttdato)',
+      retenderStartMonthsFramework: 'Start ny konkurranse, rammeavtaler (måneder før slutt)',
+      retenderStartMonthsSingle: 'Start ny konkurranse, enkeltkontrakter (måneder før slutt)',
+      finalEvaluationMonthsBeforeEnd: 'Sluttevaluering (måneder før slutt)',
+      payReportMonthsAfterStart: 'Egenrapport om lønns- og arbeidsvilkår (måneder etter start)',
+      payRiskAssessmentDaysAfterStart:
+        'Risikovurdering av lønns- og arbeidsvilkår (dager etter start)',
+      payDocumentCheckEveryMonths:
+        'Dokumentkontroll av lønns- og arbeidsvilkår hver (måneder, per risikonivå)',
+      payConditionsThresholdOre: 'Terskel for kontroll av lønns- og arbeidsvilkår (øre)',
+      generallyApplicableSectors: 'Bransjer med allmenngjort tariffavtale',
+    },
   },
   nn: {
     ruleEdit: {
       edit: 'Frist og vilkår',
+      close: 'Lukk',
       kind: 'Fristregel',
       kinds: {
         after_start: 'Etter startdato',
         before_end: 'Før sluttdato',
-        before_option_deadline: 'Før opsjonsfrist',
+        before_option_deadline: 'Før opsjonsfristen',
         price_adjustment: 'Før prisregulering',
-        recurring: 'Blir gjenteke',
+        recurring: 'Gjentakande',
       },
       months: 'Månader',
       days: 'Dagar',
@@ -53,14 +80,44 @@ addStrings({
       firstAfterMonths: 'Første etter (månader)',
       paramHint: 'Eit tal, eller namnet på ei innstilling (t.d. statusMeetingEveryMonths).',
       conditions: 'Gjeld når (eitt av vilkåra er oppfylt; tomt = alle avtalar)',
+      condition: 'Vilkår {{n}}',
       addCondition: 'Legg til vilkår',
       removeCondition: 'Fjern vilkår {{n}}',
+      kindsLabel: 'Avtaletype',
       typesLabel: 'Anskaffingstype',
+      riskLabel: 'Risiko',
       minValue: 'Minste verdi (kr)',
       payConditions: 'Berre avtalar med kontroll av løns- og arbeidsvilkår',
       addActivity: 'Legg til aktivitet',
       removeActivity: 'Fjern aktiviteten',
       newActivity: 'Ny aktivitet',
+      activityId: 'ID',
+    },
+    settingValue: {
+      defaultLeadTimesDays: 'Vanleg varsling (dagar før fristen)',
+      longLeadTimesDays: 'Tidleg varsling (dagar før fristen)',
+      kickoffDaysAfterStart: 'Oppstartsmøte (dagar etter start)',
+      riskAssessmentDaysAfterStart: 'Risikovurdering (dagar etter start)',
+      implementationDaysAfterStart: 'Implementering (dagar etter start)',
+      statusMeetingEveryMonths: 'Statusmøte kvar (månader, per risikonivå)',
+      riskUpdateEveryMonths: 'Oppdater risikovurderinga kvar (månader)',
+      supplierEvaluationEveryMonths: 'Leverandørevaluering kvar (månader)',
+      supplierStatisticsEveryMonths: 'Leverandørstatistikk kvar (månader)',
+      spotCheckEveryMonths: 'Stikkprøvekontroll kvar (månader)',
+      priceAdjustmentMonthsBefore: 'Prisregulering (månader før)',
+      optionAssessmentMonthsBefore: 'Vurdering av opsjon (månader før opsjonsfristen)',
+      optionDecisionDaysBefore: 'Avgjerd om opsjon (dagar før opsjonsfristen)',
+      expiryWarningMonths: 'Varsel om at avtalen går ut (månader før sluttdato)',
+      retenderStartMonthsFramework: 'Start ny konkurranse, rammeavtalar (månader før slutt)',
+      retenderStartMonthsSingle: 'Start ny konkurranse, enkeltkontraktar (månader før slutt)',
+      finalEvaluationMonthsBeforeEnd: 'Sluttevaluering (månader før slutt)',
+      payReportMonthsAfterStart: 'Eigenrapport om løns- og arbeidsvilkår (månader etter start)',
+      payRiskAssessmentDaysAfterStart:
+        'Risikovurdering av løns- og arbeidsvilkår (dagar etter start)',
+      payDocumentCheckEveryMonths:
+        'Dokumentkontroll av løns- og arbeidsvilkår kvar (månader, per risikonivå)',
+      payConditionsThresholdOre: 'Terskel for kontroll av løns- og arbeidsvilkår (øre)',
+      generallyApplicableSectors: 'Bransjar med allmenngjord tariffavtale',
     },
   },
   en: {
@@ -95,5 +152,34 @@ addStrings({
       newActivity: 'New activity',
       activityId: 'ID',
     },
+    settingValue: {
+      defaultLeadTimesDays: 'Usual reminders (days before the due date)',
+      longLeadTimesDays: 'Early reminders (days before the due date)',
+      kickoffDaysAfterStart: 'Kick-off meeting (days after start)',
+      riskAssessmentDaysAfterStart: 'Risk assessment (days after start)',
+      implementationDaysAfterStart: 'Implementation (days after start)',
+      statusMeetingEveryMonths: 'Status meeting every (months, per risk level)',
+      riskUpdateEveryMonths: 'Update the risk assessment every (months)',
+      supplierEvaluationEveryMonths: 'Supplier evaluation every (months)',
+      supplierStatisticsEveryMonths: 'Supplier statistics every (months)',
+      spotCheckEveryMonths: 'Spot check every (months)',
+      priceAdjustmentMonthsBefore: 'Price adjustment (months before)',
+      optionAssessmentMonthsBefore: 'Option assessment (months before the option deadline)',
+      optionDecisionDaysBefore: 'Option decision (days before the option deadline)',
+      expiryWarningMonths: 'Expiry warning (months before the end date)',
+      retenderStartMonthsFramework:
+        'Start a new competition, framework agreements (months before end)',
+      retenderStartMonthsSingle: 'Start a new competition, single contracts (months before end)',
+      finalEvaluationMonthsBeforeEnd: 'Final evaluation (months before end)',
+      payReportMonthsAfterStart: 'Pay and working conditions self-report (months after start)',
+      payRiskAssessmentDaysAfterStart:
+        'Pay and working conditions risk assessment (days after start)',
+      payDocumentCheckEveryMonths:
+        'Pay and working conditions document check every (months, per risk level)',
+      payConditionsThresholdOre: 'Threshold for pay and working conditions control (øre)',
+      generallyApplicableSectors: 'Sectors with generally applicable collective agreements',
+    },
   },
 });
+
+addStrings(routineStrings);
