@@ -1,5 +1,5 @@
 -- Orders of spend analyses (Bestill innkjøpsanalyse) from units to Kontraktservice.
-CREATE TABLE spend_orders (
+CREATE TABLE IF NOT EXISTS spend_orders (
   id TEXT PRIMARY KEY,
   unit_id TEXT NOT NULL,
   requested_by TEXT NOT NULL,
@@ -9,6 +9,6 @@ CREATE TABLE spend_orders (
   data TEXT NOT NULL,          -- the order as JSON (scope, question, answer, summary, document)
   result TEXT                  -- the analysis as JSON once done
 );
-CREATE INDEX spend_orders_unit ON spend_orders(unit_id, created_at);
-CREATE INDEX spend_orders_requester ON spend_orders(requested_by, created_at);
-CREATE INDEX spend_orders_state ON spend_orders(state, created_at);
+CREATE INDEX IF NOT EXISTS spend_orders_unit ON spend_orders(unit_id, created_at);
+CREATE INDEX IF NOT EXISTS spend_orders_requester ON spend_orders(requested_by, created_at);
+CREATE INDEX IF NOT EXISTS spend_orders_state ON spend_orders(state, created_at);
