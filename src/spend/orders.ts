@@ -5,9 +5,11 @@
  * the follow-up outbox (a bot card), and the Excel file is filed in the archive as an internal note
  * on the agreement when the order names one.
  *
- * Orders are transactional records and live in the register's SQLite database (table created on
- * first use); the analysis reads the DuckDB spend store. Archive filing and notification are
- * injected (`SpendOrderDeps`), so this module depends on neither.
+ * Orders are transactional records behind `OrderRecordStore`: the embedded SQLite database
+ * (`SqliteOrderRecords`, table `spend_orders` of migration 005) or, with STORE=sharepoint, a
+ * SharePoint list shared by every instance (`SharePointOrderRecords`, src/store/sharepoint). The
+ * analysis reads the DuckDB spend store. Archive filing and notification are injected
+ * (`SpendOrderDeps`), so this module depends on neither.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -128,7 +130,119 @@ export interface SpendOrder {
   readonly failureReason: string | null;
 }
 
-type StoredOrder = Omit<SpendOrder, 'agreement'>;
+export type StoredOrder = Omit<SpendOrder, 'agreement'>;
+
+/** An order as stored, with its analysis once done. */
+export interface OrderRecord {
+  readonly order: StoredOrder;
+  readonly result: AnalysisResult | null;
+}
+
+export interface OrderRecordQuery {
+  readonly states?: readonly OrderState[] | undefined;
+  /** Only orders requested by this user. */
+  readonly requestedBy?: string | undefined;
+  /** Only orders this user requested or that belong to this unit (non-admin viewers). */
+  readonly visibleTo?: { readonly userId: string; readonly unitId: string | null } | undefined;
+  /** 1…500 */
+  readonly limit: number;
+}
+
+/** Where orders are kept: SQLite (one instance) or a SharePoint list (several instances). */
+export interface OrderRecordStore {
+  get(id: string): Promise<OrderRecord | null>;
+  insert(order: StoredOrder): Promise<void>;
+  /** Writes the order if its stored version is still `expected`; false otherwise. */
+  update(order: StoredOrder, expected: number, result?: AnalysisResult): Promise<boolean>;
+  /** Newest first (created at, then id), at most `limit`, with the total that matched. */
+  list(q: OrderRecordQuery): Promise<{ orders: StoredOrder[]; total: number }>;
+}
+
+interface Row {
+  data: string;
+  result: string | null;
+}
+
+/** Orders in the embedded database (table `spend_orders`, migration 005). */
+export class SqliteOrderRecords implements OrderRecordStore {
+  constructor(private readonly db: Db) {}
+
+  async get(id: string): Promise<OrderRecord | null> {
+    const row = this.db.prepare('SELECT data, result FROM spend_orders WHERE id = ?').get(id) as
+      | Row
+      | undefined;
+    if (!row) return null;
+    return {
+      order: JSON.parse(row.data) as StoredOrder,
+      result: row.result ? (JSON.parse(row.result) as AnalysisResult) : null,
+    };
+  }
+
+  async insert(order: StoredOrder): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO spend_orders (id, unit_id, requested_by, state, created_at, version, data)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        order.id,
+        order.unitId,
+        order.requestedBy.id,
+        order.state,
+        order.createdAt,
+        order.version,
+        JSON.stringify(order),
+      );
+  }
+
+  async update(order: StoredOrder, expected: number, result?: AnalysisResult): Promise<boolean> {
+    const r = this.db
+      .prepare(
+        `UPDATE spend_orders SET state = ?, version = ?, data = ?, result = coalesce(?, result)
+          WHERE id = ? AND version = ?`,
+      )
+      .run(
+        order.state,
+        order.version,
+        JSON.stringify(order),
+        result ? JSON.stringify(result) : null,
+        order.id,
+        expected,
+      );
+    return r.changes === 1;
+  }
+
+  async list(q: OrderRecordQuery): Promise<{ orders: StoredOrder[]; total: number }> {
+    const where: string[] = [];
+    const args: string[] = [];
+    if (q.states && q.states.length > 0) {
+      where.push(`state IN (${q.states.map(() => '?').join(',')})`);
+      args.push(...q.states);
+    }
+    if (q.requestedBy !== undefined) {
+      where.push('requested_by = ?');
+      args.push(q.requestedBy);
+    }
+    if (q.visibleTo) {
+      where.push(q.visibleTo.unitId ? '(requested_by = ? OR unit_id = ?)' : 'requested_by = ?');
+      args.push(q.visibleTo.userId);
+      if (q.visibleTo.unitId) args.push(q.visibleTo.unitId);
+    }
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const limit = Math.min(500, Math.max(1, Math.floor(q.limit)));
+    const total = (
+      this.db.prepare(`SELECT count(*) AS n FROM spend_orders ${clause}`).get(...args) as {
+        n: number;
+      }
+    ).n;
+    const rows = this.db
+      .prepare(
+        `SELECT data FROM spend_orders ${clause} ORDER BY created_at DESC, id LIMIT ${limit}`,
+      )
+      .all(...args) as { data: string }[];
+    return { orders: rows.map((r) => JSON.parse(r.data) as StoredOrder), total };
+  }
+}
 
 export interface OrderFiling {
   readonly contractId: string;
@@ -138,7 +252,7 @@ export interface OrderFiling {
 }
 
 export interface SpendOrderDeps {
-  readonly db: Db;
+  readonly records: OrderRecordStore;
   readonly register: Pick<RegisterStore, 'contracts' | 'directory'>;
   readonly clock: () => Date;
   /** The spend store the analysis reads. */
@@ -148,14 +262,6 @@ export interface SpendOrderDeps {
   /** Tells the requester (follow-up outbox → bot card). */
   readonly notify?: (order: StoredOrder) => Promise<void>;
   readonly log?: (level: 'error' | 'info', message: string, extra?: unknown) => void;
-}
-
-interface Row {
-  id: string;
-  state: OrderState;
-  version: number;
-  data: string;
-  result: string | null;
 }
 
 function issuesOf(error: z.ZodError) {
@@ -175,7 +281,6 @@ export interface OrderListFilter {
 }
 
 export class SpendOrderService {
-  /** The orders table comes from migration 005 of the SQLite database. */
   constructor(private readonly d: SpendOrderDeps) {}
 
   private now(): string {
@@ -186,47 +291,17 @@ export class SpendOrderService {
     return { id: u.id, name: u.name };
   }
 
-  private load(id: string): { order: StoredOrder; row: Row } | null {
-    const row = this.d.db
-      .prepare('SELECT id, state, version, data, result FROM spend_orders WHERE id = ?')
-      .get(id) as Row | undefined;
-    if (!row) return null;
-    return { order: JSON.parse(row.data) as StoredOrder, row };
+  private load(id: string): Promise<OrderRecord | null> {
+    return this.d.records.get(id);
   }
 
   /** Writes the order if its version is still `expected` (0: a new order). */
-  private save(order: StoredOrder, expected: number, result?: AnalysisResult): boolean {
+  private async save(order: StoredOrder, expected: number, result?: AnalysisResult) {
     if (expected === 0) {
-      this.d.db
-        .prepare(
-          `INSERT INTO spend_orders (id, unit_id, requested_by, state, created_at, version, data)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          order.id,
-          order.unitId,
-          order.requestedBy.id,
-          order.state,
-          order.createdAt,
-          order.version,
-          JSON.stringify(order),
-        );
+      await this.d.records.insert(order);
       return true;
     }
-    const r = this.d.db
-      .prepare(
-        `UPDATE spend_orders SET state = ?, version = ?, data = ?, result = coalesce(?, result)
-          WHERE id = ? AND version = ?`,
-      )
-      .run(
-        order.state,
-        order.version,
-        JSON.stringify(order),
-        result ? JSON.stringify(result) : null,
-        order.id,
-        expected,
-      );
-    return r.changes === 1;
+    return this.d.records.update(order, expected, result);
   }
 
   private mayView(user: User, o: StoredOrder): boolean {
@@ -253,8 +328,8 @@ export class SpendOrderService {
     return { ...o, agreement };
   }
 
-  private visible(user: User, id: string): { order: StoredOrder; row: Row } {
-    const found = this.load(id);
+  private async visible(user: User, id: string): Promise<OrderRecord> {
+    const found = await this.load(id);
     if (!found || !this.mayView(user, found.order)) throw notFound('Bestillingen');
     return found;
   }
@@ -297,53 +372,33 @@ export class SpendOrderService {
       cancelReason: null,
       failureReason: null,
     };
-    this.save(order, 0);
+    await this.save(order, 0);
     return this.view(user, order);
   }
 
   async list(user: User, f: OrderListFilter = {}): Promise<{ items: SpendOrder[]; total: number }> {
-    const where: string[] = [];
-    const args: string[] = [];
-    if (f.states && f.states.length > 0) {
-      where.push(`state IN (${f.states.map(() => '?').join(',')})`);
-      args.push(...f.states);
-    }
-    if (f.mine) {
-      where.push('requested_by = ?');
-      args.push(user.id);
-    } else if (!isAdmin(user)) {
-      where.push(user.unitId ? '(requested_by = ? OR unit_id = ?)' : 'requested_by = ?');
-      args.push(user.id);
-      if (user.unitId) args.push(user.unitId);
-    }
-    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const limit = Math.min(500, Math.max(1, Math.floor(f.limit ?? 100)));
-    const total = (
-      this.d.db.prepare(`SELECT count(*) AS n FROM spend_orders ${clause}`).get(...args) as {
-        n: number;
-      }
-    ).n;
-    const rows = this.d.db
-      .prepare(
-        `SELECT data FROM spend_orders ${clause} ORDER BY created_at DESC, id LIMIT ${limit}`,
-      )
-      .all(...args) as { data: string }[];
+    const { orders, total } = await this.d.records.list({
+      states: f.states,
+      requestedBy: f.mine ? user.id : undefined,
+      visibleTo: !f.mine && !isAdmin(user) ? { userId: user.id, unitId: user.unitId } : undefined,
+      limit: Math.min(500, Math.max(1, Math.floor(f.limit ?? 100))),
+    });
     const items: SpendOrder[] = [];
-    for (const r of rows) items.push(await this.view(user, JSON.parse(r.data) as StoredOrder));
+    for (const o of orders) items.push(await this.view(user, o));
     return { items, total };
   }
 
   async get(user: User, id: string): Promise<SpendOrder> {
-    return this.view(user, this.visible(user, id).order);
+    return this.view(user, (await this.visible(user, id)).order);
   }
 
   /** The order as stored (for the bot card), or null. */
-  stored(id: string): StoredOrder | null {
-    return this.load(id)?.order ?? null;
+  async stored(id: string): Promise<StoredOrder | null> {
+    return (await this.load(id))?.order ?? null;
   }
 
   async cancel(user: User, id: string, input: unknown): Promise<SpendOrder> {
-    const { order, row } = this.visible(user, id);
+    const { order } = await this.visible(user, id);
     if (!isAdmin(user) && order.requestedBy.id !== user.id)
       throw forbidden('Bare den som bestilte og Kontraktservice kan avbestille');
     const { reason } = parse(reasonSchema, input, 'avbestilling');
@@ -356,7 +411,7 @@ export class SpendOrderService {
       cancelReason: reason,
       completedAt: this.now(),
     };
-    if (!this.save(next, row.version))
+    if (!(await this.save(next, order.version)))
       throw new DomainError('conflict', 'Bestillingen ble endret samtidig. Prøv igjen.');
     return this.view(user, next);
   }
@@ -368,7 +423,7 @@ export class SpendOrderService {
   async run(user: User, id: string, input: unknown): Promise<SpendOrder> {
     if (!isAdmin(user)) throw forbidden('Bare Kontraktservice kan kjøre innkjøpsanalyser');
     const { comment } = parse(commentSchema, input, 'kommentar');
-    const { order, row } = this.visible(user, id);
+    const { order } = await this.visible(user, id);
     if (order.state !== 'ordered' && order.state !== 'failed')
       throw new DomainError('conflict', `Bestillingen kan ikke kjøres nå (${order.state})`);
     const running: StoredOrder = {
@@ -381,7 +436,7 @@ export class SpendOrderService {
       failureReason: null,
     };
     // The version check makes two simultaneous runs impossible: the second gets 409.
-    if (!this.save(running, row.version))
+    if (!(await this.save(running, order.version)))
       throw new DomainError('conflict', 'Bestillingen kjøres allerede');
     let result: AnalysisResult;
     let workbook: Buffer;
@@ -396,7 +451,7 @@ export class SpendOrderService {
         version: running.version + 1,
         failureReason: `Analysen feilet: ${(e as Error).message}`.slice(0, 500),
       };
-      this.save(failed, running.version);
+      await this.save(failed, running.version);
       this.d.log?.('error', 'Innkjøpsanalysen feilet', e);
       return this.view(user, failed);
     }
@@ -422,7 +477,7 @@ export class SpendOrderService {
       summary: result.summary,
       document,
     };
-    this.save(done, running.version, result);
+    await this.save(done, running.version, result);
     try {
       await this.d.notify?.(done);
     } catch (e) {
@@ -433,10 +488,10 @@ export class SpendOrderService {
 
   /** The stored analysis of a finished order. */
   async result(user: User, id: string): Promise<{ order: SpendOrder } & AnalysisResult> {
-    const { order, row } = this.visible(user, id);
-    if (order.state !== 'done' || !row.result)
+    const { order, result } = await this.visible(user, id);
+    if (order.state !== 'done' || !result)
       throw new DomainError('conflict', 'Analysen er ikke ferdig');
-    return { order: await this.view(user, order), ...(JSON.parse(row.result) as AnalysisResult) };
+    return { order: await this.view(user, order), ...result };
   }
 
   /** The Excel file of a finished order, rebuilt from the stored result (the same data every time). */

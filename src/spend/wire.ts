@@ -14,7 +14,12 @@ import type { Notification } from '../followup/followup.port.ts';
 import { followUpFor } from '../followup/wire.ts';
 import type { Services } from '../services.ts';
 import { ensureAggregates } from './aggregates.ts';
-import { ORDER_TASK_PREFIX, type OrderFiling, SpendOrderService } from './orders.ts';
+import {
+  ORDER_TASK_PREFIX,
+  type OrderFiling,
+  SpendOrderService,
+  SqliteOrderRecords,
+} from './orders.ts';
 import { SpendService } from './service.ts';
 
 const spendServices = new WeakMap<Services, Promise<SpendService>>();
@@ -79,9 +84,15 @@ export function spendOrdersFor(
 ): SpendOrderService {
   let orders = orderServices.get(services);
   if (orders) return orders;
-  if (!services.sqlite) throw new Error('Bestilte analyser krever SQLite-lageret');
+  // STORE=sharepoint: orders on a SharePoint list shared by every instance; else the embedded database.
+  const records = services.sharePoint
+    ? services.sharePoint.spendOrders
+    : services.sqlite
+      ? new SqliteOrderRecords(services.sqlite)
+      : null;
+  if (!records) throw new Error('Bestilte analyser mangler et lager');
   orders = new SpendOrderService({
-    db: services.sqlite,
+    records,
     register: services.store,
     clock: services.clock,
     spend: open ?? (() => spendServiceFor(services)),
@@ -118,7 +129,7 @@ export async function orderNotificationCard(
   tabs: TabLinkConfig | null,
 ): Promise<AdaptiveCardJson | null> {
   if (!n.taskId.startsWith(ORDER_TASK_PREFIX)) return null;
-  const order = spendOrdersFor(services).stored(n.taskId.slice(ORDER_TASK_PREFIX.length));
+  const order = await spendOrdersFor(services).stored(n.taskId.slice(ORDER_TASK_PREFIX.length));
   if (order?.state !== 'done' || !order.summary) return null;
   if (order.requestedBy.id !== n.recipientUserId) return null;
   const user = await services.store.directory.getUser(n.recipientUserId);

@@ -7,11 +7,61 @@ import { SharePointOutbox } from './outbox.ts';
 import { findLists } from './provision.ts';
 import { openSharePointRegister, type SharePointRegisterStore } from './register-store.ts';
 import type { ListKey } from './schema.ts';
+import { SharePointOrderRecords } from './spend-orders.ts';
 import { clientCredentials, staticToken, type TokenProvider } from './tokens.ts';
 
 export interface SharePointSettings {
   readonly siteId: string;
   readonly graph: Graph;
+  /** The app's token (also for the archive library, which has its own Graph client). */
+  readonly tokens: TokenProvider;
+  readonly baseUrl: string;
+}
+
+/** Where documents are filed in SharePoint mode: a document library (drive) on the tenant. */
+export interface ArchiveLibrarySettings {
+  /** ARCHIVE_DRIVE_ID: the document library's drive id. */
+  readonly driveId: string;
+  /** ARCHIVE_ROOT_FOLDER (default `Arkiv/Kontraktsoppfølging`): folder receiving the packages. */
+  readonly rootFolder: string;
+  /** Graph host without the version (from ARCHIVE_GRAPH_BASE_URL, else GRAPH_BASE_URL). */
+  readonly graphBaseUrl: string;
+  readonly getToken: () => Promise<string>;
+}
+
+/** The archive library from the environment, or null when ARCHIVE_DRIVE_ID is not set. */
+export function archiveLibraryFromEnv(
+  env: NodeJS.ProcessEnv,
+  settings: Pick<SharePointSettings, 'tokens' | 'baseUrl'>,
+): ArchiveLibrarySettings | null {
+  const driveId = env.ARCHIVE_DRIVE_ID?.trim();
+  if (!driveId) return null;
+  if (!/^[\w!.-]{1,200}$/.test(driveId)) throw new Error('ARCHIVE_DRIVE_ID er ugyldig');
+  const rootFolder = (env.ARCHIVE_ROOT_FOLDER ?? 'Arkiv/Kontraktsoppfølging').replace(
+    /^\/+|\/+$/g,
+    '',
+  );
+  if (
+    !rootFolder ||
+    rootFolder
+      .split('/')
+      .some(
+        (p) =>
+          p === '' ||
+          p === '.' ||
+          p === '..' ||
+          /["*:<>?\\|]/.test(p) ||
+          [...p].some((ch) => ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127),
+      )
+  )
+    throw new Error('ARCHIVE_ROOT_FOLDER er ugyldig');
+  const base = (env.ARCHIVE_GRAPH_BASE_URL ?? settings.baseUrl).replace(/\/+$/, '');
+  return {
+    driveId,
+    rootFolder,
+    graphBaseUrl: base.replace(/\/(v1\.0|beta)$/, ''),
+    getToken: () => settings.tokens.getToken(),
+  };
 }
 
 /**
@@ -52,7 +102,7 @@ export function sharePointFromEnv(
       authorityHost: env.ENTRA_AUTHORITY_HOST,
     });
   }
-  return { siteId, graph: new Graph({ baseUrl, tokens }) };
+  return { siteId, graph: new Graph({ baseUrl, tokens }), tokens, baseUrl };
 }
 
 /** The SharePoint side of the services: one Graph client, the site and its lists. */
@@ -67,6 +117,10 @@ export interface SharePointConnection {
   readonly followUp: SharePointFollowUpStore;
   /** The bot's conversation references (any instance may send any reminder). */
   readonly conversations: SharePointConversationRefs;
+  /** Ordered spend analyses (Bestill innkjøpsanalyse). */
+  readonly spendOrders: SharePointOrderRecords;
+  /** The document library documents are filed in (ARCHIVE_DRIVE_ID); null: the folder archive. */
+  readonly archive: ArchiveLibrarySettings | null;
   /** Stops the background refresh of the follow-up cache. */
   close(): void;
 }
@@ -79,7 +133,9 @@ export async function openSharePointFromEnv(
   env: NodeJS.ProcessEnv = process.env,
   now: () => Date = () => new Date(),
 ): Promise<SharePointConnection> {
-  const { graph, siteId } = sharePointFromEnv(env);
+  const settings = sharePointFromEnv(env);
+  const { graph, siteId } = settings;
+  const archive = archiveLibraryFromEnv(env, settings);
   const store = await openSharePointRegister({ graph, siteId, now });
   const lists = await findLists(graph, siteId);
   const followUp = new SharePointFollowUpStore({ graph, siteId, lists });
@@ -97,6 +153,8 @@ export async function openSharePointFromEnv(
     lease: new SharePointLease(graph, siteId, lists),
     followUp,
     conversations: new SharePointConversationRefs({ graph, siteId, lists }, now),
+    spendOrders: new SharePointOrderRecords({ graph, siteId, lists }),
+    archive,
     close: () => clearInterval(timer),
   };
 }

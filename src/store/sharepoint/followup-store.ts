@@ -29,7 +29,7 @@ import { filterOn, fromChunks, type ListKey, SMALL_CHUNKS, toChunks } from './sc
 type Fields = Record<string, unknown>;
 
 /** One list mirrored in memory and indexed by its unique key column. */
-class KeyedList {
+export class KeyedList {
   readonly mirror: ListMirror;
   private readonly byKey = new Map<string, string>();
   readonly path: string;

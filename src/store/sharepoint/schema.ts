@@ -40,7 +40,8 @@ export type ListKey =
   | 'followupTasks'
   | 'followupConfig'
   | 'followupPlans'
-  | 'conversations';
+  | 'conversations'
+  | 'spendOrders';
 
 /** Chunk columns of a follow-up item's JSON (a task with its history, a routine): ≈ 240,000 characters. */
 export const SMALL_CHUNKS = 4;
@@ -188,6 +189,21 @@ export const LISTS: Readonly<Record<ListKey, ListSpec>> = {
       { name: 'Reference', type: 'note' },
     ],
   },
+  spendOrders: {
+    key: 'spendOrders',
+    displayName: 'Analysebestillinger',
+    description: 'Bestilte innkjøpsanalyser med resultat (Kontraktsoppfølging).',
+    columns: [
+      { name: 'OrderId', type: 'text', indexed: true, unique: true },
+      { name: 'State', type: 'text' },
+      { name: 'UnitId', type: 'text' },
+      { name: 'RequestedBy', type: 'text' },
+      { name: 'CreatedAt', type: 'text' },
+      { name: 'Version', type: 'number' },
+      ...smallChunkColumns('Data'),
+      ...chunkColumns('Result'),
+    ],
+  },
 };
 
 /** A column that may appear in a $filter: only indexed ones, checked at build time and at run time. */
@@ -209,6 +225,9 @@ export const FILTERED_COLUMNS: readonly { list: ListKey; column: string }[] = [
   { list: 'followupConfig', column: 'ConfigKey' },
   { list: 'followupPlans', column: 'ContractId' },
   { list: 'conversations', column: 'RefKey' },
+  // Orders are listed from the delta mirror; the key filter reads one order fresh before a
+  // versioned write.
+  { list: 'spendOrders', column: 'OrderId' },
 ];
 
 const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
