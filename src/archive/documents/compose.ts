@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Services } from '../../services.ts';
 import type { ArchiveGateway } from '../archive-gateway.port.ts';
 import { FolderArchiveGateway } from '../folder/folder-archive.ts';
+import { SharePointArchiveGateway } from '../sharepoint/sharepoint-archive.ts';
 import { DocumentService, type DocumentServiceOptions } from './document-service.ts';
 
 const attached = new WeakMap<Services, DocumentService>();
@@ -10,8 +11,26 @@ const attached = new WeakMap<Services, DocumentService>();
 export const outboxDir = (dataDir: string): string => join(dataDir, 'archive', 'outbox');
 
 /**
+ * The archive of the shared services: with STORE=sharepoint and ARCHIVE_DRIVE_ID set, the SharePoint
+ * document library through Graph (the app's token); otherwise the folder archive in
+ * `<dataDir>/archive/outbox`.
+ */
+export function archiveGatewayOf(services: Services): ArchiveGateway {
+  const library = services.sharePoint?.archive;
+  if (library) {
+    return new SharePointArchiveGateway({
+      graphBaseUrl: library.graphBaseUrl,
+      getToken: library.getToken,
+      driveId: library.driveId,
+      rootFolder: library.rootFolder,
+    });
+  }
+  return new FolderArchiveGateway({ outboxDir: outboxDir(services.config.dataDir) });
+}
+
+/**
  * Builds the document service on the shared services: the embedded SQLite database, the register's
- * contracts and, unless another gateway is given, the folder archive in `<dataDir>/archive/outbox`.
+ * contracts and, unless another gateway is given, `archiveGatewayOf(services)`.
  */
 export function createDocumentService(
   services: Services,
@@ -29,9 +48,7 @@ export function createDocumentService(
     db: services.sqlite,
     dataDir: services.config.dataDir,
     contracts: services.store.contracts,
-    gateway:
-      options.gateway ??
-      new FolderArchiveGateway({ outboxDir: outboxDir(services.config.dataDir) }),
+    gateway: options.gateway ?? archiveGatewayOf(services),
   });
 }
 
