@@ -19,6 +19,7 @@ import {
   Title2,
   tokens,
 } from '@fluentui/react-components';
+import i18next from 'i18next';
 import { Fragment, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FollowUpSettings, Routine } from '../../core/followup/routine.ts';
@@ -373,9 +374,9 @@ function Settings() {
     if (!loaded.data) return;
     setDraft(loaded.data);
     const tx: Record<string, string> = {};
-    for (const [k, v] of Object.entries(loaded.data.values)) tx[k] = valueText(v);
+    for (const [k, v] of Object.entries(loaded.data.values)) tx[k] = valueText(v, t);
     setTexts(tx);
-  }, [loaded.data]);
+  }, [loaded.data, t]);
   if (loaded.loading) return <Spinner label={t('app.loading')} />;
   if (loaded.error) return <Missing error={loaded.error} />;
   if (!draft) return null;
@@ -467,11 +468,27 @@ function Settings() {
   );
 }
 
-/** Setting values as text: numbers, lists ("14, 3"), per risk ("low 12, medium 6, high 3"). */
-function valueText(v: SettingValue): string {
+const RISKS = ['low', 'medium', 'high'] as const;
+
+/** A risk level from its name in any UI language or its code ("Høg", "høy", "high"); null if none. */
+function riskOf(name: string): (typeof RISKS)[number] | null {
+  const n = name.toLocaleLowerCase('nb');
+  return (
+    RISKS.find(
+      (r) =>
+        r === n ||
+        (['nb', 'nn', 'en'] as const).some(
+          (lng) => i18next.t(`risk.${r}`, { lng }).toLocaleLowerCase('nb') === n,
+        ),
+    ) ?? null
+  );
+}
+
+/** Setting values as text: numbers, lists ("14, 3"), per risk ("Låg 12, Middels 6, Høg 3"). */
+function valueText(v: SettingValue, t: (k: string) => string): string {
   if (typeof v === 'number') return String(v);
   if (Array.isArray(v)) return v.join(', ');
-  return `low ${v.low}, medium ${v.medium}, high ${v.high}`;
+  return RISKS.map((r) => `${t(`risk.${r}`)} ${v[r]}`).join(', ');
 }
 function parseValue(text: string, previous: SettingValue): SettingValue {
   const parts = text
@@ -486,8 +503,9 @@ function parseValue(text: string, previous: SettingValue): SettingValue {
   }
   const byRisk = { ...previous };
   for (const p of parts) {
-    const [k, v] = p.split(/\s+/);
-    if (k === 'low' || k === 'medium' || k === 'high') byRisk[k] = Number(v);
+    const m = /^(.*\S)\s+(\S+)$/.exec(p);
+    const risk = m ? riskOf(m[1] ?? '') : null;
+    if (m && risk) byRisk[risk] = Number(m[2]);
   }
   return byRisk;
 }
