@@ -7,19 +7,19 @@
  *   npm run bench:api                       (defaults)
  *   BENCH_CONTRACTS=5000 BENCH_SECONDS=10 npm run bench:api
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { createApp } from '../src/api/app.ts';
 import { toContractQuery } from '../src/api/routes/contracts.ts';
 import { type AppConfig, loadConfig } from '../src/config.ts';
 import { asViewer } from '../src/core/index.ts';
 import { seedDemo } from '../src/demo/seed.ts';
 import { createServices, type Services } from '../src/services.ts';
+import { load, ms, startServer } from './load.ts';
 
 const CONTRACTS = Number(process.env.BENCH_CONTRACTS ?? 20_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -55,6 +55,9 @@ interface Query {
   readonly user: string;
   readonly path: string;
 }
+
+const targets = (mix: readonly Query[]) =>
+  mix.map((q) => ({ path: q.path, headers: { 'x-dev-user': q.user } }));
 
 function queries(services: Services): Query[] {
   // A supplier that is on many contracts, as a person would pick from the supplier list.
@@ -104,69 +107,6 @@ function queries(services: Services): Query[] {
     },
   ];
 }
-
-interface Figures {
-  readonly p50: number;
-  readonly p95: number;
-  readonly p99: number;
-  readonly rps: number;
-  readonly requests: number;
-  readonly errors: number;
-  readonly non2xx: number;
-}
-
-const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0
-    ? Number.NaN
-    : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number);
-
-async function load(url: string, mix: readonly Query[], seconds: number): Promise<Figures> {
-  let i = 0;
-  const latencies: number[] = [];
-  let finish: (r: autocannon.Result) => void = () => {};
-  let fail: (e: unknown) => void = () => {};
-  const done = new Promise<autocannon.Result>((resolve, reject) => {
-    finish = resolve;
-    fail = reject;
-  });
-  const instance = autocannon(
-    {
-      url,
-      connections: CONNECTIONS,
-      duration: seconds,
-      requests: [
-        {
-          setupRequest: (req) => {
-            const q = mix[i++ % mix.length] as Query;
-            return {
-              ...req,
-              method: 'GET',
-              path: q.path,
-              headers: { ...req.headers, 'x-dev-user': q.user },
-            };
-          },
-        },
-      ],
-    },
-    (err: unknown, result: autocannon.Result) => (err ? fail(err) : finish(result)),
-  );
-  instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
-    latencies.push(ms);
-  });
-  const result = await done;
-  latencies.sort((a, b) => a - b);
-  return {
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    p99: percentile(latencies, 99),
-    rps: result.requests.average,
-    requests: result.requests.total,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-  };
-}
-
-const ms = (n: number) => (Number.isNaN(n) ? '      – ms' : `${n.toFixed(1).padStart(7)} ms`);
 
 /** Runs a query in-process with the SQL captured, and prints SQLite's plan for each statement. */
 async function explain(services: Services, q: Query): Promise<void> {
@@ -225,24 +165,7 @@ async function explain(services: Services, q: Query): Promise<void> {
   }
 }
 
-function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', dataDir],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /PORT (\d+)/.exec(out);
-      if (m) resolve({ child, url: `http://127.0.0.1:${m[1]}` });
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code})`)));
-  });
-}
+const serverFor = (dataDir: string) => startServer(fileURLToPath(import.meta.url), [dataDir]);
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ko-bench-api-'));
@@ -255,16 +178,16 @@ async function main(): Promise<void> {
       `Seeded ${await services.store.contracts.count()} contracts in ${((performance.now() - started) / 1000).toFixed(1)} s (one importMany transaction)`,
     );
     const mix = queries(services);
-    const server = await startServer(dataDir);
+    const server = await serverFor(dataDir);
     child = server.child;
     // Warm-up: page cache and statement caches.
-    await load(server.url, mix, 2);
+    await load(server.url, targets(mix), 2, CONNECTIONS);
 
     console.log(
       `\nMixed search load: ${mix.length} queries, ${CONNECTIONS} connections, ${SECONDS} s, loopback`,
     );
     started = performance.now();
-    const all = await load(server.url, mix, SECONDS);
+    const all = await load(server.url, targets(mix), SECONDS, CONNECTIONS);
     console.log(
       `  p50 ${ms(all.p50)}   p95 ${ms(all.p95)}   p99 ${ms(all.p99)}   ${all.rps.toFixed(0)} req/s   ` +
         `(${all.requests} requests, ${all.errors} errors, ${all.non2xx} non-2xx)`,
@@ -277,7 +200,7 @@ async function main(): Promise<void> {
     const slow: Query[] = [];
     for (const q of mix) {
       await new Promise((r) => setTimeout(r, 1500)); // let the server drain the previous run
-      const f = await load(server.url, [q], PER_QUERY_SECONDS);
+      const f = await load(server.url, targets([q]), PER_QUERY_SECONDS, CONNECTIONS);
       console.log(
         `  ${q.name.padEnd(36)} p50 ${ms(f.p50)}  p95 ${ms(f.p95)}  p99 ${ms(f.p99)}  ${f.rps.toFixed(0).padStart(5)} req/s${f.non2xx ? `  (${f.non2xx} non-2xx)` : ''}${f.errors ? `  (${f.errors} errors/timeouts)` : ''}`,
       );

@@ -9,19 +9,19 @@
  *   npm run bench:public
  *   BENCH_AGREEMENTS=5000 BENCH_SECONDS=10 npm run bench:public
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { createApp } from '../src/api/app.ts';
 import { type AppConfig, loadConfig } from '../src/config.ts';
 import type { ContractInput } from '../src/core/index.ts';
 import { generateDemoPortfolio } from '../src/demo/portfolio.ts';
 import { DEMO_ACTOR } from '../src/demo/seed.ts';
 import { createServices } from '../src/services.ts';
+import { type Figures, load, ms, startServer } from './load.ts';
 
 const AGREEMENTS = Number(process.env.BENCH_AGREEMENTS ?? 2_000);
 const UNPUBLISHED = Number(process.env.BENCH_UNPUBLISHED ?? 1_000);
@@ -74,84 +74,8 @@ const PAGES: readonly Page[] = [
   { name: 'no hits "xqzvwk"', path: '/rammeavtaler?q=xqzvwk' },
 ];
 
-interface Figures {
-  readonly p50: number;
-  readonly p95: number;
-  readonly p99: number;
-  readonly rps: number;
-  readonly requests: number;
-  readonly errors: number;
-  readonly non2xx: number;
-}
-
-const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0
-    ? Number.NaN
-    : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number);
-
-async function load(url: string, mix: readonly Page[], seconds: number): Promise<Figures> {
-  let i = 0;
-  const latencies: number[] = [];
-  let finish: (r: autocannon.Result) => void = () => {};
-  let fail: (e: unknown) => void = () => {};
-  const done = new Promise<autocannon.Result>((resolve, reject) => {
-    finish = resolve;
-    fail = reject;
-  });
-  const instance = autocannon(
-    {
-      url,
-      connections: CONNECTIONS,
-      duration: seconds,
-      requests: [
-        {
-          setupRequest: (req) => ({
-            ...req,
-            method: 'GET',
-            path: (mix[i++ % mix.length] as Page).path,
-          }),
-        },
-      ],
-    },
-    (err: unknown, result: autocannon.Result) => (err ? fail(err) : finish(result)),
-  );
-  instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
-    latencies.push(ms);
-  });
-  const result = await done;
-  latencies.sort((a, b) => a - b);
-  return {
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    p99: percentile(latencies, 99),
-    rps: result.requests.average,
-    requests: result.requests.total,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-  };
-}
-
-const ms = (n: number) => (Number.isNaN(n) ? '      – ms' : `${n.toFixed(1).padStart(7)} ms`);
-
-function startServer(
-  dataDir: string,
-  responseCache: number,
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', dataDir, String(responseCache)],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /PORT (\d+)/.exec(out);
-      if (m) resolve({ child, url: `http://127.0.0.1:${m[1]}` });
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code})`)));
-  });
-}
+const serverFor = (dataDir: string, responseCache: number) =>
+  startServer(fileURLToPath(import.meta.url), [dataDir, String(responseCache)]);
 
 /** The demo portfolio, reshaped: the first AGREEMENTS are published framework agreements. */
 async function seed(dataDir: string): Promise<void> {
@@ -203,7 +127,7 @@ async function main(): Promise<void> {
       ['with the response cache (default)', 500],
       ['response cache off', 0],
     ] as const) {
-      const server = await startServer(dataDir, entries);
+      const server = await serverFor(dataDir, entries);
       child = server.child;
       let started = performance.now();
       const first = await fetch(`${server.url}/rammeavtaler`);
@@ -211,18 +135,18 @@ async function main(): Promise<void> {
       console.log(
         `\n[${label}] first request (builds the catalogue snapshot and vocabulary): ${(performance.now() - started).toFixed(0)} ms, status ${first.status}`,
       );
-      await load(server.url, PAGES, 2); // warm-up
+      await load(server.url, PAGES, 2, CONNECTIONS); // warm-up
       console.log(
         `Search page /rammeavtaler, mix of ${PAGES.length} searches, ${CONNECTIONS} connections, ${SECONDS} s, loopback:`,
       );
-      const all = await load(server.url, PAGES, SECONDS);
+      const all = await load(server.url, PAGES, SECONDS, CONNECTIONS);
       report('mix', all);
       results.push([label, all]);
       if (entries === 0) {
         console.log(`Per page, uncached (${CONNECTIONS} connections, ${PER_PAGE_SECONDS} s each):`);
         for (const p of PAGES) {
           await new Promise((r) => setTimeout(r, 1000));
-          report(p.name, await load(server.url, [p], PER_PAGE_SECONDS));
+          report(p.name, await load(server.url, [p], PER_PAGE_SECONDS, CONNECTIONS));
         }
         for (const path of ['/api/public/agreements.csv', '/api/public/ocds']) {
           started = performance.now();
