@@ -598,11 +598,28 @@ function CeilingBlock({
   );
 }
 
+/** Fields whose values are codes, and the key space of their labels. */
+const HISTORY_LABELS: Record<string, string> = {
+  kind: 'kind',
+  type: 'type',
+  procedure: 'procedure',
+  riskLevel: 'risk',
+};
+
 function History({ entries }: { entries: readonly AuditEntry[] }) {
   const { t, i18n } = useTranslation();
   const session = useSession();
-  const fmt = (v: unknown) =>
-    v === null || v === undefined ? '–' : typeof v === 'string' ? v : JSON.stringify(v);
+  const lng = i18n.language;
+  /** A changed value as the facts show it: labels for codes, NOK for øre, Norwegian dates. */
+  const fmt = (field: string, v: unknown): string => {
+    if (v === null || v === undefined || v === '') return '–';
+    const labels = HISTORY_LABELS[field];
+    if (labels && typeof v === 'string') return t(`${labels}.${v}`, { defaultValue: v });
+    if (typeof v === 'boolean') return t(v ? 'common.yes' : 'common.no');
+    if (typeof v === 'number' && field.endsWith('Ore')) return formatMoney(v, lng);
+    if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return formatDate(v, lng);
+    return typeof v === 'string' ? v : JSON.stringify(v);
+  };
   if (entries.length === 0) return <Text>{t('contract.noHistory')}</Text>;
   return (
     <Table aria-label={t('contract.history')} size="small" data-testid="history">
@@ -625,7 +642,7 @@ function History({ entries }: { entries: readonly AuditEntry[] }) {
                 .slice(0, 8)
                 .map(
                   (ch) =>
-                    `${t(`field.${ch.field.split('.')[0]}`, { defaultValue: ch.field })}: ${fmt(ch.from)} → ${fmt(ch.to)}`,
+                    `${t(`field.${ch.field.split('.')[0]}`, { defaultValue: ch.field })}: ${fmt(ch.field, ch.from)} → ${fmt(ch.field, ch.to)}`,
                 )
                 .join('; ')}
               {(e.changes?.length ?? 0) > 8 ? ' …' : ''}
