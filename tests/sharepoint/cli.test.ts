@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import type { Contract } from '../../src/core/index.ts';
 import { openSqliteRegister } from '../../src/store/sqlite/register-store.ts';
 import { type GraphServer, startGraphServer } from '../graph/server.ts';
 import { contractInput } from '../support/fixtures.ts';
@@ -95,6 +96,9 @@ describe('CLI: provision and migrate', () => {
     const { id, version, createdAt, updatedAt, ...input } = first;
     await sqlite.contracts.update(id, { ...input, title: 'Endret før migrering' }, 1, 'eier1');
     const history = await sqlite.audit.list('contract', id);
+    const originals = new Map<string, Contract>();
+    for await (const c of sqlite.contracts.all()) originals.set(c.id, c);
+    const originalAudit = await sqlite.audit.since(0, 10_000);
     await sqlite.close();
 
     const run = await cli(server, 'migrate', '--from', 'sqlite', '--to', 'sharepoint');
@@ -125,14 +129,94 @@ describe('CLI: provision and migrate', () => {
       back,
     );
     assert.equal(home.status, 0, home.stderr);
-    const restored = openSqliteRegister(back);
-    try {
-      assert.equal(await restored.contracts.count(), 45);
-      const c = await restored.contracts.getByReference('MIG-7');
-      assert.equal(c?.title, 'Avtale «7» <script>');
-      assert.equal((await restored.directory.getUnit('u-innkjop'))?.name, 'Innkjøp konsern');
-    } finally {
-      await restored.close();
-    }
+    assert.match(home.stdout, /Kopiert: 45 avtaler/);
+    const checkRoundTrip = async () => {
+      const restored = openSqliteRegister(back);
+      try {
+        assert.equal(await restored.contracts.count(), 45);
+        const c = await restored.contracts.getByReference('MIG-7');
+        assert.equal(c?.title, 'Avtale «7» <script>');
+        assert.equal((await restored.directory.getUnit('u-innkjop'))?.name, 'Innkjøp konsern');
+        // Identical contracts: ids, versions, timestamps and option ids included.
+        const roundTrip = new Map<string, Contract>();
+        for await (const x of restored.contracts.all()) roundTrip.set(x.id, x);
+        assert.deepEqual(roundTrip, originals);
+        // Identical audit histories, per contract and entry for entry (ids, times, actors).
+        for (const cid of originals.keys()) {
+          assert.deepEqual(
+            await restored.audit.list('contract', cid),
+            originalAudit.filter((e) => e.entity === 'contract' && e.entityId === cid),
+          );
+        }
+        const all = await restored.audit.since(0, 10_000);
+        const byId = new Map(all.map((e) => [e.id, e]));
+        for (const e of originalAudit) assert.deepEqual(byId.get(e.id), e);
+        // Anything more is the migrations' own directory copies, by the migration actor.
+        for (const e of all.filter((x) => !originalAudit.some((o) => o.id === x.id))) {
+          assert.equal(e.actorId, 'migrering');
+          assert.notEqual(e.entity, 'contract');
+        }
+        // The search index and child rows are rebuilt: search, supplier and category filters find them.
+        const scope = {
+          today: '2026-01-01',
+          expiringWindowDays: 90,
+          seesAllConfidential: true,
+          userId: null,
+        };
+        const found = await restored.contracts.search(
+          { text: 'Endret migrering', includeExpired: true },
+          scope,
+        );
+        assert.deepEqual(
+          found.items.map((x) => x.id),
+          [id],
+        );
+        const orgnr = first.suppliers[0]?.orgnr;
+        assert.ok(orgnr);
+        const bySupplier = await restored.contracts.search(
+          { supplierOrgnr: orgnr, includeExpired: true, limit: 100 },
+          scope,
+        );
+        assert.equal(bySupplier.total, 45);
+        const category = first.cpvCodes[0]?.slice(0, 2);
+        assert.ok(category);
+        const byCategory = await restored.contracts.search(
+          { category, includeExpired: true, limit: 100 },
+          scope,
+        );
+        assert.equal(byCategory.total, 45);
+      } finally {
+        await restored.close();
+      }
+    };
+    await checkRoundTrip();
+
+    // Into a register that is no longer empty: refused without --replace, converges with it.
+    const refused = await cli(
+      server,
+      'migrate',
+      '--from',
+      'sharepoint',
+      '--to',
+      'sqlite',
+      '--file',
+      back,
+    );
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, /ikke tomt/);
+    await checkRoundTrip();
+    const replaced = await cli(
+      server,
+      'migrate',
+      '--from',
+      'sharepoint',
+      '--to',
+      'sqlite',
+      '--file',
+      back,
+      '--replace',
+    );
+    assert.equal(replaced.status, 0, replaced.stderr);
+    await checkRoundTrip();
   });
 });

@@ -4,7 +4,7 @@ import type { AuditEntry, Contract } from '../../core/index.ts';
 import type { RegisterStore, SearchScope } from '../../store/register.port.ts';
 import { sharePointFromEnv } from '../../store/sharepoint/connect.ts';
 import { openSharePointRegister } from '../../store/sharepoint/register-store.ts';
-import { openSqliteRegister } from '../../store/sqlite/register-store.ts';
+import { openSqliteRegister, type SqliteRegisterStore } from '../../store/sqlite/register-store.ts';
 import type { CliCommand } from '../command.ts';
 
 const ALL: SearchScope = {
@@ -87,35 +87,33 @@ export async function sqliteToSharePoint(
 }
 
 /**
- * SharePoint → SQLite through the store port: contracts are imported by reference number (all or
- * nothing) with their content intact; the SQLite store gives them new ids and starts their version
- * and audit history anew (the port has no raw restore for SQLite).
+ * SharePoint → SQLite without loss: every contract as it is (ids, versions, timestamps, option ids)
+ * and the whole audit log with its ids, restored in one SQLite transaction (all or nothing); then
+ * the directory is copied and each contract is read back and compared. An SQLite register that
+ * already holds contracts or audit entries is refused unless `replace` is set.
  */
 export async function sharePointToSqlite(
   from: RegisterStore,
-  to: RegisterStore,
+  to: SqliteRegisterStore,
   actorId = 'migrering',
+  options: { readonly replace?: boolean } = {},
 ): Promise<MigrationReport> {
+  const { contracts, audit } = await collect(from);
+  // The restore first: the directory copy appends audit entries of its own, after the restored ones.
+  const written = await to.restore(contracts, audit, { replace: options.replace === true });
   const directory = await copyDirectory(from, to, actorId);
-  const { contracts } = await collect(from);
-  const inputs = contracts.map(
-    ({ id: _i, version: _v, createdAt: _c, updatedAt: _u, ...input }) => input,
-  );
-  const result = await to.contracts.importMany(inputs, actorId);
   for (const c of contracts) {
-    const back = await to.contracts.getByReference(c.referenceNumber);
-    const strip = (x: Contract | null) =>
-      x && JSON.stringify({ ...x, id: '', version: 0, createdAt: '', updatedAt: '' });
-    if (strip(back) !== strip(c))
+    const back = await to.contracts.get(c.id);
+    if (JSON.stringify(back) !== JSON.stringify(c))
       throw new Error(`Avtale ${c.referenceNumber} ble ikke kopiert likt`);
   }
-  return { ...directory, contracts: result.created + result.updated, audit: 0 };
+  return { ...directory, contracts: written.contracts, audit: written.audit };
 }
 
 const command: CliCommand = {
   name: 'migrate',
   summary:
-    'Kopierer registeret: migrate --from sqlite --to sharepoint (eller omvendt) [--site <id>]',
+    'Kopierer registeret: migrate --from sqlite --to sharepoint (eller omvendt) [--site <id>] [--file <db>] [--replace]',
   async run(args, config) {
     const { values } = parseArgs({
       args,
@@ -124,6 +122,7 @@ const command: CliCommand = {
         to: { type: 'string' },
         site: { type: 'string' },
         file: { type: 'string' },
+        replace: { type: 'boolean' },
       },
     });
     const pair = `${values.from}>${values.to}`;
@@ -139,7 +138,7 @@ const command: CliCommand = {
       const report =
         pair === 'sqlite>sharepoint'
           ? await sqliteToSharePoint(sqlite, sp)
-          : await sharePointToSqlite(sp, sqlite);
+          : await sharePointToSqlite(sp, sqlite, 'migrering', { replace: values.replace === true });
       console.log(
         `Kopiert: ${report.contracts} avtaler, ${report.audit} loggoppføringer, ${report.units} enheter, ${report.users} brukere, ${report.suppliers} leverandører.`,
       );

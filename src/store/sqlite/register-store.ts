@@ -319,6 +319,71 @@ class SqliteContractStore implements ContractStore {
     })();
   }
 
+  /**
+   * Lossless restore (migration): writes the contracts exactly as given (ids, versions, timestamps,
+   * option ids) with their search index and child rows, and appends the audit entries with their
+   * own ids, times and actors — all in one transaction. A register that already holds contracts or
+   * audit entries is refused unless `replace` is set; then its contracts are replaced, and since the
+   * audit log is append-only, entries already present must be identical (they are kept once).
+   */
+  restoreSync(
+    contracts: readonly Contract[],
+    entries: readonly AuditEntry[],
+    replace: boolean,
+  ): { contracts: number; audit: number } {
+    assertDistinctReferences(contracts);
+    const ids = new Set<string>();
+    for (const c of contracts) {
+      if (typeof c.id !== 'string' || c.id.length === 0 || c.id.length > 200)
+        throw restoreInvalid(`Avtalen ${c.referenceNumber} mangler gyldig id`);
+      if (ids.has(c.id)) throw restoreInvalid(`Avtale-id ${c.id} står to ganger`);
+      ids.add(c.id);
+      if (!Number.isSafeInteger(c.version) || c.version < 1)
+        throw restoreInvalid(`Avtalen ${c.referenceNumber} har ugyldig versjon`);
+      if (!isTimestamp(c.createdAt) || !isTimestamp(c.updatedAt))
+        throw restoreInvalid(`Avtalen ${c.referenceNumber} har ugyldige tidsstempler`);
+    }
+    const auditIds = new Set<number>();
+    for (const e of entries) {
+      if (!Number.isSafeInteger(e.id) || e.id < 1 || auditIds.has(e.id))
+        throw restoreInvalid(`Loggoppføring ${String(e.id)} har ugyldig eller dobbel id`);
+      auditIds.add(e.id);
+      if (!isTimestamp(e.at)) throw restoreInvalid(`Loggoppføring ${e.id} har ugyldig tidspunkt`);
+    }
+    return this.db.transaction(() => {
+      const hasContracts = this.sql('SELECT 1 FROM contracts LIMIT 1').get() !== undefined;
+      const hasAudit = this.sql('SELECT 1 FROM audit LIMIT 1').get() !== undefined;
+      if ((hasContracts || hasAudit) && !replace) {
+        throw new DomainError(
+          'precondition_failed',
+          'Registeret er ikke tomt; bruk erstatt (--replace) for å skrive over avtalene',
+        );
+      }
+      this.cache.invalidate();
+      if (hasContracts) {
+        this.sql('DELETE FROM contracts_fts').run();
+        this.sql('DELETE FROM contract_suppliers').run();
+        this.sql('DELETE FROM contract_categories').run();
+        this.sql('DELETE FROM contract_records').run();
+        this.sql('DELETE FROM contracts').run();
+      }
+      const insert = this.sql(
+        `INSERT INTO contracts (id, reference_number, title, title_key, kind, owning_unit_id, owner_id,
+          manager_id, start_date, end_date, current_end_date, max_value_ore, draft, terminated_on,
+          published, suppliers_confidential, version, created_at, updated_at)
+         VALUES (@id, @referenceNumber, @title, @titleKey, @kind, @owningUnitId, @ownerId, @managerId,
+          @startDate, @endDate, @currentEnd, @maxValue, @draft, @terminatedOn, @published,
+          @suppliersConfidential, @version, @createdAt, @updatedAt)`,
+      );
+      for (const c of contracts) {
+        const { lastInsertRowid } = insert.run(rowParams(c));
+        this.writeRecord(Number(lastInsertRowid), c);
+      }
+      const audit = this.audit.restoreSync(entries);
+      return { contracts: contracts.length, audit };
+    })();
+  }
+
   private requireVersion(id: string, expectedVersion: number | null): Contract {
     const row = this.sql(`${SELECT_RECORD} WHERE c.id = ?`).get(id) as ContractRow | undefined;
     if (!row) throw notFound('Avtalen');
@@ -448,6 +513,14 @@ class SqliteContractStore implements ContractStore {
   }
 }
 
+const restoreInvalid = (message: string) => new DomainError('validation', message);
+
+/** An ISO 8601 instant as the stores write them (`2026-01-31T12:00:00.000Z`). */
+const isTimestamp = (v: unknown): v is string =>
+  typeof v === 'string' &&
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/.test(v) &&
+  !Number.isNaN(Date.parse(v));
+
 /** The narrow row's columns: what filters, sorts and counts read. */
 function rowParams(c: Contract) {
   return {
@@ -513,6 +586,17 @@ const toAudit = (r: AuditRow): AuditEntry => ({
   sensitive: JSON.parse(r.sensitive),
 });
 
+const auditRow = (e: AuditEntry): AuditRow => ({
+  id: e.id,
+  at: e.at,
+  actor_id: e.actorId,
+  entity: e.entity,
+  entity_id: e.entityId,
+  action: e.action,
+  changes: JSON.stringify(e.changes),
+  sensitive: JSON.stringify(e.sensitive),
+});
+
 class SqliteAuditLog implements AuditLog {
   constructor(
     private readonly db: Db,
@@ -537,6 +621,36 @@ class SqliteAuditLog implements AuditLog {
 
   async append(entry: Omit<AuditEntry, 'id' | 'at'>): Promise<AuditEntry> {
     return this.appendSync(entry);
+  }
+
+  /**
+   * Appends entries with their own ids, times and actors (migration). An id already present is
+   * skipped when the stored entry is identical and refused otherwise: the log is append-only.
+   * Returns how many entries were written. Call inside a transaction.
+   */
+  restoreSync(entries: readonly AuditEntry[]): number {
+    const existing = this.db.prepare('SELECT * FROM audit WHERE id = ?');
+    const insert = this.db.prepare(
+      `INSERT INTO audit (id, at, actor_id, entity, entity_id, action, changes, sensitive)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    let written = 0;
+    for (const e of entries) {
+      const row = existing.get(e.id) as AuditRow | undefined;
+      if (row) {
+        if (JSON.stringify(toAudit(row)) !== JSON.stringify(toAudit(auditRow(e)))) {
+          throw new DomainError(
+            'conflict',
+            `Loggoppføring ${e.id} finnes allerede med annet innhold; endringsloggen kan ikke skrives over`,
+          );
+        }
+        continue;
+      }
+      const r = auditRow(e);
+      insert.run(r.id, r.at, r.actor_id, r.entity, r.entity_id, r.action, r.changes, r.sensitive);
+      written++;
+    }
+    return written;
   }
 
   appendSync(entry: Omit<AuditEntry, 'id' | 'at'>): AuditEntry {
@@ -691,6 +805,15 @@ class SqliteDirectory implements DirectoryStore {
 export interface SqliteRegisterStore extends RegisterStore {
   /** The open database, for the other SQLite-backed stores of the same data folder. */
   readonly db: Db;
+  /**
+   * Lossless restore for migration, all or nothing: contracts as given (ids, versions, timestamps,
+   * option ids) and the audit entries with their ids. Refuses a non-empty register unless `replace`.
+   */
+  restore(
+    contracts: readonly Contract[],
+    audit: readonly AuditEntry[],
+    options?: { readonly replace?: boolean },
+  ): Promise<{ contracts: number; audit: number }>;
 }
 
 export function openSqliteRegister(
@@ -699,9 +822,13 @@ export function openSqliteRegister(
 ): SqliteRegisterStore {
   const db = openDatabase(file);
   const audit = new SqliteAuditLog(db, now);
+  const contracts = new SqliteContractStore(db, audit, now);
   return {
     db,
-    contracts: new SqliteContractStore(db, audit, now),
+    contracts,
+    async restore(items, entries, options) {
+      return contracts.restoreSync(items, entries, options?.replace === true);
+    },
     directory: new SqliteDirectory(db, audit),
     audit,
     async health(): Promise<StoreHealth> {
