@@ -112,6 +112,53 @@ describe('EHF parser', () => {
     assert.equal(parseEhfText(t).buyerReference, 'A&B A<x>');
   });
 
+  it('reads UTF-8 bytes exactly as the decoded text: kept values, refusals and their messages', () => {
+    const base = text('base-example.xml');
+    const outcome = (f: () => unknown): string => {
+      try {
+        return JSON.stringify(f());
+      } catch (e) {
+        assert.ok(e instanceof EhfError, String(e));
+        return `${e.code}: ${e.message}`;
+      }
+    };
+    const ref = '<cbc:BuyerReference>0150abc</cbc:BuyerReference>';
+    const variants: string[] = [
+      base,
+      `\uFEFF${base}`,
+      base.replace(
+        ref,
+        '<cbc:BuyerReference>Ærø Å\u00a0å &amp; ø<![CDATA[ «é» ]]>😀\u0085</cbc:BuyerReference>',
+      ),
+      base.replace(ref, '<cbc:BuyerReference>\u00a0Ås\u00a0</cbc:BuyerReference>'),
+      base.replace('unitCode="', 'unitCode="Ø'),
+      base.replace(ref, '<cbc:BuyerReference>&øøøøøøøøøøø;</cbc:BuyerReference>'),
+      base.replace(ref, '<cbc:BuyerReference>&øøøøøøøøøøøøøøøøøø;</cbc:BuyerReference>'),
+      base.replace(ref, '<cbc:BuyerReference>&ærlig;</cbc:BuyerReference>'),
+      base.replace(ref, '<cbc:BuyerReference>x</cbc:BuyerReferenceØ>'),
+      base.replace(ref, `${ref}<cbc:Ærø a="1" a="2"/>`),
+      base.replace(ref, `${ref}<cbc:Ærø ææ="1" ææ="2"/>`),
+      base.replace(ref, `${ref}<ønsket:Ting/>`),
+      base.replace(ref, `${ref}<?xml\u00a0x?>`),
+      base.replace(ref, `${ref}<Åpen>`),
+      base.replace(/<Invoice\b/, '<Fåktura').replace(/<\/Invoice>/, '</Fåktura>'),
+      base.replace(
+        'xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"',
+        'xmlns="urn:øst:Invoice-2"',
+      ),
+      `ø${base}`,
+      `${base}ø`,
+    ];
+    for (const v of variants) {
+      assert.equal(
+        outcome(() => parseEhf(Buffer.from(v, 'utf8'))),
+        outcome(() => parseEhfText(v)),
+      );
+    }
+    const kept = parseEhf(Buffer.from(variants[2] as string, 'utf8'));
+    assert.equal(kept.buyerReference, 'Ærø Å\u00a0å & ø «é» 😀\u0085'); // JS trim keeps NEL
+  });
+
   it('agrees with saxes on the elements it keeps', () => {
     const t = text('Norwegian-example-1.xml');
     const names: string[] = [];

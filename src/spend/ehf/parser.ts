@@ -187,15 +187,18 @@ export function parseEhf(bytes: Uint8Array, options: ParseOptions = {}): SpendDo
     );
   }
   sniffBinary(bytes);
-  // Validate, then decode with the fast native decoder (TextDecoder with fatal: true takes a slow
-  // path as soon as the text is not pure ASCII).
+  // Validate with simdutf (TextDecoder with fatal: true takes a slow path as soon as the text is
+  // not pure ASCII); the scan below relies on the bytes being valid UTF-8.
   if (!isUtf8(bytes)) {
     throw new EhfError('encoding', 'Filen er ikke gyldig UTF-8 (EHF skal være UTF-8-kodet XML).');
   }
   const buf = Buffer.isBuffer(bytes)
     ? bytes
     : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return parseEhfText(buf.toString('utf8'), options);
+  // Scan the bytes as latin1 (one char per byte, ≈ 20× faster than decoding UTF-8): all markup is
+  // ASCII and UTF-8 multi-byte sequences never contain ASCII bytes, so the structure is identical;
+  // only the slices the parser keeps or quotes are decoded as UTF-8 (see `txt`).
+  return scan(buf.toString('latin1'), options, true);
 }
 
 function sniffBinary(b: Uint8Array): void {
@@ -241,6 +244,21 @@ const newLine = (): LineDraft => ({
   baseQty: null,
   baseUnit: null,
 });
+
+/** True while `scan` runs over latin1-read UTF-8 bytes (the scan is synchronous, never nested). */
+let bytesMode = false;
+/** In a latin1 view every byte ≥ 0x80 (a UTF-8 multi-byte sequence) is a char in this range. */
+const NON_ASCII = /[\u0080-\u00ff]/;
+
+/** The text between two positions as real characters (UTF-8-decoded when scanning bytes). */
+function txt(s: string, from: number, to: number): string {
+  const v = s.slice(from, to);
+  return bytesMode && NON_ASCII.test(v) ? Buffer.from(v, 'latin1').toString('utf8') : v;
+}
+
+/** Length in characters of s[from, to) (bytes may be more than characters). */
+const charLength = (s: string, from: number, to: number): number =>
+  bytesMode ? txt(s, from, to).length : to - from;
 
 function lineNumberAt(s: string, pos: number): number {
   let n = 1;
@@ -288,15 +306,15 @@ function decode(s: string, from: number, to: number): string {
   while (i < to) {
     const amp = s.indexOf('&', i);
     if (amp === -1 || amp >= to) {
-      out += s.slice(i, to);
+      out += txt(s, i, to);
       break;
     }
-    out += s.slice(i, amp);
+    out += txt(s, i, amp);
     const semi = s.indexOf(';', amp);
-    if (semi === -1 || semi >= to || semi - amp > 12) {
+    if (semi === -1 || semi >= to || (semi - amp > 12 && charLength(s, amp, semi) > 12)) {
       fail(s, 'malformed', 'ufullstendig entitetsreferanse', amp);
     }
-    const name = s.slice(amp + 1, semi);
+    const name = txt(s, amp + 1, semi);
     switch (name) {
       case 'lt':
         out += '<';
@@ -399,15 +417,25 @@ function deliver(st: DocState, field: number, value: string, attr: string): void
 
 /** Parses already-decoded XML text. Exposed for tests and benchmarks. */
 export function parseEhfText(s: string, options: ParseOptions = {}): SpendDocument {
+  return scan(s, options, false);
+}
+
+/** `latin1Bytes`: s holds UTF-8 bytes one per char (already validated), not decoded text. */
+function scan(s: string, options: ParseOptions, latin1Bytes: boolean): SpendDocument {
+  bytesMode = latin1Bytes;
   const maxDepth = options.maxDepth ?? 64;
   const len = s.length;
 
-  let pos = s.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let pos = 0;
+  if (latin1Bytes) {
+    if (s.charCodeAt(0) === 0xef && s.charCodeAt(1) === 0xbb && s.charCodeAt(2) === 0xbf) pos = 3;
+  } else if (s.charCodeAt(0) === 0xfeff) pos = 1;
+  const start = pos;
   // XML declaration: only UTF-8 is accepted (EHF requires it).
   if (s.startsWith('<?xml', pos) && isWs(s.charCodeAt(pos + 5))) {
     const end = s.indexOf('?>', pos);
     if (end === -1) fail(s, 'truncated', 'XML-deklarasjonen slutter ikke', pos);
-    const decl = s.slice(pos, end);
+    const decl = txt(s, pos, end);
     const enc = /encoding\s*=\s*["']([^"']*)["']/.exec(decl);
     if (enc && !/^utf-?8$/i.test(enc[1] as string)) {
       throw new EhfError('encoding', `Tegnkodingen «${enc[1]}» støttes ikke; EHF skal være UTF-8.`);
@@ -446,7 +474,7 @@ export function parseEhfText(s: string, options: ParseOptions = {}): SpendDocume
       if (depth === 0) {
         for (let i = pos; i < textEnd; i++) {
           if (!isWs(s.charCodeAt(i))) {
-            if (rootType === null && pos <= 1) {
+            if (rootType === null && pos <= start) {
               throw new EhfError('not_xml', 'Filen er ikke XML (første tegn er ikke «<»).');
             }
             fail(s, 'malformed', 'tekst utenfor rotelementet', i);
@@ -458,7 +486,7 @@ export function parseEhfText(s: string, options: ParseOptions = {}): SpendDocume
           if (nextAmp === -1) nextAmp = len;
         }
         const amp = nextAmp < textEnd;
-        if (capField !== 0) capText += amp ? decode(s, pos, textEnd) : s.slice(pos, textEnd);
+        if (capField !== 0) capText += amp ? decode(s, pos, textEnd) : txt(s, pos, textEnd);
         else if (amp) decode(s, pos, textEnd); // validates references in text we do not keep
       }
     }
@@ -471,18 +499,18 @@ export function parseEhfText(s: string, options: ParseOptions = {}): SpendDocume
       const n0 = nameStarts[depth - 1] as number;
       const nlen = nameLens[depth - 1] as number;
       let p = lt + 2;
-      if (p + nlen > len) fail(s, 'truncated', `</${s.slice(n0, n0 + nlen)}> mangler`, lt);
+      if (p + nlen > len) fail(s, 'truncated', `</${txt(s, n0, n0 + nlen)}> mangler`, lt);
       for (let k = 0; k < nlen; k++) {
         if (s.charCodeAt(p + k) !== s.charCodeAt(n0 + k)) {
-          fail(s, 'malformed', `sluttkoden passer ikke til <${s.slice(n0, n0 + nlen)}>`, lt);
+          fail(s, 'malformed', `sluttkoden passer ikke til <${txt(s, n0, n0 + nlen)}>`, lt);
         }
       }
       p += nlen;
       let c = s.charCodeAt(p);
       while (c === 32 || c === 10 || c === 9 || c === 13) c = s.charCodeAt(++p);
-      if (p >= len) fail(s, 'truncated', `</${s.slice(n0, n0 + nlen)}> er ikke avsluttet`, lt);
+      if (p >= len) fail(s, 'truncated', `</${txt(s, n0, n0 + nlen)}> er ikke avsluttet`, lt);
       if (c !== 62)
-        fail(s, 'malformed', `sluttkoden passer ikke til <${s.slice(n0, n0 + nlen)}>`, lt);
+        fail(s, 'malformed', `sluttkoden passer ikke til <${txt(s, n0, n0 + nlen)}>`, lt);
       if (capField !== 0 && capDepth === depth) {
         deliver(st, capField, capText, capAttr);
         capField = 0;
@@ -515,7 +543,7 @@ export function parseEhfText(s: string, options: ParseOptions = {}): SpendDocume
         if (depth === 0) fail(s, 'malformed', 'CDATA utenfor rotelementet', lt);
         const end = s.indexOf(']]>', lt + 9);
         if (end === -1) fail(s, 'truncated', 'CDATA-blokken slutter ikke', lt);
-        if (capField !== 0) capText += s.slice(lt + 9, end);
+        if (capField !== 0) capText += txt(s, lt + 9, end);
         pos = end + 3;
         continue;
       }
@@ -536,7 +564,7 @@ export function parseEhfText(s: string, options: ParseOptions = {}): SpendDocume
     if (c1 === 63 /* ? */) {
       const end = s.indexOf('?>', lt + 2);
       if (end === -1) fail(s, 'truncated', 'prosesseringsinstruksjonen slutter ikke', lt);
-      if (/^xml(\s|$)/i.test(s.slice(lt + 2, Math.min(end, lt + 6)))) {
+      if (/^xml(\s|$)/i.test(txt(s, lt + 2, Math.min(end, lt + 18)).slice(0, 4))) {
         fail(s, 'malformed', 'XML-deklarasjonen står ikke først i filen', lt);
       }
       pos = end + 2;
@@ -620,7 +648,7 @@ export function parseEhfText(s: string, options: ParseOptions = {}): SpendDocume
       if (s.charCodeAt(an) === 120 && s.startsWith('xmlns', an)) {
         const alen = ae - an;
         if (alen === 5 || s.charCodeAt(an + 5) === 58) {
-          const value = hasAmp ? decode(s, vs, ve) : s.slice(vs, ve);
+          const value = hasAmp ? decode(s, vs, ve) : txt(s, vs, ve);
           nsPrefix.push(alen === 5 ? '' : s.slice(an + 6, ae));
           nsUri.push(value);
           nsNum.push(nsId(value));
@@ -631,7 +659,7 @@ export function parseEhfText(s: string, options: ParseOptions = {}): SpendDocume
       for (let k = 0; k < attrCount; k++) {
         const o = attrPos[k * 4] as number;
         if ((attrPos[k * 4 + 1] as number) - o === ae - an && s.startsWith(s.slice(an, ae), o)) {
-          fail(s, 'malformed', `attributtet «${s.slice(an, ae).slice(0, 40)}» står to ganger`, lt);
+          fail(s, 'malformed', `attributtet «${txt(s, an, ae).slice(0, 40)}» står to ganger`, lt);
         }
       }
       if (attrCount * 4 + 4 > attrPos.length) fail(s, 'malformed', 'for mange attributter', lt);
@@ -658,7 +686,7 @@ export function parseEhfText(s: string, options: ParseOptions = {}): SpendDocume
       fail(
         s,
         'malformed',
-        `prefikset «${s.slice(nameStart, colon).slice(0, 40)}» er ikke deklarert`,
+        `prefikset «${txt(s, nameStart, colon).slice(0, 40)}» er ikke deklarert`,
         lt,
       );
     }
@@ -681,7 +709,7 @@ export function parseEhfText(s: string, options: ParseOptions = {}): SpendDocume
       } else {
         throw new EhfError(
           'not_ubl',
-          `Filen er ikke en EHF-faktura eller kreditnota: rotelementet er <${s.slice(nameStart, nameEnd).slice(0, 80)}>${uri ? ` i navnerommet «${uri.slice(0, 200)}»` : ''}.`,
+          `Filen er ikke en EHF-faktura eller kreditnota: rotelementet er <${txt(s, nameStart, nameEnd).slice(0, 80)}>${uri ? ` i navnerommet «${uri.slice(0, 200)}»` : ''}.`,
         );
       }
     } else {
@@ -702,7 +730,7 @@ export function parseEhfText(s: string, options: ParseOptions = {}): SpendDocume
               if ((attrPos[k * 4 + 1] as number) - o === want.length && s.startsWith(want, o)) {
                 const vs = attrPos[k * 4 + 2] as number;
                 const ve = attrPos[k * 4 + 3] as number;
-                attrValue = s.slice(vs, ve);
+                attrValue = txt(s, vs, ve);
                 if (attrValue.indexOf('&') !== -1) attrValue = decode(s, vs, ve);
                 break;
               }
@@ -752,7 +780,7 @@ export function parseEhfText(s: string, options: ParseOptions = {}): SpendDocume
     const n0 = nameStarts[depth - 1] as number;
     throw new EhfError(
       'truncated',
-      `Filen er avkortet: <${s.slice(n0, n0 + (nameLens[depth - 1] as number))}> og ${depth - 1} ytre element(er) er ikke lukket.`,
+      `Filen er avkortet: <${txt(s, n0, n0 + (nameLens[depth - 1] as number))}> og ${depth - 1} ytre element(er) er ikke lukket.`,
     );
   }
   return finish(st, rootType);
