@@ -83,6 +83,9 @@ interface Node {
   readonly attr: string | null;
   readonly line: boolean;
   readonly kids: Map<string, Node>;
+  /** The same children as parallel arrays, matched in place against the text (no substring). */
+  readonly kidNames: string[];
+  readonly kidNodes: Node[];
 }
 
 const node = (ns: number, field = 0, attr: string | null = null, line = false): Node => ({
@@ -91,6 +94,8 @@ const node = (ns: number, field = 0, attr: string | null = null, line = false): 
   attr,
   line,
   kids: new Map(),
+  kidNames: [],
+  kidNodes: [],
 });
 
 type Spec = readonly [path: string, field: number, attr?: string];
@@ -159,6 +164,8 @@ function buildRoot(type: DocumentType): Node {
       if (!next) {
         next = last ? node(ns, field, attr ?? null) : node(ns, 0, null, line);
         at.kids.set(local, next);
+        at.kidNames.push(local);
+        at.kidNodes.push(next);
       }
       at = next;
     });
@@ -420,6 +427,12 @@ export function parseEhfText(s: string, options: ParseOptions = {}): SpendDocume
   return scan(s, options, false);
 }
 
+let stackSize = 65;
+let declCountBuf = new Int32Array(stackSize);
+let nameStartsBuf = new Int32Array(stackSize);
+let nameLensBuf = new Int32Array(stackSize);
+const attrPosBuf = new Int32Array(4 * 64);
+
 /** `latin1Bytes`: s holds UTF-8 bytes one per char (already validated), not decoded text. */
 function scan(s: string, options: ParseOptions, latin1Bytes: boolean): SpendDocument {
   bytesMode = latin1Bytes;
@@ -448,15 +461,22 @@ function scan(s: string, options: ParseOptions, latin1Bytes: boolean): SpendDocu
   const nsPrefix: string[] = ['xml'];
   const nsUri: string[] = [NS_XML];
   const nsNum: number[] = [N_OTHER];
-  const declCount = new Int32Array(maxDepth + 1);
-  const nameStarts = new Int32Array(maxDepth + 1);
-  const nameLens = new Int32Array(maxDepth + 1);
+  // Scratch arrays are reused between files (every slot is written before it is read).
+  if (stackSize < maxDepth + 1) {
+    stackSize = maxDepth + 1;
+    declCountBuf = new Int32Array(stackSize);
+    nameStartsBuf = new Int32Array(stackSize);
+    nameLensBuf = new Int32Array(stackSize);
+  }
+  const declCount = declCountBuf;
+  const nameStarts = nameStartsBuf;
+  const nameLens = nameLensBuf;
   const nodes: (Node | null)[] = [];
   let depth = 0;
   let rootType: DocumentType | null = null;
   let rootDone = false;
   // Attributes of the current start tag: [nameStart, nameEnd, valueStart, valueEnd] each.
-  const attrPos = new Int32Array(4 * 64);
+  const attrPos = attrPosBuf;
   let attrCount = 0;
   // Capture state.
   let capField = 0;
@@ -715,8 +735,17 @@ function scan(s: string, options: ParseOptions, latin1Bytes: boolean): SpendDocu
     } else {
       const parent = nodes[depth - 1];
       if (parent !== null && parent !== undefined && ns !== N_OTHER) {
-        const k = parent.kids.get(s.slice(colon === -1 ? nameStart : colon + 1, nameEnd));
-        if (k !== undefined && k.ns === ns) n = k;
+        const ls = colon === -1 ? nameStart : colon + 1;
+        const ll = nameEnd - ls;
+        const names = parent.kidNames;
+        for (let k = 0; k < names.length; k++) {
+          const name = names[k] as string;
+          if (name.length === ll && s.startsWith(name, ls)) {
+            const kid = parent.kidNodes[k] as Node;
+            if (kid.ns === ns) n = kid;
+            break;
+          }
+        }
       }
       if (n !== null) {
         if (n.line) {
