@@ -39,6 +39,8 @@ import { userName, useSession } from '../session.tsx';
 import type { TaskView } from '../types.ts';
 
 const GROUPS = ['overdue', 'week', 'month', 'later'] as const;
+/** Tasks due later than 30 days are shown this many at a time: the near ones matter first. */
+const LATER_SHOWN = 20;
 type Group = (typeof GROUPS)[number];
 const groupOf = (t: TaskView): Group =>
   t.overdue || t.daysUntilDue < 0
@@ -89,6 +91,7 @@ export default function MyTasks({ focusId }: { focusId: string | null }) {
   const focused = useGet<TaskView>(focusId ? endpoints.task(focusId) : null);
   const [action, setAction] = useState<Action | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [allLater, setAllLater] = useState(false);
 
   const tasks = useMemo(() => {
     const items = list.data?.items ?? [];
@@ -123,13 +126,17 @@ export default function MyTasks({ focusId }: { focusId: string | null }) {
       {GROUPS.map((g) => {
         const items = grouped.get(g) ?? [];
         if (items.length === 0) return null;
+        const cut =
+          g === 'later' && !allLater && !items.some((x) => x.id === focusId)
+            ? LATER_SHOWN
+            : items.length;
         return (
           <section key={g} className={styles.group} aria-labelledby={`group-${g}`}>
             <Subtitle1 as="h3" id={`group-${g}`}>
               {t(`tasks.group.${g}`)} ({items.length})
             </Subtitle1>
             <ul className={styles.list}>
-              {items.map((task) => (
+              {items.slice(0, cut).map((task) => (
                 <li key={task.id}>
                   <TaskCard
                     task={task}
@@ -139,6 +146,11 @@ export default function MyTasks({ focusId }: { focusId: string | null }) {
                 </li>
               ))}
             </ul>
+            {cut < items.length && (
+              <Button appearance="secondary" onClick={() => setAllLater(true)}>
+                {t('tasks.showAll', { count: items.length })}
+              </Button>
+            )}
           </section>
         );
       })}

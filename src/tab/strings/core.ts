@@ -262,6 +262,7 @@ const nb = {
     heading: 'Mine oppgaver',
     none: 'Du har ingen åpne oppgaver.',
     missing: 'Oppgavelisten er ikke tilgjengelig.',
+    showAll: 'Vis alle ({{count}})',
     group: {
       overdue: 'Forfalt',
       week: 'Denne uken',
@@ -616,6 +617,7 @@ const nn: Same<typeof nb> = {
     heading: 'Mine oppgåver',
     none: 'Du har ingen opne oppgåver.',
     missing: 'Oppgåvelista er ikkje tilgjengeleg.',
+    showAll: 'Vis alle ({{count}})',
     group: {
       overdue: 'Over fristen',
       week: 'Denne veka',
@@ -969,6 +971,7 @@ const en: Same<typeof nb> = {
     heading: 'My tasks',
     none: 'You have no open tasks.',
     missing: 'The task list is not available.',
+    showAll: 'Show all ({{count}})',
     group: { overdue: 'Overdue', week: 'This week', month: 'Next 30 days', later: 'Later' },
   },
   dashboard: {
