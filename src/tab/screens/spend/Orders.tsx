@@ -27,7 +27,6 @@ import {
 import { ArrowDownload20Regular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ApiError, download, type FieldIssue, post } from '../../api.ts';
 import { Dropdown, Option } from '../../components/Choice.tsx';
 import { ErrorBar } from '../../components/common.tsx';
@@ -41,7 +40,7 @@ import {
 import { useGet } from '../../hooks.ts';
 import { contractHref, navigate } from '../../router.ts';
 import { unitName, useSession } from '../../session.tsx';
-import { Figure, tooltipStyle, useChartColours, useSpendStyles } from './shared.tsx';
+import { Figure, MonthlyKrChart, useSpendStyles } from './shared.tsx';
 
 /** The order as docs/spend.md "API: Bestill innkjøpsanalyse" describes it. */
 export interface AnalysisOrder {
@@ -519,7 +518,6 @@ function OrderResultView({ result }: { result: OrderResult }) {
   const { t, i18n } = useTranslation();
   const lng = i18n.language;
   const styles = useSpendStyles();
-  const colours = useChartColours();
   const s = result.summary;
   const months = result.byMonth.map((m) => ({
     name: formatMonth(m.month, lng),
@@ -537,37 +535,7 @@ function OrderResultView({ result }: { result: OrderResult }) {
           <Figure label={t('spend.invoices')} value={formatNumber(s.invoices, lng)} />
           <Figure label={t('spend.lines')} value={formatNumber(s.lines, lng)} />
         </div>
-        {months.length > 0 && (
-          <div
-            className={styles.chart}
-            role="img"
-            aria-label={`${t('spend.byMonth')}: ${months.map((m) => `${m.name} ${formatNumber(m.kr, lng)} kr`).join(', ')}`}
-          >
-            <ResponsiveContainer>
-              <BarChart data={months} accessibilityLayer={false}>
-                <CartesianGrid stroke={colours.grid} vertical={false} />
-                <XAxis
-                  dataKey="name"
-                  tick={{ fill: colours.text, fontSize: 12 }}
-                  stroke={colours.grid}
-                />
-                <YAxis
-                  tick={{ fill: colours.text, fontSize: 12 }}
-                  stroke={colours.grid}
-                  width={90}
-                  tickFormatter={(v: number) => formatNumber(v, lng)}
-                />
-                <Tooltip {...tooltipStyle(colours)} cursor={{ fill: colours.grid }} />
-                <Bar
-                  dataKey="kr"
-                  name={t('spend.byMonth')}
-                  fill={colours.brand}
-                  isAnimationActive={false}
-                />
-              </BarChart>
-            </ResponsiveContainer>
-          </div>
-        )}
+        {months.length > 0 && <MonthlyKrChart months={months} className={styles.chart} />}
       </Card>
       <div className={styles.grid}>
         <Card className={styles.scroll}>

@@ -46,6 +46,7 @@ import {
   Drilldown,
   ExportButton,
   Figure,
+  MonthlyKrChart,
   tooltipStyle,
   useChartColours,
   useSpendStyles,
@@ -225,7 +226,6 @@ function TurnoverDetails({
   const { t, i18n } = useTranslation();
   const lng = i18n.language;
   const styles = useSpendStyles();
-  const colours = useChartColours();
   const id = agreement.agreementId;
   const months = report.byMonth
     .filter((b) => b.agreementId === id)
@@ -257,35 +257,7 @@ function TurnoverDetails({
         {agreement.referenceNumber} {agreement.title}
       </Subtitle1>
       <div className={styles.grid}>
-        <div
-          className={styles.chart}
-          role="img"
-          aria-label={`${t('spend.byMonth')}: ${months.map((m) => `${m.name} ${formatNumber(m.kr, lng)} kr`).join(', ')}`}
-        >
-          <ResponsiveContainer>
-            <BarChart data={months} accessibilityLayer={false}>
-              <CartesianGrid stroke={colours.grid} vertical={false} />
-              <XAxis
-                dataKey="name"
-                tick={{ fill: colours.text, fontSize: 12 }}
-                stroke={colours.grid}
-              />
-              <YAxis
-                tick={{ fill: colours.text, fontSize: 12 }}
-                stroke={colours.grid}
-                width={90}
-                tickFormatter={(v: number) => formatNumber(v, lng)}
-              />
-              <Tooltip {...tooltipStyle(colours)} cursor={{ fill: colours.grid }} />
-              <Bar
-                dataKey="kr"
-                name={t('spend.byMonth')}
-                fill={colours.brand}
-                isAnimationActive={false}
-              />
-            </BarChart>
-          </ResponsiveContainer>
-        </div>
+        <MonthlyKrChart months={months} className={styles.chart} />
         <div>
           {breakdown(report.byUnit, t('spend.byUnit'))}
           {breakdown(report.bySupplier, t('spend.bySupplier'))}

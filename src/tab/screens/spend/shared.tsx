@@ -18,9 +18,10 @@ import {
 import { ArrowDownload20Regular } from '@fluentui/react-icons';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { download, qs } from '../../api.ts';
 import { ErrorBar } from '../../components/common.tsx';
-import { formatDate, formatMoney } from '../../format.ts';
+import { formatDate, formatMoney, formatNumber } from '../../format.ts';
 import { useGet } from '../../hooks.ts';
 import { useSession } from '../../session.tsx';
 
@@ -51,6 +52,46 @@ export function tooltipStyle(c: ReturnType<typeof useChartColours>) {
     itemStyle: { color: c.text },
     labelStyle: { color: c.text },
   };
+}
+
+/** Spend per month in kroner as a bar chart, described in words for screen readers. */
+export function MonthlyKrChart({
+  months,
+  className,
+}: {
+  months: readonly { name: string; kr: number }[];
+  className: string;
+}) {
+  const { t, i18n } = useTranslation();
+  const lng = i18n.language;
+  const colours = useChartColours();
+  return (
+    <div
+      className={className}
+      role="img"
+      aria-label={`${t('spend.byMonth')}: ${months.map((m) => `${m.name} ${formatNumber(m.kr, lng)} kr`).join(', ')}`}
+    >
+      <ResponsiveContainer>
+        <BarChart data={[...months]} accessibilityLayer={false}>
+          <CartesianGrid stroke={colours.grid} vertical={false} />
+          <XAxis dataKey="name" tick={{ fill: colours.text, fontSize: 12 }} stroke={colours.grid} />
+          <YAxis
+            tick={{ fill: colours.text, fontSize: 12 }}
+            stroke={colours.grid}
+            width={90}
+            tickFormatter={(v: number) => formatNumber(v, lng)}
+          />
+          <Tooltip {...tooltipStyle(colours)} cursor={{ fill: colours.grid }} />
+          <Bar
+            dataKey="kr"
+            name={t('spend.byMonth')}
+            fill={colours.brand}
+            isAnimationActive={false}
+          />
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
 }
 
 export const useSpendStyles = makeStyles({
