@@ -3,13 +3,14 @@
  * DuckDB store and reads agreements from the register store port (`contracts.all()`).
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Contract } from '../core/contract.ts';
 import { DomainError } from '../core/errors.ts';
 import { type Agreement, AgreementMatcher } from '../core/spend/matching.ts';
 import type { RatePoint, RateTable } from '../core/spend/rates.ts';
 import type { ContractStore } from '../store/register.port.ts';
+import { whileIngesting } from './aggregates.ts';
 import {
   loadAgreements,
   loadRates,
@@ -26,7 +27,7 @@ import {
   ingestFiles,
 } from './ingest/ingest.ts';
 import type { SourceFile } from './ingest/sources.ts';
-import { type LedgerMapping, parseLedgerCsv } from './ledger.ts';
+import { LedgerColumnsError, type LedgerMapping, parseLedgerCsv } from './ledger.ts';
 import { parsePriceListCsv, parsePriceListXlsx } from './pricelists.ts';
 import type { ExchangeRateSource } from './rates/norges-bank.ts';
 import type { IndexSeriesSource } from './rates/ssb-kpi.ts';
@@ -97,7 +98,20 @@ export class SpendService {
     });
   }
 
-  async ingestLedger(input: Readable, mapping: LedgerMapping): Promise<IngestDetails> {
+  /**
+   * Ingests ledger postings (CSV) with a column mapping. A row that cannot be read is an error
+   * named `<file>, linje N`; a mapping whose columns are not in the header is a validation error
+   * before anything is stored. `onProgress`: rows read (`files`) and bytes taken by the parser.
+   */
+  async ingestLedger(
+    input: Readable,
+    mapping: LedgerMapping,
+    options: { fileName?: string; onProgress?: (p: IngestProgress) => void } = {},
+  ): Promise<IngestDetails> {
+    const streamPath = (input as Readable & { path?: unknown }).path;
+    const fileName =
+      options.fileName ??
+      (typeof streamPath === 'string' ? basename(streamPath) : 'regnskapsdata.csv');
     await this.refreshAgreements();
     const sink = await IngestSink.create({
       workers: 0,
@@ -105,17 +119,38 @@ export class SpendService {
       matcher: await this.matcher(),
       store: this.store,
     });
-    try {
-      for await (const row of parseLedgerCsv(input, mapping)) {
-        sink.summary.files++;
-        if (row.error !== undefined) sink.error(`rad ${row.row}`, row.error);
-        else await sink.add(row.doc, 'ledger', null);
+    let bytes = 0;
+    const report = () => options.onProgress?.({ files: sink.summary.files, bytes });
+    return whileIngesting(this.store, async () => {
+      try {
+        const rows = parseLedgerCsv(input, mapping, {
+          onBytes: (n) => {
+            bytes = n;
+          },
+        });
+        for await (const row of rows) {
+          sink.summary.files++;
+          if (row.error !== undefined) sink.error(`${fileName}, linje ${row.line}`, row.error);
+          else await sink.add(row.doc, 'ledger', fileName);
+          if ((sink.summary.files & 255) === 0) report();
+        }
+      } catch (e) {
+        if (e instanceof LedgerColumnsError) {
+          throw new DomainError(
+            'validation',
+            e.message,
+            e.missing.map((m) => ({
+              field: m.field,
+              message: `kolonnen «${m.column}» finnes ikke`,
+            })),
+          );
+        }
+        sink.error(fileName, `Kunne ikke lese CSV-filen: ${(e as Error).message}`);
       }
-    } catch (e) {
-      sink.error('CSV', `Kunne ikke lese CSV-filen: ${(e as Error).message}`);
-    }
-    await sink.drain();
-    return sink.finish(0);
+      await sink.drain();
+      report();
+      return sink.finish(bytes);
+    });
   }
 
   /** Imports a price list (CSV or Excel) for the agreement with this id or reference number. */

@@ -1,6 +1,6 @@
 /**
- * Spend analysis over HTTP, for Kontraktservice only: uploads (zip or XML) run as jobs whose
- * progress the tab polls, the three reports as JSON or Excel, drill-down to invoice lines, price
+ * Spend analysis over HTTP, for Kontraktservice only: uploads (EHF zip or XML, or ledger CSV with a
+ * column mapping) run as jobs whose progress the tab polls, the three reports as JSON or Excel, drill-down to invoice lines, price
  * lists, exchange rates and index values. The DuckDB store is opened on first use.
  */
 import { randomUUID } from 'node:crypto';
@@ -10,8 +10,21 @@ import { DomainError, forbidden, isAdmin, notFound } from '../../core/index.ts';
 import { parseRate } from '../../core/spend/rates.ts';
 import type { Services } from '../../services.ts';
 import { leakageWorkbook, priceControlWorkbook, turnoverWorkbook } from '../../spend/excel.ts';
-import type { IngestSummary } from '../../spend/ingest/ingest.ts';
+import type { IngestDetails, IngestSummary } from '../../spend/ingest/ingest.ts';
 import { uploadSource } from '../../spend/ingest/sources.ts';
+import {
+  LEDGER_FIELDS,
+  LedgerColumnsError,
+  type LedgerDelimiter,
+  type LedgerEncoding,
+  type LedgerMapping,
+  LedgerTextError,
+  ledgerEncoding,
+  ledgerMappingSchema,
+  ledgerStream,
+  previewLedger,
+  resolveLedgerColumns,
+} from '../../spend/ledger.ts';
 import { type OrderState, orderInputSchema } from '../../spend/orders.ts';
 import { NorgesBankRates } from '../../spend/rates/norges-bank.ts';
 import { SsbKpi } from '../../spend/rates/ssb-kpi.ts';
@@ -43,6 +56,8 @@ export interface SpendRouteOptions {
 
 interface Job {
   readonly id: string;
+  /** `ehf`: zip or XML invoices; `ledger`: ledger CSV (`files` counts its rows). */
+  readonly kind: 'ehf' | 'ledger';
   readonly name: string;
   readonly totalBytes: number;
   state: 'running' | 'done' | 'failed';
@@ -109,6 +124,86 @@ const indexBody = z
   })
   .strict();
 
+const uploadKindQuery = z.object({
+  kind: z
+    .enum(['ehf', 'ledger'], { error: 'ehf (zip/XML, standard) eller ledger (regnskaps-CSV)' })
+    .default('ehf'),
+});
+/** A ledger upload: the column mapping as query parameters (strict: a misspelt name is a 400). */
+const ledgerUploadQuery = ledgerMappingSchema
+  .extend({ kind: z.literal('ledger'), name: z.string().max(300).optional() })
+  .strict();
+const ledgerPreviewQuery = z
+  .object({
+    delimiter: ledgerMappingSchema.shape.delimiter,
+    partial: z.enum(['true', 'false']).optional(),
+  })
+  .strict();
+/** The ledger upload's query; an unknown parameter (a misspelt field) is named as the field. */
+function parseLedgerQuery(query: unknown): z.output<typeof ledgerUploadQuery> {
+  const parsed = ledgerUploadQuery.safeParse(query);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.flatMap((i) =>
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((k) => ({
+          field: k,
+          message: `ukjent parameter; feltene er ${LEDGER_FIELDS.map((f) => f.name).join(', ')}, delimiter, name og kind`,
+        }))
+      : [{ field: i.path.map(String).join('.') || '(query)', message: i.message }],
+  );
+  throw new DomainError(
+    'validation',
+    `Ugyldig kolonnetilordning: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+    issues,
+  );
+}
+/** The preview reads the start of a file only; the tab sends its first 64 KiB. */
+const MAX_PREVIEW_BYTES = 1024 * 1024;
+
+/**
+ * Checks a ledger upload before its job starts: the body is CSV text (else 400 on `body`), and every
+ * column the mapping names is in the header row (else 400 naming each field and its column). The
+ * delimiter, when not given, is the one the header uses.
+ */
+function checkLedgerBody(
+  body: Buffer,
+  columns: LedgerMapping,
+): { encoding: LedgerEncoding; mapping: LedgerMapping } {
+  const enc = ledgerEncoding(body);
+  if ('error' in enc) {
+    throw new DomainError('validation', enc.error, [{ field: 'body', message: enc.error }]);
+  }
+  let header: string[];
+  let delimiter: LedgerDelimiter;
+  try {
+    const p = previewLedger(body, {
+      rows: 0,
+      ...(columns.delimiter ? { delimiter: columns.delimiter } : {}),
+    });
+    header = p.columns;
+    delimiter = p.delimiter;
+  } catch (e) {
+    if (e instanceof LedgerTextError) {
+      throw new DomainError('validation', e.message, [{ field: 'body', message: e.message }]);
+    }
+    throw e;
+  }
+  const mapping: LedgerMapping = { ...columns, delimiter };
+  const { missing } = resolveLedgerColumns(header, mapping);
+  if (missing.length > 0) {
+    const err = new LedgerColumnsError(missing, header);
+    throw new DomainError(
+      'validation',
+      err.message,
+      missing.map((m) => ({
+        field: m.field,
+        message: `kolonnen «${m.column}» finnes ikke i filen`,
+      })),
+    );
+  }
+  return { encoding: enc.encoding, mapping };
+}
+
 const safeName = (raw: unknown) =>
   String(raw ?? 'opplasting')
     .replace(/[^\p{L}\p{N}._ -]/gu, '_')
@@ -144,6 +239,40 @@ export function spendRoutes(services: Services, options: SpendRouteOptions = {})
     return user;
   };
 
+  const newJob = (kind: Job['kind'], name: string, totalBytes: number): Job => {
+    const job: Job = {
+      id: randomUUID(),
+      kind,
+      name,
+      totalBytes,
+      state: 'running',
+      files: 0,
+      bytes: 0,
+      summary: null,
+      error: null,
+      startedAt: services.clock().toISOString(),
+    };
+    jobs.set(job.id, job);
+    return job;
+  };
+  /** Runs an ingest job after the ones before it; the job records its outcome. */
+  const runJob = (job: Job, ingest: (s: SpendService) => Promise<IngestDetails>) => {
+    queue = queue.then(async () => {
+      try {
+        const s = await spend();
+        const r = await ingest(s);
+        job.summary = r.summary;
+        job.bytes = job.totalBytes;
+        await afterChange(s);
+        job.state = 'done';
+      } catch (e) {
+        job.state = 'failed';
+        job.error = (e as Error).message;
+        services.log('error', 'Innlesing feilet', e);
+      }
+    });
+  };
+
   router.post(
     '/spend/uploads',
     (req, _res, next) => {
@@ -152,45 +281,77 @@ export function spendRoutes(services: Services, options: SpendRouteOptions = {})
     },
     express.raw({ type: () => true, limit: maxUpload }),
     async (req, res) => {
+      const { kind } = parseWith(uploadKindQuery, req.query);
       const body = req.body as Buffer;
       if (!Buffer.isBuffer(body) || body.length === 0) {
         throw new DomainError('validation', 'Opplastingen er tom', [
-          { field: 'body', message: 'mangler fil (zip eller XML)' },
+          {
+            field: 'body',
+            message: kind === 'ledger' ? 'mangler fil (CSV)' : 'mangler fil (zip eller XML)',
+          },
         ]);
       }
-      const job: Job = {
-        id: randomUUID(),
-        name: safeName(req.query.name ?? req.header('x-file-name')),
-        totalBytes: body.length,
-        state: 'running',
-        files: 0,
-        bytes: 0,
-        summary: null,
-        error: null,
-        startedAt: services.clock().toISOString(),
-      };
-      jobs.set(job.id, job);
-      queue = queue.then(async () => {
-        try {
-          const s = await spend();
-          const r = await s.ingest(uploadSource(job.name, body), {
+      let job: Job;
+      if (kind === 'ledger') {
+        const { kind: _kind, name, ...columns } = parseLedgerQuery(req.query);
+        const checked = checkLedgerBody(body, columns);
+        job = newJob(
+          'ledger',
+          safeName(name ?? req.header('x-file-name') ?? 'regnskapsdata.csv'),
+          body.length,
+        );
+        runJob(job, (s) =>
+          s.ingestLedger(ledgerStream(body, checked.encoding), checked.mapping, {
+            fileName: job.name,
+            onProgress: (p) => {
+              job.files = p.files;
+              job.bytes = Math.min(p.bytes, job.totalBytes);
+            },
+          }),
+        );
+      } else {
+        job = newJob('ehf', safeName(req.query.name ?? req.header('x-file-name')), body.length);
+        runJob(job, (s) =>
+          s.ingest(uploadSource(job.name, body), {
             workers: 2,
             onProgress: (p) => {
               job.files = p.files;
               job.bytes = p.bytes;
             },
-          });
-          job.summary = r.summary;
-          job.bytes = job.totalBytes;
-          await afterChange(s);
-          job.state = 'done';
-        } catch (e) {
-          job.state = 'failed';
-          job.error = (e as Error).message;
-          services.log('error', 'Innlesing av fakturaer feilet', e);
-        }
-      });
+          }),
+        );
+      }
       res.status(202).location(`/api/spend/uploads/${job.id}`).json(job);
+    },
+  );
+
+  router.post(
+    '/spend/uploads/ledger-preview',
+    (req, _res, next) => {
+      admin(req);
+      next();
+    },
+    express.raw({ type: () => true, limit: MAX_PREVIEW_BYTES }),
+    (req, res) => {
+      const q = parseWith(ledgerPreviewQuery, req.query);
+      const body = req.body as Buffer;
+      if (!Buffer.isBuffer(body) || body.length === 0) {
+        throw new DomainError('validation', 'Opplastingen er tom', [
+          { field: 'body', message: 'mangler starten av CSV-filen' },
+        ]);
+      }
+      try {
+        const preview = previewLedger(body, {
+          ...(q.delimiter ? { delimiter: q.delimiter } : {}),
+          partial: q.partial === 'true',
+        });
+        res.json({ ...preview, fields: LEDGER_FIELDS });
+      } catch (e) {
+        if (e instanceof LedgerTextError) {
+          throw new DomainError('validation', e.message, [{ field: 'body', message: e.message }]);
+        }
+        throw e;
+      }
     },
   );
 
@@ -407,10 +568,51 @@ export const openApi: OpenApiPaths = {
   '/api/spend/uploads': {
     post: {
       tags,
-      summary: 'Last opp fakturaer (zip eller XML); innlesingen går som en jobb',
-      parameters: [fileName],
-      requestBody: fileBody('Filen selv', ['application/zip', 'application/xml']),
+      summary:
+        'Last opp fakturaer (zip eller XML) eller regnskapsdata (CSV); innlesingen går som en jobb',
+      description:
+        'kind=ehf (standard): kroppen er en zip- eller XML-fil med EHF-fakturaer. kind=ledger: kroppen er ' +
+        'en CSV-fil med én postering per rad og overskriftsrad; kolonnetilordningen gis som parametre ' +
+        '(kolonnenavnet i filen for hvert felt; store/små bokstaver spiller ingen rolle). Påkrevd: ' +
+        'supplierOrgnr, date, amount, documentNumber. Ukjente parametre, en tilordning uten et påkrevd ' +
+        'felt, og kolonner som ikke finnes i overskriftsraden gir 400 med feltet navngitt. Tekst i UTF-8 ' +
+        'eller Windows-1252; binære filer, zip, PDF og XML avvises med 400 (felt body). Skilletegn: ' +
+        'delimiter, ellers det overskriftsraden bruker. Jobben teller rader i files og leste byte i bytes; ' +
+        'rader som ikke kan leses står i summary.errors som { file: "<navn>, linje N", reason }.',
+      parameters: [
+        fileName,
+        {
+          name: 'kind',
+          in: 'query',
+          required: false,
+          description: 'ehf (standard) eller ledger',
+          schema: { type: 'string', enum: ['ehf', 'ledger'], default: 'ehf' },
+        },
+        ...queryParameters(ledgerMappingSchema).map((p) => ({
+          ...p,
+          required: false,
+          description:
+            p.name === 'delimiter'
+              ? 'kind=ledger: skilletegnet (; , tabulator %09 eller |); standard: det overskriftsraden bruker'
+              : `kind=ledger: kolonnen i CSV-filen for feltet ${p.name}${LEDGER_FIELDS.find((f) => f.name === p.name)?.required ? ' (påkrevd)' : ''}`,
+        })),
+      ],
+      requestBody: fileBody('Filen selv', ['application/zip', 'application/xml', 'text/csv']),
       responses: { 202: ok('Jobben (Location); følg den med GET'), ...errors(400, 403, 413) },
+    },
+  },
+  '/api/spend/uploads/ledger-preview': {
+    post: {
+      tags,
+      summary:
+        'Les overskriftsraden og de første radene av en regnskaps-CSV og foreslå kolonnetilordning',
+      description:
+        'Kroppen er starten av CSV-filen (høyst 1 MiB; fanen sender de første 64 KiB, partial=true når ' +
+        'filen er lengre). Svar: { encoding, delimiter, columns, rows (de første radene), suggestion ' +
+        '(felt → kolonne, funnet etter standardnavnene og vanlige varianter), fields: [{ name, required }] }.',
+      parameters: queryParameters(ledgerPreviewQuery),
+      requestBody: fileBody('Starten av CSV-filen', ['text/csv']),
+      responses: { 200: ok('Kolonner, første rader og forslag'), ...errors(400, 403, 413) },
     },
   },
   '/api/spend/uploads/{id}': {
