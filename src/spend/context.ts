@@ -14,7 +14,7 @@ import {
   type IndexSeries,
   type PriceListEntry,
 } from '../core/spend/pricing.ts';
-import { type RatePoint, RateTable } from '../core/spend/rates.ts';
+import { parseRate, type RatePoint, RateTable } from '../core/spend/rates.ts';
 import { markAggregatesStale } from './aggregates.ts';
 import { type DuckSpendStore, toDays } from './store/duckdb-store.ts';
 
@@ -141,10 +141,20 @@ export async function saveRates(
   a.closeSync();
 }
 
-/** Series file: `currency;date;nok_per_unit` lines (the format `spend-rates export` writes). */
+/**
+ * A rate series file: either `currency;date;nok_per_unit` lines, or a CSV downloaded from Norges
+ * Bank's statistics pages / API (`format=csv`, semicolon-separated with the SDMX columns BASE_CUR,
+ * UNIT_MULT, TIME_PERIOD and OBS_VALUE; decimal point or comma) — how a full series is loaded on a
+ * machine that cannot reach the API.
+ */
 export function parseRateSeries(text: string, source = 'series-file'): RatePoint[] {
+  const body = text.replace(/^\uFEFF/, '');
+  const header = body.slice(0, body.indexOf('\n') + 1 || undefined);
+  if (/TIME_PERIOD/.test(header) && /OBS_VALUE/.test(header)) {
+    return parseNorgesBankCsv(body, source === 'series-file' ? 'norges-bank' : source);
+  }
   const out: RatePoint[] = [];
-  for (const raw of text.split(/\r?\n/)) {
+  for (const raw of body.split(/\r?\n/)) {
     const line = raw.trim();
     if (!line || line.startsWith('#') || /^currency/i.test(line)) continue;
     const [currency, date, value] = line.split(/[;,\t]/).map((x) => x.trim());
@@ -160,6 +170,38 @@ export function parseRateSeries(text: string, source = 'series-file'): RatePoint
     }
     out.push({ currency, date, nokPerUnitMicro: micro, source });
   }
+  return out;
+}
+
+function parseNorgesBankCsv(text: string, source: string): RatePoint[] {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const cols = (lines[0] ?? '').split(';').map((c) => c.trim().replace(/^"|"$/g, ''));
+  const at = (name: string) => cols.indexOf(name);
+  const [cur, mult, period, value] = [
+    at('BASE_CUR'),
+    at('UNIT_MULT'),
+    at('TIME_PERIOD'),
+    at('OBS_VALUE'),
+  ];
+  if (cur === -1 || period === -1 || value === -1) {
+    throw new Error(
+      'Kursfilen fra Norges Bank mangler kolonnene BASE_CUR, TIME_PERIOD og OBS_VALUE',
+    );
+  }
+  const out: RatePoint[] = [];
+  lines.slice(1).forEach((line, i) => {
+    const f = line.split(';').map((c) => c.trim().replace(/^"|"$/g, ''));
+    const currency = f[cur] ?? '';
+    const date = f[period] ?? '';
+    const unitMultiplier = mult === -1 ? 0 : Number(f[mult]);
+    const rate = Number.isInteger(unitMultiplier)
+      ? parseRate((f[value] ?? '').replace(',', '.'), unitMultiplier)
+      : null;
+    if (!/^[A-Z]{3}$/.test(currency) || !/^\d{4}-\d{2}-\d{2}$/.test(date) || rate === null) {
+      throw new Error(`Ugyldig linje ${i + 2} i kursfilen: «${line.slice(0, 80)}»`);
+    }
+    out.push({ currency, date, nokPerUnitMicro: rate, source });
+  });
   return out;
 }
 
