@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Services } from '../services.ts';
-import { AnnouncementService, SqliteChannelOutbox } from './announcements.ts';
+import type { AnnouncementStore } from './announcement-store.port.ts';
+import { AnnouncementService } from './announcements.ts';
 import type {
   ChannelDelivery,
   ConversationRefStore,
@@ -13,7 +14,8 @@ import type {
 import { FollowUpService } from './followup-service.ts';
 import type { FollowUpStore } from './followup-store.port.ts';
 import { DailyScheduler } from './scheduler.ts';
-import { OutboxSender } from './sender.ts';
+import { type LeasedOutbox, OutboxSender } from './sender.ts';
+import { SqliteAnnouncementStore, SqliteChannelOutbox } from './sqlite-announcements.ts';
 import { SqliteFollowUpStore } from './sqlite-followup-store.ts';
 import { type LeasedRun, runLeased, SqliteJobLease } from './sqlite-lease.ts';
 import { SqliteConversationRefs, SqliteOutbox } from './sqlite-outbox.ts';
@@ -40,7 +42,8 @@ export interface FollowUp {
   daily(): Promise<LeasedRun<Awaited<ReturnType<FollowUpService['runDaily']>>>>;
   /** Kontraktservice's announcements to channels (API: src/api/routes/announcements.ts). */
   readonly announcements: AnnouncementService;
-  readonly channelOutbox: SqliteChannelOutbox;
+  /** The channel outbox: SharePoint list (STORE=sharepoint, claimed with ETags) or SQLite. */
+  readonly channelOutbox: LeasedOutbox<ChannelDelivery>;
   /** The bot registers how it posts an announcement to a channel (`teamsBotFor` does). */
   setChannelDeliver(deliver: DeliverToChannel): void;
   /**
@@ -82,8 +85,12 @@ export function followUpFor(services: Services): FollowUp {
   });
   void service.ensureDefaults();
   services.contracts.onChange((contract, id) => service.onContractChanged(contract, id));
-  const channelOutbox = new SqliteChannelOutbox(db);
-  const localRefs = new SqliteConversationRefs(db, services.clock);
+  // STORE=sharepoint: announcements and their channel outbox are shared lists too, so any
+  // instance lists them and each channel post is claimed (ETag) and sent once.
+  const announcementStore: AnnouncementStore =
+    services.sharePoint?.announcements ?? new SqliteAnnouncementStore(db);
+  const channelOutbox: LeasedOutbox<ChannelDelivery> =
+    services.sharePoint?.channelOutbox ?? new SqliteChannelOutbox(db);
   const daily: FollowUp['daily'] = () =>
     runLeased(
       {
@@ -103,11 +110,12 @@ export function followUpFor(services: Services): FollowUp {
     lease,
     instanceId,
     daily,
-    conversations: services.sharePoint
-      ? teeConversationRefs(services.sharePoint.conversations, localRefs)
-      : localRefs,
+    conversations:
+      services.sharePoint?.conversations ?? new SqliteConversationRefs(db, services.clock),
     channelOutbox,
-    announcements: new AnnouncementService(db, services.clock, () => channelSender?.kick()),
+    announcements: new AnnouncementService(announcementStore, services.clock, () =>
+      channelSender?.kick(),
+    ),
     setChannelDeliver(deliver) {
       registeredChannelDeliver = deliver;
     },
@@ -153,26 +161,4 @@ export function followUpFor(services: Services): FollowUp {
   };
   instances.set(services, followUp);
   return followUp;
-}
-
-/**
- * STORE=sharepoint: conversation references live on SharePoint (any instance may send any
- * reminder), and are also written to the instance's own database, where the channel announcements
- * (still per instance, see docs/sharepoint.md) look up their channels.
- */
-function teeConversationRefs(
-  shared: ConversationRefStore,
-  local: ConversationRefStore,
-): ConversationRefStore {
-  return {
-    async save(ref) {
-      await shared.save(ref);
-      await local.save(ref);
-    },
-    get: (userId, kind) => shared.get(userId, kind),
-    async remove(userId, conversationId) {
-      await shared.remove(userId, conversationId);
-      await local.remove(userId, conversationId);
-    },
-  };
 }

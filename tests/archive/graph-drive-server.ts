@@ -15,6 +15,9 @@ import type { AddressInfo } from 'node:net';
  * - `GET {uploadUrl}` → session status with `nextExpectedRanges`.
  * - `GET …/root:/{path}` → driveItem or 404 itemNotFound.
  * - `PATCH /v1.0/drives/{drive}/items/{id}/listItem/fields` → 200 fieldValueSet; unknown columns 400.
+ * - `GET …/root:/{path}:/content` → 302 to a pre-authenticated download URL (which, like the
+ *   upload URL, must NOT get the bearer token); https://learn.microsoft.com/graph/api/driveitem-get-content
+ * - `DELETE …/root:/{path}` → 204, the item or folder with everything in it; 404 when missing.
  * Faults can be injected: a fragment that breaks once after part of its bytes (the connection is
  * cut; the received part is kept, as Graph may), and 429/503 with Retry-After on chosen requests.
  */
@@ -163,6 +166,22 @@ export async function startDriveServer(options: DriveServerOptions): Promise<Dri
       return;
     }
 
+    // The pre-authenticated download URL.
+    const download = /^\/download\/([\w-]+)$/.exec(url.pathname);
+    if (download) {
+      await readBody(req);
+      if (auth) return reply(401, error('unauthenticated', 'Do not send Authorization'));
+      const item = items.get(download[1]!);
+      if (!item || req.method !== 'GET') return reply(404, error('itemNotFound', 'Not found'));
+      entry.status = 200;
+      res.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-length': String(item.content.length),
+      });
+      res.end(item.content);
+      return;
+    }
+
     // The pre-authorised upload URL.
     const upload = /^\/upload\/([\w-]+)$/.exec(url.pathname);
     if (upload) {
@@ -293,6 +312,25 @@ export async function startDriveServer(options: DriveServerOptions): Promise<Dri
       }
       Object.assign(item.fields, fields);
       return reply(200, { '@odata.etag': `"${item.id},2"`, ...item.fields });
+    }
+    m = /^root:\/(.+):\/content$/.exec(rest);
+    if (m && req.method === 'GET') {
+      const item = byPath(m[1]!);
+      return item
+        ? reply(302, undefined, { Location: `${base}/download/${item.id}` })
+        : reply(404, error('itemNotFound', 'The resource could not be found.'));
+    }
+    m = /^root:\/(.+)$/.exec(rest);
+    if (m && req.method === 'DELETE') {
+      await readBody(req);
+      const path = m[1]!;
+      const gone = [...items.values()].filter(
+        (i) => i.path === path || i.path.startsWith(`${path}/`),
+      );
+      for (const i of gone) items.delete(i.id);
+      return gone.length > 0
+        ? reply(204)
+        : reply(404, error('itemNotFound', 'The resource could not be found.'));
     }
     m = /^root:\/(.+)$/.exec(rest);
     if (m && req.method === 'GET') {

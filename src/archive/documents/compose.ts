@@ -4,6 +4,8 @@ import type { ArchiveGateway } from '../archive-gateway.port.ts';
 import { FolderArchiveGateway } from '../folder/folder-archive.ts';
 import { SharePointArchiveGateway } from '../sharepoint/sharepoint-archive.ts';
 import { DocumentService, type DocumentServiceOptions } from './document-service.ts';
+import { type DocumentRecordStore, SqliteDocumentStore } from './document-store.ts';
+import { type KeptFileStore, LibraryKeptFiles, LocalKeptFiles } from './kept-files.ts';
 
 const attached = new WeakMap<Services, DocumentService>();
 
@@ -28,24 +30,61 @@ export function archiveGatewayOf(services: Services): ArchiveGateway {
   return new FolderArchiveGateway({ outboxDir: outboxDir(services.config.dataDir) });
 }
 
+/** The library folder (under the archive root) that holds the kept copies of uploads. */
+export const UPLOADS_FOLDER = 'Opplastinger';
+
 /**
- * Builds the document service on the shared services: the embedded SQLite database, the register's
- * contracts and, unless another gateway is given, `archiveGatewayOf(services)`.
+ * Where the document records and the kept copies of uploads live: with STORE=sharepoint and
+ * ARCHIVE_DRIVE_ID, the *Dokumentposter* list and the archive library's `<root>/Opplastinger/`
+ * folder, shared by every instance; otherwise the embedded database and `<dataDir>/uploads/`.
+ * (Records on SharePoint with files in one instance's folder would not be shared, so the two go
+ * together.)
+ */
+export function documentStorageOf(services: Services): {
+  store: DocumentRecordStore;
+  files: KeptFileStore;
+} {
+  const library = services.sharePoint?.archive;
+  if (services.sharePoint && library) {
+    return {
+      store: services.sharePoint.documents,
+      files: new LibraryKeptFiles({
+        graphBaseUrl: library.graphBaseUrl,
+        getToken: library.getToken,
+        driveId: library.driveId,
+        folder: `${library.rootFolder}/${UPLOADS_FOLDER}`,
+        cacheDir: join(services.config.dataDir, 'uploads', 'cache'),
+      }),
+    };
+  }
+  if (!services.sqlite) throw new Error('Dokumentarkivet mangler et lager');
+  return {
+    store: new SqliteDocumentStore(services.sqlite),
+    files: new LocalKeptFiles(services.config.dataDir),
+  };
+}
+
+/**
+ * Builds the document service on the shared services: the records and kept files of
+ * `documentStorageOf(services)`, the register's contracts and, unless another gateway is given,
+ * `archiveGatewayOf(services)`.
  */
 export function createDocumentService(
   services: Services,
-  options: Partial<Omit<DocumentServiceOptions, 'db' | 'dataDir' | 'contracts'>> & {
+  options: Partial<Omit<DocumentServiceOptions, 'dataDir' | 'contracts'>> & {
     gateway?: ArchiveGateway;
   } = {},
 ): DocumentService {
-  if (!services.sqlite) {
-    throw new Error('Dokumentarkivet krever den innebygde SQLite-databasen (STORE=sqlite)');
-  }
+  const storage =
+    options.store && options.files
+      ? { store: options.store, files: options.files }
+      : documentStorageOf(services);
   return new DocumentService({
     clock: services.clock,
     log: (level, message, extra) => services.log(level, message, extra),
     ...options,
-    db: services.sqlite,
+    store: options.store ?? storage.store,
+    files: options.files ?? storage.files,
     dataDir: services.config.dataDir,
     contracts: services.store.contracts,
     gateway: options.gateway ?? archiveGatewayOf(services),

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -34,17 +35,30 @@ import {
   type Viewer,
 } from '../../core/index.ts';
 import type { ContractStore } from '../../store/register.port.ts';
-import type { Db } from '../../store/sqlite/db.ts';
 import { ArchiveError, type ArchiveGateway } from '../archive-gateway.port.ts';
 import { detectDocumentType } from './content-type.ts';
-import { SqliteDocumentStore, type StoredDocument, type StoredFile } from './document-store.ts';
+import {
+  type DocumentRecordStore,
+  DuplicateDocumentError,
+  type StoredDocument,
+  type StoredFile,
+} from './document-store.ts';
+import { type KeptFileStore, LocalKeptFiles } from './kept-files.ts';
 
 export const DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024;
 export const DEFAULT_MAX_FILES = 10;
 
+/** How long a filing claim lasts (a large upload to the library may take minutes). */
+export const FILING_LEASE_MS = 10 * 60_000;
+/** How long a retry waits for another instance's filing of the same document before answering. */
+const AWAIT_OTHER_MS = 30_000;
+
 export interface DocumentServiceOptions {
-  readonly db: Db;
-  /** The data folder: uploads are kept under `<dataDir>/uploads/`. */
+  /** The records: SQLite (`SqliteDocumentStore`) or the SharePoint list. */
+  readonly store: DocumentRecordStore;
+  /** The kept copies of uploads; default `<dataDir>/uploads/documents/` (`LocalKeptFiles`). */
+  readonly files?: KeptFileStore;
+  /** The data folder: uploads are staged under `<dataDir>/uploads/staging/`. */
   readonly dataDir: string;
   readonly gateway: ArchiveGateway;
   readonly contracts: Pick<ContractStore, 'get'>;
@@ -109,12 +123,16 @@ export class DocumentService {
   readonly maxFileBytes: number;
   readonly maxFiles: number;
   readonly profile: ArchiveProfile;
-  private readonly store: SqliteDocumentStore;
+  private readonly store: DocumentRecordStore;
+  readonly files: KeptFileStore;
   private readonly clock: () => Date;
   private readonly inFlight = new Map<string, Promise<StoredDocument>>();
+  /** This process's name on filing claims. */
+  private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   constructor(private readonly options: DocumentServiceOptions) {
-    this.store = new SqliteDocumentStore(options.db);
+    this.store = options.store;
+    this.files = options.files ?? new LocalKeptFiles(options.dataDir);
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
     this.profile = options.profile ?? DEFAULT_ARCHIVE_PROFILE;
@@ -127,10 +145,6 @@ export class DocumentService {
 
   private get stagingDir() {
     return join(this.options.dataDir, 'uploads', 'staging');
-  }
-
-  private get documentsDir() {
-    return join(this.options.dataDir, 'uploads', 'documents');
   }
 
   /**
@@ -187,7 +201,7 @@ export class DocumentService {
           ? null
           : parseOr(idempotencyKeySchema, request.idempotencyKey, 'Idempotency-Key');
       if (key) {
-        const existing = this.store.byIdempotencyKey(contract.id, key);
+        const existing = await this.store.byIdempotencyKey(contract.id, key);
         if (existing) {
           await this.discard(request.files);
           return this.view(asViewer(user), contract, existing);
@@ -215,16 +229,19 @@ export class DocumentService {
       const files = await this.checkFiles(request.files);
 
       const id = randomUUID();
-      const dir = join(this.documentsDir, id);
-      await mkdir(dir, { recursive: true });
-      const stored: StoredFile[] = [];
-      for (const f of files) {
-        const target = join(dir, f.packageName);
-        await rename(f.staged.path, target);
-        await fsync(target);
-        stored.push({ ...f.file, storedPath: relative(this.options.dataDir, target) });
-      }
-      await fsync(dir);
+      const paths = await this.files.keep(
+        id,
+        files.map((f) => ({
+          packageName: f.packageName,
+          path: f.staged.path,
+          size: f.staged.size,
+          sha256: f.staged.sha256,
+        })),
+      );
+      const stored: StoredFile[] = files.map((f, i) => ({
+        ...f.file,
+        storedPath: paths[i] as string,
+      }));
       const now = this.clock().toISOString();
       const doc: StoredDocument = {
         id,
@@ -255,11 +272,11 @@ export class DocumentService {
         updatedAt: now,
       };
       try {
-        this.store.insert(doc);
+        await this.store.insert(doc);
       } catch (e) {
-        await rm(dir, { recursive: true, force: true });
-        if (key && String(e).includes('UNIQUE')) {
-          const existing = this.store.byIdempotencyKey(contract.id, key);
+        await this.files.discard(id);
+        if (key && e instanceof DuplicateDocumentError) {
+          const existing = await this.store.byIdempotencyKey(contract.id, key);
           if (existing) return this.view(asViewer(user), contract, existing);
         }
         throw e;
@@ -274,7 +291,7 @@ export class DocumentService {
   /** The documents of a contract as the viewer may see them (screened ones masked or left out). */
   async list(viewer: Viewer, contractId: string): Promise<DocumentView[]> {
     const contract = await this.contractFor(contractId);
-    return this.store.listByContract(contract.id).flatMap((d) => {
+    return (await this.store.listByContract(contract.id)).flatMap((d) => {
       const v = projectDocument(viewer, contract, d);
       return v ? [v] : [];
     });
@@ -283,7 +300,7 @@ export class DocumentService {
   /** Documents attached as evidence to a follow-up task. */
   async listForTask(viewer: Viewer, taskId: string): Promise<DocumentView[]> {
     const out: DocumentView[] = [];
-    for (const d of this.store.listByTask(taskId)) {
+    for (const d of await this.store.listByTask(taskId)) {
       const contract = await this.options.contracts.get(d.contractId);
       const v = contract ? projectDocument(viewer, contract, d) : null;
       if (v) out.push(v);
@@ -307,10 +324,8 @@ export class DocumentService {
     }
     const file = doc.files.find((f) => f.n === n);
     if (!file) throw notFound('Filen');
-    const path = resolve(this.options.dataDir, file.storedPath);
-    if (!path.startsWith(resolve(this.options.dataDir) + sep)) throw notFound('Filen');
     return {
-      stream: createReadStream(path),
+      stream: await this.files.open(file),
       fileName: file.fileName,
       mediaType: file.mediaType,
       size: file.size,
@@ -334,7 +349,7 @@ export class DocumentService {
   async fileUnfiled(): Promise<{ filed: number; failed: number }> {
     let filed = 0;
     let failed = 0;
-    for (const d of this.store.listUnfiled()) {
+    for (const d of await this.store.listUnfiled()) {
       const after = await this.fileDocument(d.id);
       if (after.status === 'filed') filed++;
       else failed++;
@@ -343,23 +358,13 @@ export class DocumentService {
   }
 
   /**
-   * Removes what a crash may have left (staged uploads, document folders without a row, the
-   * gateway's temporary folders), then files the documents that were left pending.
+   * Removes what a crash may have left (staged uploads, kept files without a record or local
+   * copies, the gateway's temporary folders), then files the documents that were left pending.
    */
   async recover(): Promise<{ filed: number; failed: number }> {
     await rm(this.stagingDir, { recursive: true, force: true });
     await this.options.gateway.recover();
-    const known = this.store.allIds();
-    let names: string[] = [];
-    try {
-      names = await readdir(this.documentsDir);
-    } catch {
-      names = [];
-    }
-    for (const name of names) {
-      if (!known.has(name))
-        await rm(join(this.documentsDir, name), { recursive: true, force: true });
-    }
+    await this.files.recover(() => this.store.allIds());
     return this.fileUnfiled();
   }
 
@@ -373,23 +378,31 @@ export class DocumentService {
   }
 
   private async fileOnce(id: string): Promise<StoredDocument> {
-    const doc = this.store.get(id);
-    if (!doc) throw notFound('Dokumentet');
-    if (doc.status === 'filed') return doc;
+    // The claim (an ETag write on SharePoint) makes one instance file it when several retry at once.
+    const claim = await this.store.claimFiling(id, this.holder, this.clock(), FILING_LEASE_MS);
+    if (!claim) throw notFound('Dokumentet');
+    if (!claim.claimed) {
+      return claim.doc.status === 'filed' ? claim.doc : this.awaitOther(claim.doc, claim.heldUntil);
+    }
+    const doc = claim.doc;
     try {
       const contract = await this.contractFor(doc.contractId);
       const xml = buildArkivmelding(arkivmeldingFor(this.profile, contract, doc));
+      const files = [];
+      for (const f of doc.files) {
+        files.push({
+          packageName: f.packageName,
+          path: await this.files.localPath(doc.id, f),
+          size: f.size,
+          sha256: f.sha256,
+          mediaType: f.mediaType,
+        });
+      }
       const receipt = await this.options.gateway.file({
         keys: doc.archiveKeys,
         folderName: doc.id,
         arkivmelding: xml,
-        files: doc.files.map((f) => ({
-          packageName: f.packageName,
-          path: resolve(this.options.dataDir, f.storedPath),
-          size: f.size,
-          sha256: f.sha256,
-          mediaType: f.mediaType,
-        })),
+        files,
         metadata: {
           publicTitle: doc.publicTitle,
           entryType: doc.entryType,
@@ -402,16 +415,37 @@ export class DocumentService {
           correspondentOrgnr: doc.correspondent?.orgnr ?? null,
         },
       });
-      this.store.markFiled(id, receipt.reference, this.clock().toISOString());
+      await this.store.markFiled(id, receipt.reference, this.clock().toISOString(), this.holder);
+      await this.files.settled(id).catch(() => undefined);
     } catch (e) {
       const reason =
         e instanceof ArchiveError || e instanceof DomainError
           ? e.message
           : `Arkiveringen feilet: ${(e as Error).message}`;
       this.options.log?.('error', `Arkivering av dokument ${id} feilet`, e);
-      this.store.markFailed(id, reason, this.clock().toISOString());
+      await this.store.markFailed(id, reason, this.clock().toISOString(), this.holder);
     }
-    return this.store.get(id)!;
+    return (await this.store.get(id)) as StoredDocument;
+  }
+
+  /**
+   * Another instance is filing the document: waits (≤ 30 s, and no longer than its claim) until
+   * its attempt is recorded, then answers with the record as it is.
+   */
+  private async awaitOther(
+    before: StoredDocument,
+    heldUntil: Date | null,
+  ): Promise<StoredDocument> {
+    const until = Math.min(Date.now() + AWAIT_OTHER_MS, heldUntil?.getTime() ?? 0);
+    let wait = 50;
+    let doc = before;
+    while (Date.now() < until) {
+      await new Promise((r) => setTimeout(r, wait));
+      wait = Math.min(wait * 2, 1000);
+      doc = (await this.store.get(before.id)) ?? doc;
+      if (doc.status === 'filed' || doc.attempts > before.attempts) break;
+    }
+    return doc;
   }
 
   private async checkFiles(staged: readonly StagedFile[]) {
@@ -483,7 +517,7 @@ export class DocumentService {
   }
 
   private async load(id: string): Promise<{ doc: StoredDocument; contract: Contract }> {
-    const doc = this.store.get(id);
+    const doc = await this.store.get(id);
     if (!doc) throw notFound('Dokumentet');
     const contract = await this.options.contracts.get(doc.contractId);
     if (!contract) throw notFound('Dokumentet');
@@ -509,13 +543,4 @@ function parseOr<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z
     `Ugyldige felt: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
     issues,
   );
-}
-
-async function fsync(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

@@ -17,6 +17,54 @@ export interface StoredDocument extends ArchiveDocument {
   readonly idempotencyKey: string | null;
 }
 
+/** `insert` of a document whose (contract, Idempotency-Key) pair is already stored. */
+export class DuplicateDocumentError extends Error {
+  constructor(
+    readonly contractId: string,
+    readonly idempotencyKey: string,
+  ) {
+    super(`Dokumentet med nøkkelen ${idempotencyKey} finnes allerede`);
+    this.name = 'DuplicateDocumentError';
+  }
+}
+
+/** The answer of `claimFiling`. */
+export interface FilingClaim {
+  readonly doc: StoredDocument;
+  /** True: `holder` files it now. False: it is filed, or another holder's claim is live. */
+  readonly claimed: boolean;
+  /** When a live claim of another holder runs out (null when none). */
+  readonly heldUntil: Date | null;
+}
+
+/**
+ * The document service's records: metadata, files, filing status and retries. Adapters:
+ * `SqliteDocumentStore` (the embedded database, one instance) and `SharePointDocumentRecords`
+ * (STORE=sharepoint with an archive library: a list shared by every instance, updates with ETags;
+ * src/store/sharepoint/documents.ts).
+ */
+export interface DocumentRecordStore {
+  /** Throws `DuplicateDocumentError` when the contract already has a document with its key. */
+  insert(doc: StoredDocument): Promise<void>;
+  get(id: string): Promise<StoredDocument | null>;
+  byIdempotencyKey(contractId: string, key: string): Promise<StoredDocument | null>;
+  /** Oldest first (created time, then id). */
+  listByContract(contractId: string): Promise<StoredDocument[]>;
+  listByTask(taskId: string): Promise<StoredDocument[]>;
+  /** Pending and failed documents, oldest first. */
+  listUnfiled(): Promise<StoredDocument[]>;
+  allIds(): Promise<Set<string>>;
+  /**
+   * Takes the filing of an unfiled document for `holder` until `now + leaseMs`, so two instances
+   * retrying the same failed filing do not both file it (null: no such document).
+   */
+  claimFiling(id: string, holder: string, now: Date, leaseMs: number): Promise<FilingClaim | null>;
+  /** Filed (attempts + 1); releases the claim. */
+  markFiled(id: string, reference: string, at: string, holder: string): Promise<void>;
+  /** Failed with its reason (attempts + 1) unless filed meanwhile; releases the claim. */
+  markFailed(id: string, reason: string, at: string, holder: string): Promise<void>;
+}
+
 interface DocumentRow {
   id: string;
   contract_id: string;
@@ -62,11 +110,27 @@ interface FileRow {
   format_details: string | null;
 }
 
-/** Documents in the embedded SQLite database (migration 003). All writes are transactions. */
-export class SqliteDocumentStore {
+/**
+ * Documents in the embedded SQLite database (migration 003). All writes are transactions. The
+ * database belongs to one instance, so a filing claim is held in memory (one per store object).
+ */
+export class SqliteDocumentStore implements DocumentRecordStore {
+  private readonly claims = new Map<string, { holder: string; until: number }>();
+
   constructor(private readonly db: Db) {}
 
-  insert(doc: StoredDocument): void {
+  async insert(doc: StoredDocument): Promise<void> {
+    try {
+      this.insertNow(doc);
+    } catch (e) {
+      if (doc.idempotencyKey && String(e).includes('UNIQUE')) {
+        throw new DuplicateDocumentError(doc.contractId, doc.idempotencyKey);
+      }
+      throw e;
+    }
+  }
+
+  private insertNow(doc: StoredDocument): void {
     const insertDoc = this.db.prepare(`
       INSERT INTO documents (id, contract_id, task_id, idempotency_key, title, public_title,
         entry_type, document_type, document_status, document_date, description, access_code,
@@ -103,47 +167,73 @@ export class SqliteDocumentStore {
     })();
   }
 
-  get(id: string): StoredDocument | null {
+  async get(id: string): Promise<StoredDocument | null> {
+    return this.getNow(id);
+  }
+
+  private getNow(id: string): StoredDocument | null {
     const row = this.db.prepare('SELECT * FROM documents WHERE id = ?').get(id) as
       | DocumentRow
       | undefined;
     return row ? this.hydrate([row])[0]! : null;
   }
 
-  byIdempotencyKey(contractId: string, key: string): StoredDocument | null {
+  async byIdempotencyKey(contractId: string, key: string): Promise<StoredDocument | null> {
     const row = this.db
       .prepare('SELECT * FROM documents WHERE contract_id = ? AND idempotency_key = ?')
       .get(contractId, key) as DocumentRow | undefined;
     return row ? this.hydrate([row])[0]! : null;
   }
 
-  listByContract(contractId: string): StoredDocument[] {
+  async listByContract(contractId: string): Promise<StoredDocument[]> {
     const rows = this.db
       .prepare('SELECT * FROM documents WHERE contract_id = ? ORDER BY created_at, id')
       .all(contractId) as DocumentRow[];
     return this.hydrate(rows);
   }
 
-  listByTask(taskId: string): StoredDocument[] {
+  async listByTask(taskId: string): Promise<StoredDocument[]> {
     const rows = this.db
       .prepare('SELECT * FROM documents WHERE task_id = ? ORDER BY created_at, id')
       .all(taskId) as DocumentRow[];
     return this.hydrate(rows);
   }
 
-  listUnfiled(): StoredDocument[] {
+  async listUnfiled(): Promise<StoredDocument[]> {
     const rows = this.db
       .prepare(`SELECT * FROM documents WHERE status <> 'filed' ORDER BY created_at, id`)
       .all() as DocumentRow[];
     return this.hydrate(rows);
   }
 
-  allIds(): Set<string> {
+  async allIds(): Promise<Set<string>> {
     const rows = this.db.prepare('SELECT id FROM documents').all() as { id: string }[];
     return new Set(rows.map((r) => r.id));
   }
 
-  markFiled(id: string, reference: string, at: string): void {
+  async claimFiling(
+    id: string,
+    holder: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<FilingClaim | null> {
+    const doc = this.getNow(id);
+    if (!doc) return null;
+    if (doc.status === 'filed') return { doc, claimed: false, heldUntil: null };
+    const held = this.claims.get(id);
+    if (held && held.holder !== holder && held.until > now.getTime()) {
+      return { doc, claimed: false, heldUntil: new Date(held.until) };
+    }
+    this.claims.set(id, { holder, until: now.getTime() + leaseMs });
+    return { doc, claimed: true, heldUntil: null };
+  }
+
+  private release(id: string, holder: string): void {
+    if (this.claims.get(id)?.holder === holder) this.claims.delete(id);
+  }
+
+  async markFiled(id: string, reference: string, at: string, holder: string): Promise<void> {
+    this.release(id, holder);
     this.db
       .prepare(
         `UPDATE documents SET status = 'filed', archive_reference = ?, failure_reason = NULL,
@@ -152,7 +242,8 @@ export class SqliteDocumentStore {
       .run(reference, at, at, id);
   }
 
-  markFailed(id: string, reason: string, at: string): void {
+  async markFailed(id: string, reason: string, at: string, holder: string): Promise<void> {
+    this.release(id, holder);
     this.db
       .prepare(
         `UPDATE documents SET status = 'failed', failure_reason = ?, attempts = attempts + 1,

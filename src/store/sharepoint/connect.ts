@@ -1,5 +1,11 @@
 // Reads the SharePoint settings from the environment and builds the Graph transport with the app's
 // own token (client credentials). See docs/deploy.md for the variables.
+import {
+  type SharePointAnnouncementStore,
+  type SharePointChannelOutbox,
+  sharePointAnnouncements,
+} from './announcements.ts';
+import { SharePointDocumentRecords } from './documents.ts';
 import { SharePointConversationRefs, SharePointFollowUpStore } from './followup-store.ts';
 import { Graph } from './graph.ts';
 import { SharePointLease } from './lease.ts';
@@ -119,6 +125,12 @@ export interface SharePointConnection {
   readonly conversations: SharePointConversationRefs;
   /** Ordered spend analyses (Bestill innkjøpsanalyse). */
   readonly spendOrders: SharePointOrderRecords;
+  /** Kontraktservice's channel announcements (Kunngjøringer) … */
+  readonly announcements: SharePointAnnouncementStore;
+  /** … and their channel outbox (Kanalutboks), claimed with ETags like `outbox`. */
+  readonly channelOutbox: SharePointChannelOutbox;
+  /** Document records (Dokumentposter); shared with the kept files in the archive library. */
+  readonly documents: SharePointDocumentRecords;
   /** The document library documents are filed in (ARCHIVE_DRIVE_ID); null: the folder archive. */
   readonly archive: ArchiveLibrarySettings | null;
   /** Stops the background refresh of the follow-up cache. */
@@ -144,6 +156,7 @@ export async function openSharePointFromEnv(
     followUp.refresh().catch(() => undefined); // the next operation's refresh reports errors
   }, FOLLOWUP_REFRESH_MS);
   timer.unref();
+  const announcements = sharePointAnnouncements({ graph, siteId, lists });
   return {
     graph,
     siteId,
@@ -154,6 +167,9 @@ export async function openSharePointFromEnv(
     followUp,
     conversations: new SharePointConversationRefs({ graph, siteId, lists }, now),
     spendOrders: new SharePointOrderRecords({ graph, siteId, lists }),
+    announcements: announcements.store,
+    channelOutbox: announcements.outbox,
+    documents: new SharePointDocumentRecords({ graph, siteId, lists }),
     archive,
     close: () => clearInterval(timer),
   };

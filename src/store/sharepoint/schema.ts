@@ -41,7 +41,10 @@ export type ListKey =
   | 'followupConfig'
   | 'followupPlans'
   | 'conversations'
-  | 'spendOrders';
+  | 'spendOrders'
+  | 'announcements'
+  | 'channelOutbox'
+  | 'documents';
 
 /** Chunk columns of a follow-up item's JSON (a task with its history, a routine): ≈ 240,000 characters. */
 export const SMALL_CHUNKS = 4;
@@ -204,6 +207,62 @@ export const LISTS: Readonly<Record<ListKey, ListSpec>> = {
       ...chunkColumns('Result'),
     ],
   },
+  announcements: {
+    key: 'announcements',
+    displayName: 'Kunngjøringer',
+    description: 'Kontraktservices kunngjøringer til Teams-kanaler (Kontraktsoppfølging).',
+    columns: [
+      { name: 'AnnouncementId', type: 'text', indexed: true, unique: true },
+      { name: 'Kind', type: 'text' },
+      // `enqueuing` until every channel's delivery is in Kanalutboks, then `enqueued`.
+      { name: 'State', type: 'text', indexed: true },
+      { name: 'CreatedAt', type: 'text' },
+      { name: 'CreatedBy', type: 'text' },
+      // The announcement (JSON) and the channels it goes to (JSON).
+      ...smallChunkColumns('Data'),
+      { name: 'Targets', type: 'note' },
+    ],
+  },
+  channelOutbox: {
+    key: 'channelOutbox',
+    displayName: 'Kanalutboks',
+    description: 'Kunngjøringer som skal postes i Teams-kanaler (Kontraktsoppfølging).',
+    columns: [
+      // `<announcement id>|<hash of the channel's conversation id>` (ids can pass 255 characters).
+      { name: 'IdempotencyKey', type: 'text', indexed: true, unique: true },
+      { name: 'AnnouncementId', type: 'text', indexed: true },
+      { name: 'State', type: 'text', indexed: true },
+      { name: 'ConversationId', type: 'note' },
+      { name: 'ChannelName', type: 'text' },
+      { name: 'NotBefore', type: 'text' },
+      { name: 'ClaimedBy', type: 'text' },
+      { name: 'ClaimedUntil', type: 'text' },
+      { name: 'Attempts', type: 'number' },
+      { name: 'LastAttemptAt', type: 'text' },
+      { name: 'SentAt', type: 'text' },
+      { name: 'LastError', type: 'note' },
+    ],
+  },
+  documents: {
+    // Not "Dokumenter": that is the display name of a Norwegian site's default document library.
+    key: 'documents',
+    displayName: 'Dokumentposter',
+    description: 'Dokumenter lastet opp til avtaler, med arkiveringsstatus (Kontraktsoppfølging).',
+    columns: [
+      { name: 'DocumentId', type: 'text', indexed: true, unique: true },
+      { name: 'ContractId', type: 'text', indexed: true },
+      { name: 'TaskId', type: 'text', indexed: true },
+      // `<contract id>|<Idempotency-Key>`, or `<contract id>|#<document id>` without a key.
+      { name: 'IdempotencyKey', type: 'text', indexed: true, unique: true },
+      { name: 'FilingState', type: 'text', indexed: true },
+      { name: 'CreatedAt', type: 'text' },
+      { name: 'Attempts', type: 'number' },
+      { name: 'ClaimedBy', type: 'text' },
+      { name: 'ClaimedUntil', type: 'text' },
+      // The document record with its files (JSON).
+      ...smallChunkColumns('Data'),
+    ],
+  },
 };
 
 /** A column that may appear in a $filter: only indexed ones, checked at build time and at run time. */
@@ -228,6 +287,20 @@ export const FILTERED_COLUMNS: readonly { list: ListKey; column: string }[] = [
   // Orders are listed from the delta mirror; the key filter reads one order fresh before a
   // versioned write.
   { list: 'spendOrders', column: 'OrderId' },
+  // Announcements are listed from delta mirrors; the key filters read one item fresh, the State
+  // filters find pending deliveries (as Utboks) and announcements whose deliveries are unfinished.
+  { list: 'announcements', column: 'AnnouncementId' },
+  { list: 'announcements', column: 'State' },
+  { list: 'channelOutbox', column: 'IdempotencyKey' },
+  { list: 'channelOutbox', column: 'AnnouncementId' },
+  { list: 'channelOutbox', column: 'State' },
+  // Document records are read fresh by these (no mirror): one document, a contract's or a task's
+  // documents, an upload sent again with its Idempotency-Key, and the unfiled ones.
+  { list: 'documents', column: 'DocumentId' },
+  { list: 'documents', column: 'ContractId' },
+  { list: 'documents', column: 'TaskId' },
+  { list: 'documents', column: 'IdempotencyKey' },
+  { list: 'documents', column: 'FilingState' },
 ];
 
 const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
