@@ -1,7 +1,9 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
+import { createRemoteJWKSet, customFetch, type JWTPayload, jwtVerify } from 'jose';
 import { DomainError, type User } from '../core/index.ts';
 import type { Services } from '../services.ts';
+import { runWithCaller } from '../store/sharepoint/caller.ts';
+import { entraFetchOverride } from '../store/sharepoint/tokens.ts';
 
 declare global {
   namespace Express {
@@ -31,11 +33,15 @@ export interface EntraOptions {
 /**
  * Production: validates the Entra ID bearer token (issuer, audience, signature via the tenant's
  * JWKS) and maps it to a user of the directory by object id or e-mail. A first-time user is
- * registered as a reader.
+ * registered as a reader. With the SharePoint store the rest of the request runs with the user
+ * and their token as the caller (src/store/sharepoint/caller.ts), so the user's own register
+ * writes reach SharePoint on their behalf.
  */
 export function entraAuth(services: Services, options: EntraOptions): RequestHandler {
+  const viaEntra = entraFetchOverride();
   const jwks = createRemoteJWKSet(
     new URL(`${options.authorityHost}/${options.tenantId}/discovery/v2.0/keys`),
+    viaEntra ? { [customFetch]: (url, init) => viaEntra(url, init as RequestInit) } : {},
   );
   const issuers = [
     `${options.authorityHost}/${options.tenantId}/v2.0`,
@@ -58,8 +64,11 @@ export function entraAuth(services: Services, options: EntraOptions): RequestHan
         services.log('info', 'Avvist token', String(error));
         throw new DomainError('unauthorized', 'Innloggingstokenet er ugyldig eller utløpt');
       }
-      req.user = await userFromClaims(services, payload);
-      next();
+      const user = await userFromClaims(services, payload);
+      req.user = user;
+      if (services.sharePoint) {
+        runWithCaller({ userId: user.id, assertion: match[1] as string }, () => next());
+      } else next();
     } catch (error) {
       next(error);
     }

@@ -9,6 +9,9 @@
 //   and, with more than 5,000 items in the list, fails with the list-view-threshold error;
 //   unique columns refuse duplicates; single-line text is at most 255 characters.
 // Throttling can be injected (429 with Retry-After, also inside $batch) and every request is counted.
+// Tokens can carry SharePoint permissions of their own (`tokenAccess`: a user's read-only token
+// gets 403 `accessDenied` on a write, also inside $batch), and every call can be recorded with the
+// token it came with (`recordCalls`), to check whose identity reached Graph.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -79,6 +82,23 @@ export interface ThrottleOptions {
   readonly reads?: boolean;
 }
 
+/** What a token may do on the site: SharePoint's permissions for the identity behind it. */
+export type TokenAccess = 'write' | 'read' | 'none';
+
+/** One request as the server saw it (`recordCalls`). */
+export interface GraphCall {
+  /** The bearer token it came with. */
+  readonly token: string;
+  readonly method: string;
+  /** Path after /v1.0, with the query string. */
+  readonly path: string;
+  /** The list's display name, when the path names a list. */
+  readonly list: string | null;
+  /** A request inside a $batch body. */
+  readonly inBatch: boolean;
+  readonly status: number;
+}
+
 export interface GraphServerOptions {
   /** Length of one Retry-After second in milliseconds (1000 is real time; tests shrink it). */
   readonly secondMs?: number;
@@ -88,6 +108,16 @@ export interface GraphServerOptions {
   readonly token?: string;
   /** Delta tokens older than this many changes are refused with 410 (resync). */
   readonly deltaRetention?: number;
+  /**
+   * Tokens accepted besides `token`, each with its permissions (`token` itself, or any token when
+   * `token` is undefined, may write unless named here). A function decides for tokens issued on
+   * the fly (undefined: not accepted, 401).
+   */
+  readonly tokenAccess?:
+    | Readonly<Record<string, TokenAccess>>
+    | ((token: string) => TokenAccess | undefined);
+  /** Record every request and sub-request with its token (see `calls()`). */
+  readonly recordCalls?: boolean;
 }
 
 export interface GraphServer {
@@ -103,6 +133,11 @@ export interface GraphServer {
   items(listName: string): { id: string; fields: Record<string, unknown>; eTag: string }[];
   /** Inserts items straight into a list (test set-up of large lists), bypassing HTTP. */
   seed(listName: string, rows: Record<string, unknown>[]): void;
+  /** The calls recorded so far (`recordCalls`), oldest first. */
+  calls(): readonly GraphCall[];
+  clearCalls(): void;
+  /** Sets one token's permissions from now on (null: back to what the options say). */
+  setTokenAccess(token: string, access: TokenAccess | null): void;
   close(): Promise<void>;
 }
 
@@ -124,6 +159,8 @@ interface Req {
   headers: Record<string, string>;
   body: unknown;
   client: string;
+  token: string;
+  inBatch: boolean;
 }
 
 interface Res {
@@ -166,6 +203,45 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
   /** Per request (client, method, URL and body): when a throttled request may be sent again. */
   const blockedUntil = new Map<string, number>();
   let base = '';
+  const recorded: GraphCall[] = [];
+  const accessOverrides = new Map<string, TokenAccess>();
+
+  /** The permissions of a token, or undefined when it is not accepted at all. */
+  const accessOf = (token: string): TokenAccess | undefined => {
+    const override = accessOverrides.get(token);
+    if (override) return override;
+    const named =
+      typeof options.tokenAccess === 'function'
+        ? options.tokenAccess(token)
+        : options.tokenAccess && Object.hasOwn(options.tokenAccess, token)
+          ? options.tokenAccess[token]
+          : undefined;
+    if (named) return named;
+    return options.token === undefined || token === options.token ? 'write' : undefined;
+  };
+
+  const listNameOf = (path: string): string | null => {
+    const ref = /\/lists\/([^/?]+)/.exec(path)?.[1];
+    if (!ref) return null;
+    try {
+      return findList(ref).displayName;
+    } catch {
+      return null;
+    }
+  };
+
+  const record = (req: Req, status: number) => {
+    if (!options.recordCalls) return;
+    const q = req.query.toString();
+    recorded.push({
+      token: req.token,
+      method: req.method,
+      path: q ? `${req.path}?${q}` : req.path,
+      list: listNameOf(req.path),
+      inBatch: req.inBatch,
+      status,
+    });
+  };
 
   const countRoute = (method: string, path: string) => {
     const route = `${method} ${path
@@ -712,11 +788,22 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
   }
 
   function dispatch(req: Req): Res {
+    const res = answer(req);
+    record(req, res.status);
+    return res;
+  }
+
+  function answer(req: Req): Res {
     countRoute(req.method, req.path);
     checkRetry(req);
     const t = throttled(req, isWrite(req.method));
     if (t) return t;
     try {
+      // SharePoint's own permissions for the identity behind the token.
+      const access = accessOf(req.token);
+      if (access === 'none' || (access === 'read' && isWrite(req.method))) {
+        throw new GraphError(403, 'accessDenied', 'Access denied');
+      }
       return route(req);
     } catch (e) {
       if (e instanceof GraphError) {
@@ -794,6 +881,8 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
           headers,
           body: raw.body,
           client: req.client,
+          token: req.token,
+          inBatch: true,
         });
       }
       results.set(id, res);
@@ -831,7 +920,7 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
       const client = headers['x-test-client'] || 'default';
       const auth = headers.authorization ?? '';
       const token = /^Bearer (.+)$/.exec(auth)?.[1];
-      if (!token || (options.token !== undefined && token !== options.token)) {
+      if (!token || accessOf(token) === undefined) {
         return send({
           status: 401,
           headers: {},
@@ -867,6 +956,8 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
         headers,
         body,
         client,
+        token,
+        inBatch: false,
       };
       try {
         if (req.path === '/$batch' && req.method === 'POST') {
@@ -876,7 +967,9 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
           checkRetry(req);
           const t = throttled(req, true);
           if (t) return send(t);
-          return send(batch(req));
+          const res = batch(req);
+          record(req, res.status);
+          return send(res);
         }
         if (isWrite(req.method)) stats.writeRequests++;
         send(dispatch(req));
@@ -943,6 +1036,14 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
         };
         l.items.set(item.id, item);
       }
+    },
+    calls: () => [...recorded],
+    clearCalls() {
+      recorded.length = 0;
+    },
+    setTokenAccess(token, access) {
+      if (access === null) accessOverrides.delete(token);
+      else accessOverrides.set(token, access);
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,14 +1,10 @@
 // The Graph transport of the SharePoint adapter: @microsoft/microsoft-graph-client with a bearer
-// token from a TokenProvider (MSAL), plus the behaviours every call needs — retries of 429/503/504
+// token from a TokenProvider (MSAL; in the services a selector that gives a signed-in user's
+// on-behalf-of token inside that user's own register writes and the app's token otherwise — see
+// caller.ts), plus the behaviours every call needs — retries of 429/503/504
 // honouring Retry-After (also for requests inside a $batch), paging through @odata.nextLink,
 // $batch in groups of at most 20 with per-request results, and one error type with the HTTP status.
-import {
-  Client,
-  type Context,
-  HTTPMessageHandler,
-  type Middleware,
-  ResponseType,
-} from '@microsoft/microsoft-graph-client';
+import { Client, HTTPMessageHandler, ResponseType } from '@microsoft/microsoft-graph-client';
 import type { TokenProvider } from './tokens.ts';
 
 export const MAX_BATCH = 20;
@@ -71,28 +67,6 @@ function retryAfter(value: string | null | undefined, attempt: number): number {
   return Math.min(2 ** attempt, 32);
 }
 
-/**
- * Adds the bearer token to every request. (The library's AuthenticationHandler only does so for
- * https hosts it knows; this one serves any configured base URL, e.g. a sovereign cloud or the
- * local test server.)
- */
-class BearerToken implements Middleware {
-  private next: Middleware | undefined;
-  constructor(private readonly tokens: TokenProvider) {}
-  setNext(next: Middleware): void {
-    this.next = next;
-  }
-  async execute(context: Context): Promise<void> {
-    const token = await this.tokens.getToken();
-    const headers = new Headers(
-      context.options?.headers as ConstructorParameters<typeof Headers>[0],
-    );
-    headers.set('Authorization', `Bearer ${token}`);
-    context.options = { ...context.options, headers };
-    await this.next?.execute(context);
-  }
-}
-
 export class Graph {
   private readonly client: Client;
   private readonly base: URL;
@@ -105,10 +79,8 @@ export class Graph {
     this.base = new URL(options.baseUrl.replace(/\/$/, ''));
     this.maxRetries = options.maxRetries ?? 10;
     this.secondMs = options.secondMs ?? 1000;
-    const auth = new BearerToken(options.tokens);
-    auth.setNext(new HTTPMessageHandler());
     this.client = Client.initWithMiddleware({
-      middleware: auth,
+      middleware: new HTTPMessageHandler(),
       baseUrl: this.base.origin,
       defaultVersion: this.base.pathname.replace(/^\//, ''),
     });
@@ -131,10 +103,17 @@ export class Graph {
   ): Promise<{ body: T; status: number; etag: string | null }> {
     for (let attempt = 0; ; attempt++) {
       this.counters.requests++;
+      // The bearer token is chosen here, per attempt (MSAL serves it from its cache), rather than
+      // in a graph-client middleware: the client wraps anything a middleware throws into its own
+      // GraphError, and the token selector's refusals (consent missing → 403, expired sign-in →
+      // 401) must reach the API as they are. The graph-client's AuthenticationHandler would also
+      // only add the token for https hosts it knows; this serves any configured base URL (a
+      // sovereign cloud, the local test server).
+      const token = await this.options.tokens.getToken();
       const req = this.client
         .api(path)
         .responseType(ResponseType.RAW)
-        .headers({ ...this.options.headers, ...headers });
+        .headers({ ...this.options.headers, ...headers, Authorization: `Bearer ${token}` });
       const res: Response =
         method === 'GET'
           ? await req.get()

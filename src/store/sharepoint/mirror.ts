@@ -3,6 +3,10 @@
 // changed since the last deltaLink (usually one request). The adapter's own writes are applied at
 // once, so an instance always reads its own writes; other instances' writes arrive with the next
 // delta, at most `maxStalenessMs` later. A 410 (token expired) starts a fresh enumeration.
+// The cache is shared by every user of the instance, so it is always read with the app's token
+// (`asApp`), also when a user's request triggers the refresh: a user's narrower SharePoint
+// permissions never shrink what everyone reads (reads are governed by the app's projection).
+import { asApp } from './caller.ts';
 import { type Graph, GraphHttpError } from './graph.ts';
 
 export interface MirroredItem {
@@ -58,7 +62,7 @@ export class ListMirror {
       return;
     // One sync at a time; callers that arrive meanwhile share it.
     if (this.running) return this.running;
-    this.running = this.runSync().finally(() => {
+    this.running = asApp(() => this.runSync()).finally(() => {
       this.running = null;
     });
     return this.running;

@@ -3,7 +3,10 @@
 // concurrent change by another user or instance is detected (412) instead of overwritten. Each write
 // carries its own audit entry in the item (`LastChange…`), and the entry it replaces is moved into
 // the `Endringslogg` list in the same $batch — so a change and its audit entry are one request and
-// an import of n new contracts costs ⌈n / 20⌉ requests. See docs/sharepoint.md.
+// an import of n new contracts costs ⌈n / 20⌉ requests. A write a signed-in user makes (the actor
+// is the request's caller) goes with that user's on-behalf-of token (`asUser`), so SharePoint's
+// permissions apply and refuse it with 403 → DomainError('forbidden'); the caches and everything
+// else are read and written with the app's token (`asApp`). See docs/sharepoint.md.
 import { randomUUID } from 'node:crypto';
 import {
   type AuditEntry,
@@ -32,6 +35,7 @@ import type {
   SearchScope,
   StoreHealth,
 } from '../register.port.ts';
+import { asApp, asUser } from './caller.ts';
 import {
   type Graph,
   GraphHttpError,
@@ -82,6 +86,80 @@ const referenceConflict = (ref: string) =>
 
 class Retry extends Error {}
 
+const REFUSED =
+  'SharePoint avviste endringen: kontoen mangler skrivetilgang til kontraktsregisteret i ' +
+  'SharePoint. Ingenting ble lagret. Kontakt Kontraktservice hvis du skal ha tilgang.';
+
+/** SharePoint's refusal (403, e.g. `accessDenied` for a user's read-only token) as the API's 403. */
+function refused(e: unknown): unknown {
+  return e instanceof GraphHttpError && e.status === 403
+    ? new DomainError('forbidden', REFUSED)
+    : e;
+}
+
+/** The error of a failed write inside a batch. */
+const writeError = (r: SubResponse) => refused(subError(r));
+
+const isAuditPost = (ctx: Ctx, r: SubRequest) =>
+  r.method === 'POST' && r.url === itemsPath(ctx, 'audit');
+
+/** A request that needs no repeat: it succeeded, or it archived an entry that already was. */
+function settled(ctx: Ctx, req: SubRequest, res: SubResponse): boolean {
+  return (
+    res.status < 300 ||
+    (isAuditPost(ctx, req) && res.status < 500 && isDuplicate(subError(res), 'AuditId'))
+  );
+}
+
+/**
+ * Sends register writes made by `actorId` — with that user's token when they are the request's
+ * caller (see caller.ts), else the app's. A request that failed only because a dependency
+ * archived an audit entry that was already archived (409 after a retry or a race) is sent again
+ * without it; SharePoint's 403 becomes DomainError('forbidden').
+ */
+function sendWrites(
+  ctx: Ctx,
+  actorId: string,
+  requests: readonly SubRequest[],
+): Promise<SubResponse[]> {
+  return asUser(actorId, async () => {
+    try {
+      const responses = await ctx.graph.batch(requests);
+      for (let round = 0; round < 3; round++) {
+        const again = new Set<number>();
+        requests.forEach((req, i) => {
+          const deps = req.dependsOn ?? [];
+          if ((responses[i] as SubResponse).status !== 424 || deps.length === 0) return;
+          const ok = deps.every(
+            (d) =>
+              again.has(d) || settled(ctx, requests[d] as SubRequest, responses[d] as SubResponse),
+          );
+          if (ok) again.add(i);
+        });
+        if (again.size === 0) break;
+        const order = [...again];
+        const position = new Map(order.map((i, n) => [i, n]));
+        const resent = await ctx.graph.batch(
+          order.map((i) => {
+            const req = requests[i] as SubRequest;
+            const deps = (req.dependsOn ?? []).filter((d) => position.has(d));
+            const { dependsOn: _d, ...rest } = req;
+            return deps.length > 0
+              ? { ...rest, dependsOn: deps.map((d) => position.get(d) as number) }
+              : rest;
+          }),
+        );
+        order.forEach((i, n) => {
+          responses[i] = resent[n] as SubResponse;
+        });
+      }
+      return responses;
+    } catch (e) {
+      throw refused(e);
+    }
+  });
+}
+
 interface Ctx {
   readonly graph: Graph;
   readonly site: string;
@@ -111,7 +189,7 @@ function assertArchived(r: SubResponse): void {
   if (r.status < 300) return;
   const e = subError(r);
   if (isDuplicate(e, 'AuditId')) return;
-  throw e;
+  throw refused(e);
 }
 
 class SharePointAuditLog implements AuditLog {
@@ -159,7 +237,7 @@ class SharePointAuditLog implements AuditLog {
   async append(entry: Omit<AuditEntry, 'id' | 'at'>): Promise<AuditEntry> {
     const at = this.ctx.now().toISOString();
     const full: AuditEntry = { ...entry, id: newAuditId(at), at };
-    const [r] = await this.ctx.graph.batch([archiveRequest(this.ctx, full)]);
+    const [r] = await sendWrites(this.ctx, entry.actorId, [archiveRequest(this.ctx, full)]);
     assertArchived(r as SubResponse);
     return full;
   }
@@ -302,8 +380,17 @@ class SharePointContractStore implements ContractStore {
     };
   }
 
-  /** Archive the entry the item holds, then replace the item's fields (If-Match its ETag). */
-  private updateRequests(item: MirroredItem, c: Contract, entry: AuditEntry): SubRequest[] {
+  /**
+   * Archive the entry the item holds, then — only if that worked — replace the item's fields
+   * (If-Match its ETag), so an entry is never overwritten before it is in the log. `base` is the
+   * index the first request will have in the batch.
+   */
+  private updateRequests(
+    item: MirroredItem,
+    c: Contract,
+    entry: AuditEntry,
+    base = 0,
+  ): SubRequest[] {
     const previous = parseJson<AuditEntry>(fromChunks('LastChange', item.fields));
     return [
       ...(previous ? [archiveRequest(this.ctx, previous)] : []),
@@ -312,6 +399,7 @@ class SharePointContractStore implements ContractStore {
         url: `${itemsPath(this.ctx, 'contracts')}/${item.id}/fields`,
         body: contractFields(c, entry),
         headers: { 'If-Match': item.etag },
+        ...(previous ? { dependsOn: [base] } : {}),
       },
     ];
   }
@@ -319,8 +407,11 @@ class SharePointContractStore implements ContractStore {
   /** Re-reads one item after a 412 (someone else changed it). */
   private async refresh(itemId: string): Promise<MirroredItem | null> {
     try {
-      const raw = await this.ctx.graph.get<{ id: string; eTag: string; fields: Fields }>(
-        `${itemsPath(this.ctx, 'contracts')}/${itemId}?$expand=fields`,
+      // Into the shared cache: read as the app.
+      const raw = await asApp(() =>
+        this.ctx.graph.get<{ id: string; eTag: string; fields: Fields }>(
+          `${itemsPath(this.ctx, 'contracts')}/${itemId}?$expand=fields`,
+        ),
       );
       return this.mirror.put(raw);
     } catch (e) {
@@ -334,8 +425,10 @@ class SharePointContractStore implements ContractStore {
 
   /** Finds a contract item by its id with an indexed filter (after a create whose answer was lost). */
   private async fetchByContractId(id: string): Promise<MirroredItem | null> {
-    const items = await this.ctx.graph.all<{ id: string; eTag: string; fields: Fields }>(
-      `${itemsPath(this.ctx, 'contracts')}?$expand=fields&$filter=${encodeURIComponent(filterOn('contracts', 'ContractId', 'eq', id))}`,
+    const items = await asApp(() =>
+      this.ctx.graph.all<{ id: string; eTag: string; fields: Fields }>(
+        `${itemsPath(this.ctx, 'contracts')}?$expand=fields&$filter=${encodeURIComponent(filterOn('contracts', 'ContractId', 'eq', id))}`,
+      ),
     );
     return items[0] ? this.mirror.put(items[0]) : null;
   }
@@ -353,7 +446,7 @@ class SharePointContractStore implements ContractStore {
       sensitiveFields(null, c),
       at,
     );
-    const [r] = await this.ctx.graph.batch([this.createRequest(c, entry)]);
+    const [r] = await sendWrites(this.ctx, actorId, [this.createRequest(c, entry)]);
     await this.applyCreate(r as SubResponse, c);
     return c;
   }
@@ -367,7 +460,7 @@ class SharePointContractStore implements ContractStore {
     // A create that did happen but whose answer was lost (and so was sent again).
     if (isDuplicate(e, 'ContractId') && (await this.fetchByContractId(c.id))) return;
     if (isDuplicate(e, 'ReferenceNumber')) throw referenceConflict(c.referenceNumber);
-    throw e;
+    throw refused(e);
   }
 
   /**
@@ -399,7 +492,7 @@ class SharePointContractStore implements ContractStore {
       if (changes.length === 0) return before;
       const entry = this.entry(c, actorId, next.action, changes, sensitiveFields(before, c), at);
       try {
-        await this.writeUpdate(item, c, entry);
+        await this.writeUpdate(item, c, entry, actorId);
         return c;
       } catch (e) {
         if (!(e instanceof Retry) || attempt >= MAX_CONFLICT_RETRIES) throw e;
@@ -408,16 +501,21 @@ class SharePointContractStore implements ContractStore {
     }
   }
 
-  private async writeUpdate(item: MirroredItem, c: Contract, entry: AuditEntry): Promise<void> {
+  private async writeUpdate(
+    item: MirroredItem,
+    c: Contract,
+    entry: AuditEntry,
+    actorId: string,
+  ): Promise<void> {
     const requests = this.updateRequests(item, c, entry);
-    const responses = await this.ctx.graph.batch(requests);
+    const responses = await sendWrites(this.ctx, actorId, requests);
     if (requests.length === 2) assertArchived(responses[0] as SubResponse);
     const r = responses.at(-1) as SubResponse;
     if (r.status === 412) throw new Retry();
     if (r.status >= 300) {
       const e = subError(r);
       if (isDuplicate(e, 'ReferenceNumber')) throw referenceConflict(c.referenceNumber);
-      throw e;
+      throw refused(e);
     }
     this.mirror.putFields(item.id, r.body as Fields);
   }
@@ -474,18 +572,20 @@ class SharePointContractStore implements ContractStore {
           method: 'DELETE',
           url: `${itemsPath(this.ctx, 'contracts')}/${item.id}`,
           headers: { 'If-Match': item.etag },
+          // The held entry must be in the log before the item (and the entry) goes.
+          ...(previous ? { dependsOn: [0] } : {}),
         },
       ];
       const del = requests.length - 1;
       requests.push({ ...archiveRequest(this.ctx, entry), dependsOn: [del] });
-      const responses = await this.ctx.graph.batch(requests);
+      const responses = await sendWrites(this.ctx, actorId, requests);
       if (previous) assertArchived(responses[0] as SubResponse);
       const r = responses[del] as SubResponse;
       if (r.status === 412 && attempt < MAX_CONFLICT_RETRIES) {
         item = await this.refresh(item.id);
         continue;
       }
-      if (r.status >= 300 && r.status !== 404) throw subError(r);
+      if (r.status >= 300 && r.status !== 404) throw writeError(r);
       assertArchived(responses[del + 1] as SubResponse);
       this.mirror.remove(item.id);
       return;
@@ -526,12 +626,12 @@ class SharePointContractStore implements ContractStore {
     const slots: number[] = [];
     for (const p of plans) {
       const reqs = p.before
-        ? this.updateRequests(p.before, p.c, p.entry)
+        ? this.updateRequests(p.before, p.c, p.entry, requests.length)
         : [this.createRequest(p.c, p.entry)];
       requests.push(...reqs);
       slots.push(requests.length - 1);
     }
-    const responses = await this.ctx.graph.batch(requests);
+    const responses = await sendWrites(this.ctx, actorId, requests);
     const done: Plan[] = [];
     let failure: unknown = null;
     for (const [i, p] of plans.entries()) {
@@ -541,7 +641,9 @@ class SharePointContractStore implements ContractStore {
           if (r.status === 412) throw staleVersion();
           if (r.status >= 300) {
             const e = subError(r);
-            throw isDuplicate(e, 'ReferenceNumber') ? referenceConflict(p.c.referenceNumber) : e;
+            throw isDuplicate(e, 'ReferenceNumber')
+              ? referenceConflict(p.c.referenceNumber)
+              : refused(e);
           }
           this.mirror.putFields(p.before.id, r.body as Fields);
         } else {
@@ -553,14 +655,18 @@ class SharePointContractStore implements ContractStore {
       }
     }
     if (failure) {
-      await this.undo(done);
+      await this.undo(done, actorId);
       throw failure;
     }
     const created = plans.filter((p) => !p.before).length;
     return { created, updated: inputs.length - created };
   }
 
-  private async undo(done: readonly { c: Contract; before: MirroredItem | null }[]): Promise<void> {
+  /** Undoes an import's writes, as the same user who made them. */
+  private async undo(
+    done: readonly { c: Contract; before: MirroredItem | null }[],
+    actorId: string,
+  ): Promise<void> {
     const requests: SubRequest[] = [];
     for (const p of done) {
       const itemId = this.byId.get(p.c.id);
@@ -586,7 +692,7 @@ class SharePointContractStore implements ContractStore {
             },
       );
     }
-    await this.ctx.graph.batch(requests);
+    await sendWrites(this.ctx, actorId, requests);
     await this.mirror.sync(true);
   }
 
@@ -731,7 +837,7 @@ class SharePointDirectory implements DirectoryStore {
             headers: { 'If-Match': item.etag },
           }
         : { method: 'POST', url: path, body: { fields: kind.toFields(value) } };
-      const [r, a] = await this.ctx.graph.batch([
+      const [r, a] = await sendWrites(this.ctx, actorId, [
         write,
         { ...archiveRequest(this.ctx, entry), dependsOn: [0] },
       ]);
@@ -742,7 +848,7 @@ class SharePointDirectory implements DirectoryStore {
         await mirror.sync(true);
         continue;
       }
-      if (res.status >= 300) throw subError(res);
+      if (res.status >= 300) throw writeError(res);
       assertArchived(a as SubResponse);
       if (item) mirror.putFields(item.id, res.body as Fields);
       else mirror.put(res.body as { id: string; eTag: string; fields: Fields });
@@ -860,31 +966,37 @@ export async function openSharePointRegister(
         return { ok: false, kind: 'sharepoint', detail: { siteId, error: String(error) } };
       }
     },
-    async restore(items, entries) {
-      await contractMirror.sync(true);
-      const present = new Set<string>();
-      for (const i of contractMirror.values()) present.add(String(i.fields.ContractId));
-      const fresh = items.filter((c) => !present.has(c.id));
-      const responses = await graph.batch([
-        ...fresh.map(
-          (c): SubRequest => ({
-            method: 'POST',
-            url: itemsPath(ctx, 'contracts'),
-            body: { fields: contractFields(c, null) },
-          }),
-        ),
-        ...entries.map((e) => archiveRequest(ctx, e)),
-      ]);
-      let audit = 0;
-      responses.forEach((r, n) => {
-        if (n < fresh.length) {
-          if (r.status >= 300 && !isDuplicate(subError(r), 'ContractId')) throw subError(r);
-        } else if (r.status < 300) audit++;
-        else assertArchived(r);
-      });
-      await contractMirror.sync(true);
-      return { contracts: fresh.length, audit };
-    },
+    restore: (items, entries) => asApp(() => restore(items, entries)),
     async close() {},
   };
+
+  /** Migration is system work: always the app's token. */
+  async function restore(
+    items: readonly Contract[],
+    entries: readonly AuditEntry[],
+  ): Promise<{ contracts: number; audit: number }> {
+    await contractMirror.sync(true);
+    const present = new Set<string>();
+    for (const i of contractMirror.values()) present.add(String(i.fields.ContractId));
+    const fresh = items.filter((c) => !present.has(c.id));
+    const responses = await graph.batch([
+      ...fresh.map(
+        (c): SubRequest => ({
+          method: 'POST',
+          url: itemsPath(ctx, 'contracts'),
+          body: { fields: contractFields(c, null) },
+        }),
+      ),
+      ...entries.map((e) => archiveRequest(ctx, e)),
+    ]);
+    let audit = 0;
+    responses.forEach((r, n) => {
+      if (n < fresh.length) {
+        if (r.status >= 300 && !isDuplicate(subError(r), 'ContractId')) throw subError(r);
+      } else if (r.status < 300) audit++;
+      else assertArchived(r);
+    });
+    await contractMirror.sync(true);
+    return { contracts: fresh.length, audit };
+  }
 }
