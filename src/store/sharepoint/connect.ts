@@ -1,10 +1,12 @@
-// Reads the SharePoint settings from the environment and builds the Graph transport with the app's
-// own token (client credentials). See docs/deploy.md for the variables.
+// Reads the SharePoint settings from the environment and builds the Graph transport: the app's own
+// token (client credentials), and a signed-in user's on-behalf-of token for their own register
+// writes (caller.ts). See docs/deploy.md for the variables.
 import {
   type SharePointAnnouncementStore,
   type SharePointChannelOutbox,
   sharePointAnnouncements,
 } from './announcements.ts';
+import { callerTokens, type OnBehalfOf } from './caller.ts';
 import { SharePointDocumentRecords } from './documents.ts';
 import { SharePointConversationRefs, SharePointFollowUpStore } from './followup-store.ts';
 import { Graph } from './graph.ts';
@@ -14,13 +16,26 @@ import { findLists } from './provision.ts';
 import { openSharePointRegister, type SharePointRegisterStore } from './register-store.ts';
 import type { ListKey } from './schema.ts';
 import { SharePointOrderRecords } from './spend-orders.ts';
-import { clientCredentials, staticToken, type TokenProvider } from './tokens.ts';
+import {
+  clientCredentials,
+  confidentialClient,
+  type EntraAppOptions,
+  onBehalfOfTokens,
+  staticToken,
+  type TokenProvider,
+} from './tokens.ts';
 
 export interface SharePointSettings {
   readonly siteId: string;
   readonly graph: Graph;
   /** The app's token (also for the archive library, which has its own Graph client). */
   readonly tokens: TokenProvider;
+  /**
+   * Whether a signed-in user's own register writes go to Graph with their on-behalf-of token
+   * (`graph` selects it per call, see caller.ts): STORE=sharepoint with AUTH_MODE=entra and an
+   * Entra secret or certificate, unless SHAREPOINT_OBO=off; never with GRAPH_TOKEN.
+   */
+  readonly onBehalfOf: boolean;
   readonly baseUrl: string;
 }
 
@@ -87,6 +102,10 @@ export function sharePointFromEnv(
   }
   const baseUrl = env.GRAPH_BASE_URL ?? 'https://graph.microsoft.com/v1.0';
   let tokens: TokenProvider;
+  let onBehalfOf: OnBehalfOf | null = null;
+  if (env.SHAREPOINT_OBO !== undefined && !/^(on|off)$/.test(env.SHAREPOINT_OBO)) {
+    throw new Error('SHAREPOINT_OBO skal være on eller off');
+  }
   if (env.GRAPH_TOKEN) tokens = staticToken(env.GRAPH_TOKEN);
   else {
     const tenantId = env.ENTRA_TENANT_ID;
@@ -94,7 +113,7 @@ export function sharePointFromEnv(
     if (!tenantId || !clientId) {
       throw new Error('Mangler ENTRA_TENANT_ID og ENTRA_CLIENT_ID (eller GRAPH_TOKEN)');
     }
-    tokens = clientCredentials({
+    const entraApp: EntraAppOptions = {
       tenantId,
       clientId,
       clientSecret: env.ENTRA_CLIENT_SECRET,
@@ -106,9 +125,21 @@ export function sharePointFromEnv(
             }
           : undefined,
       authorityHost: env.ENTRA_AUTHORITY_HOST,
-    });
+    };
+    // One confidential client for both flows (MSAL caches the app's token and each user's).
+    const msal = confidentialClient(entraApp);
+    tokens = clientCredentials(entraApp, msal);
+    if ((env.AUTH_MODE ?? 'entra') === 'entra' && env.SHAREPOINT_OBO !== 'off') {
+      onBehalfOf = onBehalfOfTokens(entraApp, msal);
+    }
   }
-  return { siteId, graph: new Graph({ baseUrl, tokens }), tokens, baseUrl };
+  return {
+    siteId,
+    graph: new Graph({ baseUrl, tokens: callerTokens(tokens, onBehalfOf) }),
+    tokens,
+    baseUrl,
+    onBehalfOf: onBehalfOf !== null,
+  };
 }
 
 /** The SharePoint side of the services: one Graph client, the site and its lists. */
