@@ -181,7 +181,9 @@ export interface MissingColumn {
 
 /**
  * Where each mapped column is in the header: an exact name first, else the one column that equals
- * it case-insensitively (trimmed). Columns named by the mapping but absent are `missing`.
+ * it case-insensitively (trimmed). Columns named by the mapping but absent are `missing` — except
+ * an optional field mapped to its default name (`DEFAULT_LEDGER_MAPPING`), which is read when the
+ * file has it, so the default mapping works on exports without currency, CPV and the like.
  */
 export function resolveLedgerColumns(
   header: readonly string[],
@@ -191,6 +193,7 @@ export function resolveLedgerColumns(
   const missing: MissingColumn[] = [];
   const trimmed = header.map((h) => h.trim());
   const lower = trimmed.map((h) => h.toLowerCase());
+  const optional = new Set(LEDGER_FIELDS.filter((f) => !f.required).map((f) => f.name));
   for (const { name } of LEDGER_FIELDS) {
     const col = mapping[name];
     if (col === undefined) continue;
@@ -200,8 +203,10 @@ export function resolveLedgerColumns(
       const hits = lower.flatMap((h, j) => (h === want ? [j] : []));
       if (hits.length === 1) i = hits[0] as number;
     }
-    if (i < 0) missing.push({ field: name, column: col });
-    else indexes[name] = i;
+    if (i >= 0) indexes[name] = i;
+    else if (!optional.has(name) || DEFAULT_LEDGER_MAPPING[name] !== col) {
+      missing.push({ field: name, column: col });
+    }
   }
   return { indexes, missing };
 }

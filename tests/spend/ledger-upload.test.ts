@@ -14,8 +14,11 @@ import ExcelJS from 'exceljs';
 import express from 'express';
 import { errorHandler } from '../../src/api/errors.ts';
 import { spendRoutes } from '../../src/api/routes/spend.ts';
-import type { User } from '../../src/core/index.ts';
-import { contractInput } from '../support/fixtures.ts';
+import { type Contract, DomainError, type User } from '../../src/core/index.ts';
+import { DEFAULT_LEDGER_MAPPING, ledgerEncoding, ledgerStream } from '../../src/spend/ledger.ts';
+import { lineDrilldown } from '../../src/spend/reports.ts';
+import { SpendService } from '../../src/spend/service.ts';
+import { contractInput, ORGNRS } from '../support/fixtures.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { makeZip } from './zip-writer.ts';
 
@@ -461,6 +464,77 @@ describe('ledger CSV upload (API)', () => {
       assert.equal(r.status, 413);
     } finally {
       server.close();
+    }
+  });
+});
+
+describe('ledger CSV ingest (service): progress in bytes, Windows-1252', () => {
+  const none = {
+    all: async function* (): AsyncGenerator<Contract> {
+      // no agreements
+    },
+  };
+
+  it('reports rows and bytes taken as it goes, ending at the whole body', async () => {
+    const rows = 30_000;
+    const lines = ['orgnr;bilagsdato;beløp;bilagsnummer;tekst'];
+    for (let i = 0; i < rows; i++) {
+      lines.push(
+        `${ORGNRS[i % ORGNRS.length]};2024-05-${String((i % 28) + 1).padStart(2, '0')};${i % 997},50;P-${i};Postering ${i}`,
+      );
+    }
+    const body = Buffer.from(`${lines.join('\n')}\n`);
+    const spend = await SpendService.open({ file: ':memory:', contracts: none });
+    try {
+      const seen: { files: number; bytes: number }[] = [];
+      const r = await spend.ingestLedger(ledgerStream(body, 'utf-8'), DEFAULT_LEDGER_MAPPING, {
+        fileName: 'stor.csv',
+        onProgress: (p) => seen.push({ ...p }),
+      });
+      assert.equal(r.summary.files, rows);
+      assert.equal(r.summary.invoices, rows);
+      assert.deepEqual(r.summary.errors, []);
+      assert.equal(r.bytes, body.length);
+      assert.ok(seen.length > 10, `progress reported ${seen.length} times`);
+      for (let i = 1; i < seen.length; i++) {
+        assert.ok((seen[i]?.bytes ?? 0) >= (seen[i - 1]?.bytes ?? 0), 'bytes never go back');
+        assert.ok((seen[i]?.files ?? 0) >= (seen[i - 1]?.files ?? 0), 'rows never go back');
+      }
+      assert.ok((seen[0]?.bytes ?? 0) < body.length, 'the first report comes before the end');
+      assert.deepEqual(seen.at(-1), { files: rows, bytes: body.length });
+    } finally {
+      spend.close();
+    }
+  });
+
+  it('reads a Windows-1252 file (æøå) and a mapping whose column is missing is refused', async () => {
+    const body = Buffer.from(
+      'orgnr;leverandør;bilagsdato;beløp;bilagsnummer;tekst\n974760673;Bjørn Rør AS;01.02.2024;100,00;W-1;Rørlegger på skolen\n',
+      'latin1',
+    );
+    const enc = ledgerEncoding(body);
+    assert.deepEqual(enc, { encoding: 'windows-1252' });
+    const spend = await SpendService.open({ file: ':memory:', contracts: none });
+    try {
+      const r = await spend.ingestLedger(
+        ledgerStream(body, 'windows-1252'),
+        DEFAULT_LEDGER_MAPPING,
+      );
+      assert.equal(r.summary.invoices, 1, JSON.stringify(r.summary.errors));
+      const [line] = await lineDrilldown(spend.store, {});
+      assert.equal(line?.item_name, 'Rørlegger på skolen');
+      await assert.rejects(
+        spend.ingestLedger(ledgerStream(body, 'windows-1252'), {
+          ...DEFAULT_LEDGER_MAPPING,
+          documentNumber: 'Fakturanr',
+        }),
+        (e: unknown) =>
+          e instanceof DomainError &&
+          e.issues[0]?.field === 'documentNumber' &&
+          /«Fakturanr» finnes ikke/.test(e.message),
+      );
+    } finally {
+      spend.close();
     }
   });
 });
