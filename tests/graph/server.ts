@@ -82,8 +82,16 @@ export interface ThrottleOptions {
   readonly reads?: boolean;
 }
 
-/** What a token may do on the site: SharePoint's permissions for the identity behind it. */
-export type TokenAccess = 'write' | 'read' | 'none';
+/**
+ * What a token may do on the site: SharePoint's permissions for the identity behind it — one
+ * level for the whole site, or per list (by display name; `*` for the lists not named, else
+ * `write`).
+ */
+export type TokenAccess =
+  | 'write'
+  | 'read'
+  | 'none'
+  | { readonly [listDisplayName: string]: 'write' | 'read' | 'none' };
 
 /** One request as the server saw it (`recordCalls`). */
 export interface GraphCall {
@@ -800,7 +808,11 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
     if (t) return t;
     try {
       // SharePoint's own permissions for the identity behind the token.
-      const access = accessOf(req.token);
+      const granted = accessOf(req.token);
+      const access =
+        typeof granted === 'object'
+          ? (granted[listNameOf(req.path) ?? ''] ?? granted['*'] ?? 'write')
+          : granted;
       if (access === 'none' || (access === 'read' && isWrite(req.method))) {
         throw new GraphError(403, 'accessDenied', 'Access denied');
       }
