@@ -7,7 +7,9 @@
 // token (`asApp` makes it explicit). The context is an AsyncLocalStorage, so concurrent requests
 // never see each other's caller. See docs/sharepoint.md, "Who writes: the user or the app".
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { TokenProvider } from './tokens.ts';
+import type { OnBehalfOf, TokenProvider } from './tokens.ts';
+
+export type { OnBehalfOf };
 
 /** The signed-in user of the current request and the API token they presented. */
 export interface Caller {
@@ -51,9 +53,6 @@ export function actingUser(): Caller | null {
   const s = scope.getStore();
   return s?.actAsUser && s.caller ? s.caller : null;
 }
-
-/** Exchanges a user's API token for a Graph token on their behalf (MSAL's on-behalf-of flow). */
-export type OnBehalfOf = (assertion: string) => Promise<string>;
 
 /**
  * The token selector of the Graph transport: a user's on-behalf-of token inside their own write

@@ -12,11 +12,13 @@ import {
   type NetworkResponse,
 } from '@azure/msal-node';
 import { DomainError } from '../../core/index.ts';
-import type { OnBehalfOf } from './caller.ts';
 
 export interface TokenProvider {
   getToken(): Promise<string>;
 }
+
+/** Exchanges a user's API token for a Graph token on their behalf (MSAL's on-behalf-of flow). */
+export type OnBehalfOf = (assertion: string) => Promise<string>;
 
 export interface EntraAppOptions {
   readonly tenantId: string;
