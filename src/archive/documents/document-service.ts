@@ -416,7 +416,6 @@ export class DocumentService {
         },
       });
       await this.store.markFiled(id, receipt.reference, this.clock().toISOString(), this.holder);
-      await this.files.settled(id).catch(() => undefined);
     } catch (e) {
       const reason =
         e instanceof ArchiveError || e instanceof DomainError
@@ -425,6 +424,8 @@ export class DocumentService {
       this.options.log?.('error', `Arkivering av dokument ${id} feilet`, e);
       await this.store.markFailed(id, reason, this.clock().toISOString(), this.holder);
     }
+    // Local copies made for this attempt go (a retry, on any instance, fetches the kept copy again).
+    await this.files.settled(id).catch(() => undefined);
     return (await this.store.get(id)) as StoredDocument;
   }
 
@@ -436,7 +437,9 @@ export class DocumentService {
     before: StoredDocument,
     heldUntil: Date | null,
   ): Promise<StoredDocument> {
-    const until = Math.min(Date.now() + AWAIT_OTHER_MS, heldUntil?.getTime() ?? 0);
+    // The claim's end is on the service clock; the wait is real time.
+    const left = heldUntil ? heldUntil.getTime() - this.clock().getTime() : 0;
+    const until = Date.now() + Math.min(AWAIT_OTHER_MS, left);
     let wait = 50;
     let doc = before;
     while (Date.now() < until) {

@@ -34,7 +34,7 @@ export interface KeptFileStore {
   discard(documentId: string): Promise<void>;
   /** A local file with the kept content (downloaded and checked when it is not on this instance). */
   localPath(documentId: string, file: StoredFile): Promise<string>;
-  /** The document is filed: local copies made for filing are no longer needed. */
+  /** A filing attempt is over: local copies made for it are no longer needed. */
   settled(documentId: string): Promise<void>;
   /** The content, for download. */
   open(file: StoredFile): Promise<Readable>;

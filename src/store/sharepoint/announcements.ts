@@ -158,7 +158,8 @@ export class SharePointAnnouncementStore implements AnnouncementStore {
   constructor(private readonly lists: AnnouncementLists) {}
 
   async channelRefs(): Promise<ChannelRefRow[]> {
-    await this.lists.conversations.mirror.sync();
+    // Forced (one delta request): a channel the bot was just added to or removed from counts.
+    await this.lists.conversations.mirror.sync(true);
     const out: ChannelRefRow[] = [];
     for (const i of this.lists.conversations.mirror.values()) {
       if (i.fields.Kind !== 'channel') continue;
@@ -288,8 +289,7 @@ export class SharePointChannelOutbox implements LeasedOutbox<ChannelDelivery> {
   }
 
   /** The newest saved reference of a channel (also one saved from a thread in it). */
-  private async reference(conversationId: string): Promise<string | null> {
-    await this.lists.conversations.mirror.sync();
+  private reference(conversationId: string): string | null {
     let best: { at: string; json: string } | null = null;
     for (const i of this.lists.conversations.mirror.values()) {
       if (i.fields.Kind !== 'channel') continue;
@@ -337,6 +337,8 @@ export class SharePointChannelOutbox implements LeasedOutbox<ChannelDelivery> {
       ),
     );
     const claimed: ChannelDelivery[] = [];
+    // The references as they are now (a bot removed from a channel a moment ago ends as dead).
+    if (responses.some((r) => r.status < 300)) await this.lists.conversations.mirror.sync(true);
     for (const [n, r] of responses.entries()) {
       const item = due[n] as RawItem;
       if (r.status === 412 || r.status === 404) continue; // another instance claimed it first
@@ -354,7 +356,7 @@ export class SharePointChannelOutbox implements LeasedOutbox<ChannelDelivery> {
         conversationId,
         attempts: Number(item.fields.Attempts ?? 0),
         announcement,
-        referenceJson: await this.reference(conversationId),
+        referenceJson: this.reference(conversationId),
       });
     }
     return claimed;
