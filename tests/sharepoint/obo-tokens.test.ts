@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DomainError } from '../../src/core/index.ts';
 import { asApp, asUser, callerTokens, runWithCaller } from '../../src/store/sharepoint/caller.ts';
+import { sharePointFromEnv } from '../../src/store/sharepoint/connect.ts';
 import {
   clientCredentials,
   confidentialClient,
@@ -140,5 +141,26 @@ describe('on-behalf-of tokens (MSAL, local Entra ID)', () => {
       ),
     );
     for (const [u, token] of results) assert.equal(token, `user:sso-${u}`);
+  });
+
+  it('on-behalf-of is on with Entra sign-in and a secret; off with GRAPH_TOKEN, dev or SHAREPOINT_OBO=off', () => {
+    const base = {
+      SHAREPOINT_SITE_ID:
+        'contoso.sharepoint.com,2b4f620f-c75b-4b8b-a9fd-419c83e4f8e7,9b2a8640-d9e5-49f2-8aa8-b7bb4f65e893',
+      ENTRA_TENANT_ID: TENANT,
+      ENTRA_CLIENT_ID: CLIENT,
+      ENTRA_CLIENT_SECRET: SECRET,
+    };
+    assert.equal(sharePointFromEnv(base).onBehalfOf, true);
+    assert.equal(
+      sharePointFromEnv({ ...base, AUTH_MODE: 'entra', SHAREPOINT_OBO: 'on' }).onBehalfOf,
+      true,
+    );
+    assert.equal(sharePointFromEnv({ ...base, AUTH_MODE: 'dev' }).onBehalfOf, false);
+    assert.equal(sharePointFromEnv({ ...base, SHAREPOINT_OBO: 'off' }).onBehalfOf, false);
+    assert.equal(sharePointFromEnv({ ...base, GRAPH_TOKEN: 'statisk' }).onBehalfOf, false);
+    for (const bad of ['yes', 'OFF ', '<script>', '']) {
+      assert.throws(() => sharePointFromEnv({ ...base, SHAREPOINT_OBO: bad }), /SHAREPOINT_OBO/);
+    }
   });
 });
