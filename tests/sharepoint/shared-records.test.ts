@@ -304,9 +304,25 @@ describe('announcements and documents shared by two instances (STORE=sharepoint)
     const again = await onA.retry(eier1, d2.id);
     assert.equal(again.attempts, 2);
     assert.equal(puts(d2.id), 1);
+    // A filing claimed by a third instance: the start-up sweep on B leaves it alone; once the
+    // claim has run out (10 minutes on the services' clock) a retry takes it over and files it.
+    const d3 = await upload('Avtale 3', pdf('Tredje'));
+    const claim = await b.sharePoint?.documents.claimFiling(d3.id, 'instance-c', now, 600_000);
+    assert.equal(claim?.claimed, true);
+    assert.equal(
+      (await b.sharePoint?.documents.claimFiling(d3.id, 'instance-d', now, 1))?.claimed,
+      false,
+    );
+    const swept = await onB.fileUnfiled();
+    assert.equal(swept.filed, 0);
+    assert.equal(puts(d3.id), 0, 'not filed past the live claim');
+    now = new Date(now.getTime() + 11 * 60_000);
+    const r3 = await onB.retry(eier1, d3.id);
+    assert.equal(r3.status, 'filed', r3.failureReason ?? '');
+    assert.equal(puts(d3.id), 1);
     // The local copies made for filing are gone once filed.
     for (const s of [a, b])
-      for (const d of [d1, d2])
+      for (const d of [d1, d2, d3])
         assert.ok(!existsSync(join(s.config.dataDir, 'uploads', 'cache', d.id)));
   });
 

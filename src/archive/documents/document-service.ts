@@ -345,14 +345,17 @@ export class DocumentService {
     return this.view(asViewer(user), contract, after);
   }
 
-  /** Files every document that is not filed yet (for the scheduler and after a restart). */
+  /**
+   * Files every document that is not filed yet (for the scheduler and after a restart). One that
+   * another instance is filing right now is left to it (counted neither filed nor failed).
+   */
   async fileUnfiled(): Promise<{ filed: number; failed: number }> {
     let filed = 0;
     let failed = 0;
     for (const d of await this.store.listUnfiled()) {
-      const after = await this.fileDocument(d.id);
+      const after = await this.fileDocument(d.id, { waitForOther: false });
       if (after.status === 'filed') filed++;
-      else failed++;
+      else if (after.attempts > d.attempts) failed++;
     }
     return { filed, failed };
   }
@@ -368,21 +371,28 @@ export class DocumentService {
     return this.fileUnfiled();
   }
 
-  /** Files one document through the gateway; concurrent calls for the same id share one attempt. */
-  fileDocument(id: string): Promise<StoredDocument> {
+  /**
+   * Files one document through the gateway; concurrent calls for the same id share one attempt.
+   * When another instance holds the filing claim, waits for its outcome (≤ 30 s) unless told not to.
+   */
+  fileDocument(id: string, options: { waitForOther?: boolean } = {}): Promise<StoredDocument> {
     const running = this.inFlight.get(id);
     if (running) return running;
-    const attempt = this.fileOnce(id).finally(() => this.inFlight.delete(id));
+    const attempt = this.fileOnce(id, options.waitForOther ?? true).finally(() =>
+      this.inFlight.delete(id),
+    );
     this.inFlight.set(id, attempt);
     return attempt;
   }
 
-  private async fileOnce(id: string): Promise<StoredDocument> {
+  private async fileOnce(id: string, waitForOther: boolean): Promise<StoredDocument> {
     // The claim (an ETag write on SharePoint) makes one instance file it when several retry at once.
     const claim = await this.store.claimFiling(id, this.holder, this.clock(), FILING_LEASE_MS);
     if (!claim) throw notFound('Dokumentet');
     if (!claim.claimed) {
-      return claim.doc.status === 'filed' ? claim.doc : this.awaitOther(claim.doc, claim.heldUntil);
+      return claim.doc.status === 'filed' || !waitForOther
+        ? claim.doc
+        : this.awaitOther(claim.doc, claim.heldUntil);
     }
     const doc = claim.doc;
     try {
