@@ -14,13 +14,13 @@ import type { SpendDocument } from '../../core/spend/model.ts';
 import type { RateTable } from '../../core/spend/rates.ts';
 import { parseEhf } from '../ehf/parser.ts';
 import { EhfError } from '../ehf/xml-errors.ts';
-import { documentCsvTail, lineCsvTail } from '../store/duckdb-store.ts';
+import { CsvBytes, documentValues, lineValues } from '../store/duckdb-store.ts';
 import { RowBuilder } from './rows.ts';
 
 /** Largest file read (the parser refuses larger ones too). */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
-/** Rows are written to a chunk file once this much CSV text is pending. */
-export const CHUNK_CSV_CHARS = 1 << 20;
+/** Rows are written to a chunk file once this many bytes of CSV are pending. */
+export const CHUNK_CSV_BYTES = 1 << 20;
 
 export interface BatchFile {
   readonly seq: number;
@@ -65,8 +65,8 @@ export interface Chunk {
   readonly maxSeq: number;
   readonly documents: number;
   readonly lines: number;
-  /** Size of the two files in characters. */
-  readonly chars: number;
+  /** Size of the two files in bytes. */
+  readonly bytes: number;
 }
 
 export interface BatchResult {
@@ -106,9 +106,9 @@ function readFile(path: string): Uint8Array {
 export class BatchProcessor {
   private readonly builder: RowBuilder;
   private runId = '';
-  private docCsv: string[] = [];
-  private lineCsv: string[] = [];
-  private chars = 0;
+  private readonly docCsv = new CsvBytes(1 << 18);
+  private readonly lineCsv = new CsvBytes(CHUNK_CSV_BYTES + (1 << 18));
+  private documents = 0;
   private minSeq = Number.POSITIVE_INFINITY;
   private maxSeq = 0;
   private lines = 0;
@@ -145,7 +145,7 @@ export class BatchProcessor {
       }
     }
     const chunk =
-      req.dir !== null && (req.flush || this.chars >= CHUNK_CSV_CHARS)
+      req.dir !== null && (req.flush || this.docCsv.length + this.lineCsv.length >= CHUNK_CSV_BYTES)
         ? this.writeChunk(req.dir)
         : null;
     return { id: req.id, docs, chunk };
@@ -155,15 +155,9 @@ export class BatchProcessor {
     const docId = req.docIdBase + f.seq;
     const rows = this.builder.build(doc, docId, 'ehf', f.name);
     if (req.dir !== null) {
-      const prefix = `${docId},`;
-      const d = prefix + documentCsvTail(rows.doc);
-      this.docCsv.push(d);
-      this.chars += d.length;
-      for (const l of rows.lines) {
-        const s = prefix + lineCsvTail(l);
-        this.lineCsv.push(s);
-        this.chars += s.length;
-      }
+      this.docCsv.row(docId, documentValues(rows.doc));
+      for (const l of rows.lines) this.lineCsv.row(docId, lineValues(l));
+      this.documents++;
       this.lines += rows.lines.length;
       if (f.seq < this.minSeq) this.minSeq = f.seq;
       if (f.seq > this.maxSeq) this.maxSeq = f.seq;
@@ -182,29 +176,29 @@ export class BatchProcessor {
 
   /** Writes the pending rows as a chunk: two CSV files the main thread `COPY`s. */
   private writeChunk(dir: string): Chunk | null {
-    if (this.docCsv.length === 0) return null;
+    if (this.documents === 0) return null;
     const n = ++this.chunkNo;
     const documentFile = join(dir, `${this.tag}-${n}-d.csv`);
     const lineFile = join(dir, `${this.tag}-${n}-l.csv`);
-    writeFileSync(documentFile, this.docCsv.join(''));
-    writeFileSync(lineFile, this.lineCsv.join(''));
+    writeFileSync(documentFile, this.docCsv.bytes());
+    writeFileSync(lineFile, this.lineCsv.bytes());
     const chunk: Chunk = {
       documentFile,
       lineFile,
       minSeq: this.minSeq,
       maxSeq: this.maxSeq,
-      documents: this.docCsv.length,
+      documents: this.documents,
       lines: this.lines,
-      chars: this.chars,
+      bytes: this.docCsv.length + this.lineCsv.length,
     };
     this.reset();
     return chunk;
   }
 
   private reset(): void {
-    this.docCsv = [];
-    this.lineCsv = [];
-    this.chars = 0;
+    this.docCsv.clear();
+    this.lineCsv.clear();
+    this.documents = 0;
     this.minSeq = Number.POSITIVE_INFINITY;
     this.maxSeq = 0;
     this.lines = 0;

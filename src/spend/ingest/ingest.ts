@@ -198,7 +198,7 @@ export async function ingestFiles(
 ): Promise<IngestDetails> {
   const store = options.store ?? null;
   return store
-    ? whileIngesting(store, () => ingestInto(source, options))
+    ? whileIngesting(store, () => store.singleThreadedWhile(() => ingestInto(source, options)))
     : ingestInto(source, options);
 }
 
@@ -243,7 +243,7 @@ async function ingestInto(
     const previous = writing;
     writing = (async () => {
       await previous;
-      await (writer as ChunkWriter).append(chunk.documentFile, chunk.lineFile, chunk.chars, dups);
+      await (writer as ChunkWriter).append(chunk.documentFile, chunk.lineFile, chunk.bytes, dups);
       rmSync(chunk.documentFile, { force: true });
       rmSync(chunk.lineFile, { force: true });
     })();
