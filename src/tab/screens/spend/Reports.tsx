@@ -615,7 +615,7 @@ export function Prices({ dataKey }: { dataKey: number }) {
               <div
                 className={styles.chart}
                 role="img"
-                aria-label={chart.map((c) => `${c.name}: ${formatNumber(c.kr, lng)} kr`).join(', ')}
+                aria-label={chart.map((c) => `${c.name}: ${formatMoney(c.kr * 100, lng)}`).join(', ')}
               >
                 <ResponsiveContainer>
                   <BarChart data={chart} layout="vertical" accessibilityLayer={false}>

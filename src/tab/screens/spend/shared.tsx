@@ -69,7 +69,7 @@ export function MonthlyKrChart({
     <div
       className={className}
       role="img"
-      aria-label={`${t('spend.byMonth')}: ${months.map((m) => `${m.name} ${formatNumber(m.kr, lng)} kr`).join(', ')}`}
+      aria-label={`${t('spend.byMonth')}: ${months.map((m) => `${m.name} ${formatMoney(m.kr * 100, lng)}`).join(', ')}`}
     >
       <ResponsiveContainer>
         <BarChart data={[...months]} accessibilityLayer={false}>
