@@ -615,7 +615,9 @@ export function Prices({ dataKey }: { dataKey: number }) {
               <div
                 className={styles.chart}
                 role="img"
-                aria-label={chart.map((c) => `${c.name}: ${formatMoney(c.kr * 100, lng)}`).join(', ')}
+                aria-label={chart
+                  .map((c) => `${c.name}: ${formatMoney(c.kr * 100, lng)}`)
+                  .join(', ')}
               >
                 <ResponsiveContainer>
                   <BarChart data={chart} layout="vertical" accessibilityLayer={false}>
