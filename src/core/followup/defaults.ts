@@ -87,7 +87,11 @@ export const DEFAULT_ROUTINES: readonly RoutineInput[] = [
       nn: 'Grunnleggjande oppfølging',
       en: 'Basic follow-up',
     },
-    description: { nb: 'DFØ beste praksis, basisnivå: gjelder alle avtaler.' },
+    description: {
+      nb: 'DFØ beste praksis, basisnivå: gjelder alle avtaler.',
+      nn: 'DFØ beste praksis, basisnivå: gjeld alle avtalar.',
+      en: 'DFØ best practice, basic level: applies to all contracts.',
+    },
     level: 'basic',
     activities: [
       {
@@ -97,8 +101,16 @@ export const DEFAULT_ROUTINES: readonly RoutineInput[] = [
           nn: 'Risikovurdering av kontrakten',
           en: 'Contract risk assessment',
         },
-        description: { nb: 'Vurder risiko kort tid etter signering og lag en plan for tiltak.' },
-        evidence: { nb: 'Risikovurdering med tiltaksplan' },
+        description: {
+          nb: 'Vurder risiko kort tid etter signering og lag en plan for tiltak.',
+          nn: 'Vurder risiko kort tid etter signering og lag ein plan for tiltak.',
+          en: 'Assess the risk shortly after signing and draw up a mitigation plan.',
+        },
+        evidence: {
+          nb: 'Risikovurdering med tiltaksplan',
+          nn: 'Risikovurdering med tiltaksplan',
+          en: 'Risk assessment with mitigation plan',
+        },
         rule: { kind: 'after_start', days: { setting: 'riskAssessmentDaysAfterStart' } },
         responsible: 'manager',
         leadTimesDays: managerLead,
@@ -108,15 +120,17 @@ export const DEFAULT_ROUTINES: readonly RoutineInput[] = [
         title: { nb: 'Oppstartsmøte', nn: 'Oppstartsmøte', en: 'Kick-off meeting' },
         description: {
           nb: 'Forventninger begge veier, leverandørens plan, møteplan, betalingsplan, kontaktpersoner, gjennomgang av avtalen og hva leveransen skal evalueres på. For enkle kjøp holder en telefon.',
+          nn: 'Forventningar begge vegar, planen til leverandøren, møteplan, betalingsplan, kontaktpersonar, gjennomgang av avtalen og kva leveransen skal evaluerast på. For enkle kjøp held det med ein telefon.',
+          en: "Expectations both ways, the supplier's plan, meeting plan, payment plan, contact persons, a walk-through of the contract and what the delivery will be evaluated on. For simple purchases a phone call is enough.",
         },
-        evidence: { nb: 'Referat, arkivert' },
+        evidence: { nb: 'Referat, arkivert', nn: 'Referat, arkivert', en: 'Minutes, archived' },
         rule: { kind: 'after_start', days: { setting: 'kickoffDaysAfterStart' } },
         responsible: 'manager',
       },
       {
         id: 'statusmote',
         title: { nb: 'Statusmøte', nn: 'Statusmøte', en: 'Status meeting' },
-        evidence: { nb: 'Referat' },
+        evidence: { nb: 'Referat', nn: 'Referat', en: 'Minutes' },
         rule: {
           kind: 'recurring',
           everyMonths: { setting: 'statusMeetingEveryMonths' },
@@ -128,8 +142,14 @@ export const DEFAULT_ROUTINES: readonly RoutineInput[] = [
         title: { nb: 'Prisregulering', nn: 'Prisregulering', en: 'Price adjustment' },
         description: {
           nb: 'Vurder leverandørens skriftlige krav om prisregulering etter avtalt indeks; endringen gjelder fra årsdagen etter godkjenning.',
+          nn: 'Vurder det skriftlege kravet frå leverandøren om prisregulering etter avtalt indeks; endringa gjeld frå årsdagen etter godkjenning.',
+          en: "Assess the supplier's written request for a price adjustment by the agreed index; the change takes effect from the anniversary after approval.",
         },
-        evidence: { nb: 'Beslutning om prisregulering' },
+        evidence: {
+          nb: 'Beslutning om prisregulering',
+          nn: 'Avgjerd om prisregulering',
+          en: 'Decision on price adjustment',
+        },
         rule: {
           kind: 'price_adjustment',
           monthsBefore: { setting: 'priceAdjustmentMonthsBefore' },
@@ -142,8 +162,14 @@ export const DEFAULT_ROUTINES: readonly RoutineInput[] = [
         title: { nb: 'Vurder opsjon', nn: 'Vurder opsjon', en: 'Assess option' },
         description: {
           nb: 'Hold et referatført oppfølgingsmøte med leverandøren og vurder om opsjonen skal utløses.',
+          nn: 'Hald eit referatført oppfølgingsmøte med leverandøren og vurder om opsjonen skal utløysast.',
+          en: 'Hold a minuted follow-up meeting with the supplier and assess whether the option should be exercised.',
         },
-        evidence: { nb: 'Referat og vurdering' },
+        evidence: {
+          nb: 'Referat og vurdering',
+          nn: 'Referat og vurdering',
+          en: 'Minutes and assessment',
+        },
         rule: {
           kind: 'before_option_deadline',
           months: { setting: 'optionAssessmentMonthsBefore' },
@@ -156,8 +182,10 @@ export const DEFAULT_ROUTINES: readonly RoutineInput[] = [
         title: { nb: 'Beslutt opsjon', nn: 'Avgjer opsjon', en: 'Decide on option' },
         description: {
           nb: 'Budsjett-/avtaleeier beslutter om opsjonen utløses, og varsler leverandøren.',
+          nn: 'Budsjett-/avtaleeigar avgjer om opsjonen blir utløyst, og varslar leverandøren.',
+          en: 'The budget/contract owner decides whether the option is exercised and notifies the supplier.',
         },
-        evidence: { nb: 'Beslutning, arkivert' },
+        evidence: { nb: 'Beslutning, arkivert', nn: 'Avgjerd, arkivert', en: 'Decision, archived' },
         rule: { kind: 'before_option_deadline', days: { setting: 'optionDecisionDaysBefore' } },
         responsible: 'owner',
         leadTimesDays: longLead,
@@ -178,8 +206,14 @@ export const DEFAULT_ROUTINES: readonly RoutineInput[] = [
         title: { nb: 'Sluttevaluering', nn: 'Sluttevaluering', en: 'Final evaluation' },
         description: {
           nb: 'Evaluer leveransen: leveringsevne; kvalitet, problemløsning og kompetanse; samarbeid; priser og fakturering; samfunnsansvar; helhet. Leverandøren kan kommentere innen 3 uker.',
+          nn: 'Evaluer leveransen: leveringsevne; kvalitet, problemløysing og kompetanse; samarbeid; prisar og fakturering; samfunnsansvar; heilskap. Leverandøren kan kommentere innan 3 veker.',
+          en: 'Evaluate the delivery: delivery reliability; quality, problem-solving and competence; cooperation; prices and invoicing; social responsibility; overall. The supplier may comment within 3 weeks.',
         },
-        evidence: { nb: 'Evalueringsskjema, arkivert' },
+        evidence: {
+          nb: 'Evalueringsskjema, arkivert',
+          nn: 'Evalueringsskjema, arkivert',
+          en: 'Evaluation form, archived',
+        },
         rule: { kind: 'before_end', months: { setting: 'finalEvaluationMonthsBeforeEnd' } },
         responsible: 'manager',
         leadTimesDays: longLead,
@@ -210,9 +244,10 @@ export const DEFAULT_ROUTINES: readonly RoutineInput[] = [
         id: 'bestillingsrutine',
         title: {
           nb: 'Avtal bestillingsrutine (tildelingsnøkkel, minikonkurranse)',
+          nn: 'Avtal bestillingsrutine (tildelingsnøkkel, minikonkurranse)',
           en: 'Agree the ordering routine (allocation key, mini-competition)',
         },
-        evidence: { nb: 'Bestillingsrutine' },
+        evidence: { nb: 'Bestillingsrutine', nn: 'Bestillingsrutine', en: 'Ordering routine' },
         rule: { kind: 'after_start' },
         responsible: 'owner',
       },
@@ -220,9 +255,14 @@ export const DEFAULT_ROUTINES: readonly RoutineInput[] = [
         id: 'implementering',
         title: {
           nb: 'Implementer avtalen, informer og lær opp brukerne',
+          nn: 'Implementer avtalen, informer og lær opp brukarane',
           en: 'Implement the agreement, inform and train users',
         },
-        evidence: { nb: 'Publisert informasjon' },
+        evidence: {
+          nb: 'Publisert informasjon',
+          nn: 'Publisert informasjon',
+          en: 'Published information',
+        },
         rule: { kind: 'after_start', days: { setting: 'implementationDaysAfterStart' } },
         responsible: 'manager',
       },
@@ -235,6 +275,8 @@ export const DEFAULT_ROUTINES: readonly RoutineInput[] = [
         },
         description: {
           nb: 'Resultatet må foreligge godt før utløp: avrop etter utløp er en ulovlig direkte anskaffelse.',
+          nn: 'Resultatet må liggje føre godt før utløpet: avrop etter utløpet er ei ulovleg direkte anskaffing.',
+          en: 'The result must be in place well before expiry: call-offs after expiry are an illegal direct award.',
         },
         rule: { kind: 'before_end', months: { setting: 'retenderStartMonthsFramework' } },
         responsible: 'owner',
@@ -256,6 +298,7 @@ export const DEFAULT_ROUTINES: readonly RoutineInput[] = [
         id: 'godkjenn-leveranse',
         title: {
           nb: 'Godkjenn leveransen (mengde, funksjon, kvalitet)',
+          nn: 'Godkjenn leveransen (mengd, funksjon, kvalitet)',
           en: 'Approve the delivery (quantity, function, quality)',
         },
         rule: { kind: 'before_end' },
@@ -265,6 +308,7 @@ export const DEFAULT_ROUTINES: readonly RoutineInput[] = [
         id: 'ny-konkurranse-enkelt',
         title: {
           nb: 'Start ny anskaffelse ved fortsatt behov',
+          nn: 'Start ny anskaffing viss det framleis er behov',
           en: 'Start a new procurement if still needed',
         },
         rule: { kind: 'before_end', months: { setting: 'retenderStartMonthsSingle' } },
@@ -278,12 +322,18 @@ export const DEFAULT_ROUTINES: readonly RoutineInput[] = [
     name: { nb: 'Avansert oppfølging', nn: 'Avansert oppfølging', en: 'Advanced follow-up' },
     description: {
       nb: 'DFØ beste praksis, avansert nivå: for virksomheter med ressurser, eller for avtaler med høy risiko.',
+      nn: 'DFØ beste praksis, avansert nivå: for verksemder med ressursar, eller for avtalar med høg risiko.',
+      en: 'DFØ best practice, advanced level: for organisations with the resources, or for high-risk contracts.',
     },
     level: 'advanced',
     activities: [
       {
         id: 'risiko-oppdatering',
-        title: { nb: 'Oppdater risikovurderingen', en: 'Update the risk assessment' },
+        title: {
+          nb: 'Oppdater risikovurderingen',
+          nn: 'Oppdater risikovurderinga',
+          en: 'Update the risk assessment',
+        },
         rule: {
           kind: 'recurring',
           everyMonths: { setting: 'riskUpdateEveryMonths' },
@@ -299,8 +349,10 @@ export const DEFAULT_ROUTINES: readonly RoutineInput[] = [
         },
         description: {
           nb: 'Evaluer bare leverandørens kontraktsforpliktelser. Leverandøren kan kommentere innen 3 uker.',
+          nn: 'Evaluer berre kontraktsforpliktingane til leverandøren. Leverandøren kan kommentere innan 3 veker.',
+          en: "Evaluate only the supplier's contractual obligations. The supplier may comment within 3 weeks.",
         },
-        evidence: { nb: 'Evalueringsskjema' },
+        evidence: { nb: 'Evalueringsskjema', nn: 'Evalueringsskjema', en: 'Evaluation form' },
         rule: {
           kind: 'recurring',
           everyMonths: { setting: 'supplierEvaluationEveryMonths' },
@@ -311,6 +363,7 @@ export const DEFAULT_ROUTINES: readonly RoutineInput[] = [
         id: 'leverandorstatistikk',
         title: {
           nb: 'Hent statistikk fra leverandøren',
+          nn: 'Hent statistikk frå leverandøren',
           en: 'Collect statistics from the supplier',
         },
         rule: {
@@ -322,7 +375,11 @@ export const DEFAULT_ROUTINES: readonly RoutineInput[] = [
       },
       {
         id: 'stikkprover',
-        title: { nb: 'Stikkprøver av bestillinger', en: 'Spot checks of orders' },
+        title: {
+          nb: 'Stikkprøver av bestillinger',
+          nn: 'Stikkprøver av bestillingar',
+          en: 'Spot checks of orders',
+        },
         rule: { kind: 'recurring', everyMonths: { setting: 'spotCheckEveryMonths' } },
         appliesWhen: [{ kinds: ['framework'] }],
         responsible: 'manager',
@@ -338,6 +395,8 @@ export const DEFAULT_ROUTINES: readonly RoutineInput[] = [
     },
     description: {
       nb: 'Forskrift om lønns- og arbeidsvilkår i offentlige kontrakter: tjeneste- og bygge- og anleggskontrakter over EØS-terskelen, og i bransjer med allmenngjort tariffavtale uansett verdi (påseplikt).',
+      nn: 'Forskrift om løns- og arbeidsvilkår i offentlege kontraktar: teneste- og bygg- og anleggskontraktar over EØS-terskelen, og i bransjar med allmenngjord tariffavtale same kva verdien er (påseplikt).',
+      en: 'Regulations on pay and working conditions in public contracts: service and building and construction contracts above the EEA threshold, and in sectors with a generally applicable collective agreement whatever the value (påseplikt, the duty to ensure compliance).',
     },
     level: 'basic',
     appliesWhen: [
@@ -353,9 +412,14 @@ export const DEFAULT_ROUTINES: readonly RoutineInput[] = [
         id: 'lav-egenrapportering',
         title: {
           nb: 'Leverandørens egenrapportering (lønns- og arbeidsvilkår)',
+          nn: 'Eigenrapportering frå leverandøren (løns- og arbeidsvilkår)',
           en: "Supplier's self-report (pay and working conditions)",
         },
-        evidence: { nb: 'DFØs skjema for egenrapportering' },
+        evidence: {
+          nb: 'DFØs skjema for egenrapportering',
+          nn: 'DFØ-skjemaet for eigenrapportering',
+          en: "DFØ's self-report form",
+        },
         rule: { kind: 'after_start', months: { setting: 'payReportMonthsAfterStart' } },
         responsible: 'manager',
       },
@@ -363,6 +427,7 @@ export const DEFAULT_ROUTINES: readonly RoutineInput[] = [
         id: 'lav-risikovurdering',
         title: {
           nb: 'Risikovurdering av lønns- og arbeidsvilkår',
+          nn: 'Risikovurdering av løns- og arbeidsvilkår',
           en: 'Risk assessment of pay and working conditions',
         },
         rule: { kind: 'after_start', days: { setting: 'payRiskAssessmentDaysAfterStart' } },
@@ -372,12 +437,19 @@ export const DEFAULT_ROUTINES: readonly RoutineInput[] = [
         id: 'lav-dokumentkontroll',
         title: {
           nb: 'Kontroll av lønns- og arbeidsvilkår (dokumentasjon)',
+          nn: 'Kontroll av løns- og arbeidsvilkår (dokumentasjon)',
           en: 'Pay and working conditions check (documents)',
         },
         description: {
           nb: 'Arbeidskontrakter, timelister og lønnsslipper for et utvalg arbeidstakere (nye hver gang); OTP og HMS-kort. Rapport arkiveres med risikovurderingen. Mistanke om kriminalitet meldes Arbeidstilsynet, Skatteetaten eller politiet.',
+          nn: 'Arbeidskontraktar, timelister og lønsslippar for eit utval arbeidstakarar (nye kvar gong); OTP og HMS-kort. Rapporten blir arkivert saman med risikovurderinga. Mistanke om kriminalitet blir meldt til Arbeidstilsynet, Skatteetaten eller politiet.',
+          en: 'Employment contracts, timesheets and payslips for a sample of workers (different ones each time); OTP (occupational pension) and HMS cards. The report is archived with the risk assessment. Suspected crime is reported to Arbeidstilsynet (Labour Inspection Authority), Skatteetaten (Tax Administration) or the police.',
         },
-        evidence: { nb: 'Kontrollrapport, arkivert' },
+        evidence: {
+          nb: 'Kontrollrapport, arkivert',
+          nn: 'Kontrollrapport, arkivert',
+          en: 'Report on the check, archived',
+        },
         rule: {
           kind: 'recurring',
           everyMonths: { setting: 'payDocumentCheckEveryMonths' },
