@@ -8,8 +8,13 @@ import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { AppConfig } from '../../config.ts';
 import { createServices } from '../../services.ts';
+import type { IngestProgress } from '../../spend/ingest/ingest.ts';
 import { pathSource, sourceSize } from '../../spend/ingest/sources.ts';
-import { DEFAULT_LEDGER_MAPPING, ledgerMappingSchema } from '../../spend/ledger.ts';
+import {
+  DEFAULT_LEDGER_MAPPING,
+  type LedgerMapping,
+  ledgerMappingSchema,
+} from '../../spend/ledger.ts';
 import { SpendService } from '../../spend/service.ts';
 import { afterSpendChange } from '../../spend/wire.ts';
 import type { CliCommand } from '../command.ts';
@@ -63,6 +68,22 @@ export async function openSpendFromConfig(config: AppConfig, db?: string, quiet 
 
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 
+/** A `--mapping` file: JSON naming the ledger's columns; errors name the file and the field. */
+function readMapping(file: string): LedgerMapping {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`Koblingsfilen ${file} er ikke gyldig JSON: ${(e as Error).message}`);
+  }
+  const parsed = ledgerMappingSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(filen)'}: ${i.message}`);
+    throw new Error(`Feil i koblingsfilen ${file}:\n  ${issues.join('\n  ')}`);
+  }
+  return parsed.data;
+}
+
 export const ingestCommand: CliCommand = {
   name: 'ingest',
   summary:
@@ -85,35 +106,34 @@ export const ingestCommand: CliCommand = {
     try {
       let details: Awaited<ReturnType<typeof ctx.spend.ingest>>;
       const started = Date.now();
-      if (flags.has('ledger')) {
-        const mappingFile = flags.get('mapping');
-        const mapping =
-          typeof mappingFile === 'string'
-            ? ledgerMappingSchema.parse(JSON.parse(readFileSync(mappingFile, 'utf8')))
-            : DEFAULT_LEDGER_MAPPING;
-        details = await ctx.spend.ingestLedger(createReadStream(path), mapping);
-      } else {
-        const total = await sourceSize(path);
-        const showBar = process.stderr.isTTY === true;
-        const bar = new cliProgress.SingleBar(
-          {
-            format:
-              'Innlesing |{bar}| {percentage}% | {files} filer | {speed} MB/s | gjenstår {eta_formatted}',
-            stream: process.stderr,
-            hideCursor: true,
-            etaBuffer: 50,
-          },
-          cliProgress.Presets.shades_classic,
-        );
-        if (showBar) bar.start(Math.max(1, total), 0, { files: 0, speed: '0.0' });
-        details = await ctx.spend.ingest(pathSource(path), {
-          workers,
-          onProgress: (p) => {
-            if (!showBar) return;
-            const secs = Math.max(0.001, (Date.now() - started) / 1000);
-            bar.update(Math.min(p.bytes, total), { files: p.files, speed: mb(p.bytes / secs) });
-          },
-        });
+      // Progress bar on a terminal: files (rows for a ledger), MB/s and time left.
+      const showBar = process.stderr.isTTY === true;
+      const bar = new cliProgress.SingleBar(
+        {
+          format: `Innlesing |{bar}| {percentage}% | {files} ${flags.has('ledger') ? 'rader' : 'filer'} | {speed} MB/s | gjenstår {eta_formatted}`,
+          stream: process.stderr,
+          hideCursor: true,
+          etaBuffer: 50,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+      const total = await sourceSize(path);
+      if (showBar) bar.start(Math.max(1, total), 0, { files: 0, speed: '0.0' });
+      const onProgress = (p: IngestProgress) => {
+        if (!showBar) return;
+        const secs = Math.max(0.001, (Date.now() - started) / 1000);
+        bar.update(Math.min(p.bytes, total), { files: p.files, speed: mb(p.bytes / secs) });
+      };
+      try {
+        if (flags.has('ledger')) {
+          const mappingFile = flags.get('mapping');
+          const mapping =
+            typeof mappingFile === 'string' ? readMapping(mappingFile) : DEFAULT_LEDGER_MAPPING;
+          details = await ctx.spend.ingestLedger(createReadStream(path), mapping, { onProgress });
+        } else {
+          details = await ctx.spend.ingest(pathSource(path), { workers, onProgress });
+        }
+      } finally {
         if (showBar) bar.stop();
       }
       const s = details.summary;
@@ -132,8 +152,11 @@ export const ingestCommand: CliCommand = {
         );
       } else {
         const secs = (Date.now() - started) / 1000;
+        const speed = `${secs.toFixed(1)} s (${mb(details.bytes / Math.max(secs, 0.001))} MB/s)`;
         console.log(
-          `${s.files} filer på ${secs.toFixed(1)} s (${mb(details.bytes / Math.max(secs, 0.001))} MB/s): ${s.invoices} fakturaer, ${s.creditNotes} kreditnotaer, ${s.lines} linjer, ${s.duplicates} duplikater, ${s.errors.length} feil.`,
+          flags.has('ledger')
+            ? `${s.files} rader på ${speed}: ${s.invoices + s.creditNotes} posteringer (${s.creditNotes} kreditposteringer), ${s.duplicates} duplikater, ${s.errors.length} feil.`
+            : `${s.files} filer på ${speed}: ${s.invoices} fakturaer, ${s.creditNotes} kreditnotaer, ${s.lines} linjer, ${s.duplicates} duplikater, ${s.errors.length} feil.`,
         );
         for (const [c, v] of Object.entries(s.totals)) console.log(`  Netto ${c}: ${v}`);
         if (after.ceilingTasks > 0)
