@@ -63,6 +63,6 @@ describe('CLI: ingest --ledger', () => {
     writeFileSync(mapping, JSON.stringify({ supplierOrgnr: 'Org.nr', date: 'Dato' }));
     const bad = cli(['ingest', file, '--ledger', '--mapping', mapping], join(dir, 'c'));
     assert.notEqual(bad.status, 0);
-    assert.match(bad.stderr, /Feil i koblingsfilen .*mapping\.json:\n  amount: påkrevd/);
+    assert.match(bad.stderr, /Feil i koblingsfilen .*mapping\.json:\n {2}amount: påkrevd/);
   });
 });
