@@ -110,6 +110,15 @@ for (const backend of BACKENDS)
         assert.ok(!existsSync(join(h.dataDir, 'uploads', 'documents')), 'nothing kept locally');
         const dl = h.drive.log.filter((l) => l.path.startsWith('/download/'));
         assert.ok(dl.length > 0 && dl.every((l) => !l.auth), 'download URL without the token');
+        // A record pointing elsewhere in the library (edited by hand) downloads nothing.
+        const file = (await h.records.get(doc.id))?.files[0];
+        assert.ok(file);
+        for (const storedPath of [
+          'Arkiv/Annet/hemmelig.pdf',
+          `Arkiv/Kontraktsoppfølging/Opplastinger/${doc.id}/../../x.pdf`,
+          `Arkiv/Kontraktsoppfølging/Opplastinger/${doc.id}/a/b.pdf`,
+        ])
+          await rejects(h.files.open({ ...file, storedPath }), 'not_found');
       } else {
         assert.ok(
           existsSync(join(h.dataDir, 'uploads', 'documents', doc.id, '01-signert-avtale.pdf')),

@@ -306,6 +306,17 @@ export class LibraryKeptFiles implements KeptFileStore {
 
   /** GET …/content answers 302 to a pre-authenticated URL: follow it without the token. */
   private async download(file: StoredFile): Promise<Response> {
+    // Only a kept copy of ours: `<folder>/<document>/<package name>` (a record edited by hand in
+    // SharePoint cannot point the download at another file of the library).
+    const parts = file.storedPath.split('/');
+    const folder = this.o.folder.replace(/^\/+|\/+$/g, '');
+    if (
+      !file.storedPath.startsWith(`${folder}/`) ||
+      parts.length !== folder.split('/').length + 2 ||
+      parts.slice(-2).some((p) => p.includes('..') || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(p))
+    ) {
+      throw notFound('Filen');
+    }
     const response = await this.graph(this.url(file.storedPath, ':/content'), {
       redirect: 'manual',
     });
