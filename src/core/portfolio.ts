@@ -56,6 +56,15 @@ const month = (d: IsoDate): string => d.slice(0, 7);
  * The portfolio at a glance, from contracts as the viewer sees them (after the projection, so a
  * withheld maximum value never counts). Pure: the route gathers the inputs.
  */
+/**
+ * An agreement's turnover as its viewer may see it: withheld together with a withheld maximum
+ * value (spend against a secret ceiling would reveal how much of it is left).
+ */
+export function spentFor(c: ContractView, turnover: ReadonlyMap<string, number>): number | null {
+  if (c.withheld.some((w) => w.field === 'maxValueOre')) return null;
+  return turnover.get(c.id) ?? 0;
+}
+
 export function summarisePortfolio(
   contracts: Iterable<ContractView>,
   input: PortfolioInput,
@@ -88,7 +97,7 @@ export function summarisePortfolio(
       }
     }
     if (c.kind === 'framework' && (status === 'active' || status === 'expiring')) {
-      const spent = input.turnover ? (input.turnover.get(c.id) ?? 0) : null;
+      const spent = input.turnover ? spentFor(c, input.turnover) : null;
       const max = c.maxValueOre;
       ceiling.push({
         contractId: c.id,

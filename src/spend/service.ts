@@ -10,7 +10,7 @@ import { DomainError } from '../core/errors.ts';
 import { type Agreement, AgreementMatcher } from '../core/spend/matching.ts';
 import type { RatePoint, RateTable } from '../core/spend/rates.ts';
 import type { ContractStore } from '../store/register.port.ts';
-import { whileIngesting } from './aggregates.ts';
+import { ensureAggregates, whileIngesting } from './aggregates.ts';
 import {
   loadAgreements,
   loadRates,
@@ -82,6 +82,22 @@ export class SpendService {
 
   async rates(): Promise<RateTable> {
     return loadRates(this.store);
+  }
+
+  /**
+   * Matched net spend in NOK øre per agreement (contract id) over all stored documents — what
+   * counts against an agreement's maximum value. Null while no spend data has been ingested.
+   */
+  async turnoverByAgreement(): Promise<ReadonlyMap<string, number> | null> {
+    const [any] = await this.store.rows<{ n: bigint | number }>(
+      'SELECT count(*) AS n FROM (SELECT 1 FROM spend_document LIMIT 1)',
+    );
+    if (Number(any?.n ?? 0) === 0) return null;
+    await ensureAggregates(this.store);
+    const rows = await this.store.rows<{ a: string; ore: bigint | number }>(
+      'SELECT agreement_id AS a, sum(ore)::BIGINT AS ore FROM spend_agg_turnover GROUP BY 1',
+    );
+    return new Map(rows.map((r) => [r.a, Number(r.ore)]));
   }
 
   async ingest(

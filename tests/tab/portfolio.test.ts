@@ -95,5 +95,8 @@ describe('portfolio summary (dashboard figures)', () => {
     const f = asReader.ceiling.find((c) => c.contractId === 'f');
     assert.equal(f?.maxValueOre, null);
     assert.equal(f?.ratio, null);
+    // Spend against a withheld ceiling would tell how much of it is left: withheld too.
+    assert.equal(f?.spentOre, null);
+    assert.equal(asAdmin.ceiling.find((c) => c.contractId === 'f')?.spentOre, 100_000_000);
   });
 });

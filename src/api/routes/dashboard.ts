@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Router } from 'express';
 import { asViewer, type ContractView, projectContract, type User } from '../../core/index.ts';
-import { type CeilingUsage, summarisePortfolio } from '../../core/portfolio.ts';
+import { type CeilingUsage, spentFor, summarisePortfolio } from '../../core/portfolio.ts';
 import { followUpFor } from '../../followup/wire.ts';
 import type { Services } from '../../services.ts';
+import { spendServiceFor } from '../../spend/wire.ts';
 import { currentUser } from '../auth.ts';
 import { errors, type OpenApiPaths, ok, pathParameter } from '../openapi-parts.ts';
 
@@ -12,35 +15,24 @@ import { errors, type OpenApiPaths, ok, pathParameter } from '../openapi-parts.t
  * overdue figure is null. `sourcesFrom(services)` finds them in the composed services.
  */
 export interface DashboardSources {
-  /** Turnover per contract id in øre (e.g. summed invoice lines matched to each agreement). */
-  readonly turnover?: (() => Promise<ReadonlyMap<string, number>>) | undefined;
+  /** Turnover per contract id in øre (summed invoice lines matched to each agreement); null: no data. */
+  readonly turnover?: (() => Promise<ReadonlyMap<string, number> | null>) | undefined;
   /** Open tasks past due that the user may see. */
   readonly overdueTasks?: ((user: User) => Promise<readonly { unitId: string }[]>) | undefined;
 }
 
-type TurnoverSource = { turnoverByContract(): Promise<ReadonlyMap<string, number>> };
-
-function hasMethod<T>(value: unknown, name: string): value is T {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Record<string, unknown>)[name] === 'function'
-  );
-}
-
 /**
- * The composed sources: overdue tasks from the follow-up engine (SQLite store), turnover from a
- * spend service exposing `turnoverByContract()` when one is composed as `services.spend`.
+ * The composed sources: overdue tasks from the follow-up engine, turnover from the spend analysis
+ * (matched invoice lines per agreement) once spend data exists on this instance.
  */
 export function sourcesFrom(services: Services): DashboardSources {
-  const spend = (services as unknown as Record<string, unknown>).spend;
+  const spendFile = join(services.config.dataDir, 'spend.duckdb');
   return {
     overdueTasks: services.sqlite
       ? async (user) => followUpFor(services).service.overdue(user, { limit: 100_000 })
       : undefined,
-    turnover: hasMethod<TurnoverSource>(spend, 'turnoverByContract')
-      ? () => spend.turnoverByContract()
-      : undefined,
+    turnover: async () =>
+      existsSync(spendFile) ? (await spendServiceFor(services)).turnoverByAgreement() : null,
   };
 }
 
@@ -75,7 +67,7 @@ export function dashboardRoutes(
     const user = currentUser(req);
     const { view } = await services.contracts.get(asViewer(user), req.params.id);
     const turnover = sources.turnover ? await sources.turnover() : null;
-    const spent = turnover ? (turnover.get(view.id) ?? 0) : null;
+    const spent = turnover ? spentFor(view, turnover) : null;
     const max = view.maxValueOre;
     const usage: CeilingUsage = {
       contractId: view.id,

@@ -38,7 +38,6 @@ import { formatDate, formatDateTime, formatMoney, formatPercent } from '../forma
 import { useGet } from '../hooks.ts';
 import { contractHref, navigate } from '../router.ts';
 import { unitName, userName, useSession } from '../session.tsx';
-import { useSpendTurnover } from '../spendCeiling.ts';
 import type { ApiContract, AuditEntry, ConfidentialField, TaskView } from '../types.ts';
 
 interface CeilingUsage {
@@ -192,25 +191,7 @@ function ContractView({
     c.kind === 'framework' ? endpoints.ceiling(c.id) : null,
     version,
   );
-  // No spend source in the dashboard API yet: Kontraktservice gets the turnover from the spend report.
-  const spend = useSpendTurnover(
-    session.me.role === 'kontraktservice' &&
-      ceiling.data !== null &&
-      ceiling.data.spentOre === null,
-    c.id,
-  );
-  const spent = spend?.get(c.id);
-  const usage: CeilingUsage | null =
-    ceiling.data && ceiling.data.spentOre === null && spent
-      ? {
-          ...ceiling.data,
-          spentOre: spent.turnoverOre,
-          ratio:
-            ceiling.data.maxValueOre && ceiling.data.maxValueOre > 0
-              ? spent.turnoverOre / ceiling.data.maxValueOre
-              : null,
-        }
-      : ceiling.data;
+  const usage: CeilingUsage | null = ceiling.data;
   const [decision, setDecision] = useState<{
     optionId: string;
     kind: 'exercise' | 'decline';

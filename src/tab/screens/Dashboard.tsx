@@ -32,7 +32,6 @@ import { formatMoney, formatMonth, formatNumber, formatPercent } from '../format
 import { useGet } from '../hooks.ts';
 import { contractHref, navigate, registerHref } from '../router.ts';
 import { unitName, useSession } from '../session.tsx';
-import { useSpendTurnover } from '../spendCeiling.ts';
 import { STATUSES } from '../types.ts';
 
 const themes = { light: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
@@ -78,10 +77,6 @@ export default function Dashboard() {
   const session = useSession();
   const theme = themes[session.theme];
   const { data, error, loading } = useGet<PortfolioSummary>(endpoints.dashboard);
-  // Until the dashboard API has a spend source, Kontraktservice's ceiling comes from the spend report.
-  const spend = useSpendTurnover(
-    session.me.role === 'kontraktservice' && data !== null && !data.spendConnected,
-  );
   const colours = useMemo(
     () => ({
       brand: theme.colorBrandBackground,
@@ -123,14 +118,9 @@ export default function Dashboard() {
     value: c.count,
   }));
   const expiries = data.expiries.map((e) => ({ ...e, name: formatMonth(e.month, lng) }));
-  const spendConnected = data.spendConnected || (spend !== null && spend.size > 0);
+  const spendConnected = data.spendConnected;
   const ceiling = data.ceiling
     .filter((c) => c.maxValueOre !== null)
-    .map((c) => {
-      if (data.spendConnected || !spend) return c;
-      const spentOre = spend.get(c.contractId)?.turnoverOre ?? 0;
-      return { ...c, spentOre, ratio: c.maxValueOre ? spentOre / c.maxValueOre : null };
-    })
     .sort((a, b) => (b.ratio ?? 0) - (a.ratio ?? 0));
   const axis = { fill: colours.text, fontSize: 12 };
   const tooltipStyle = {
