@@ -3,6 +3,7 @@ import type { AppConfig } from './config.ts';
 import { ContractService } from './register/contract-service.ts';
 import type { RegisterStore } from './store/register.port.ts';
 import { openSharePointFromEnv, type SharePointConnection } from './store/sharepoint/connect.ts';
+import type { EntraFetch } from './store/sharepoint/tokens.ts';
 import type { Db } from './store/sqlite/db.ts';
 import { openSqliteRegister } from './store/sqlite/register-store.ts';
 
@@ -22,6 +23,8 @@ export interface Services {
    */
   readonly sharePoint: SharePointConnection | null;
   readonly contracts: ContractService;
+  /** See `ServiceOptions.entraFetch`; null: Entra ID over the internet. */
+  readonly entraFetch: EntraFetch | null;
   readonly log: (level: 'error' | 'info' | 'debug', message: string, extra?: unknown) => void;
   close(): Promise<void>;
 }
@@ -30,6 +33,11 @@ export interface ServiceOptions {
   readonly clock?: () => Date;
   /** Where adapter settings are read (SharePoint, Graph); default the process environment. */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * How Entra ID is reached (MSAL's token requests, the API's signing keys); the internet by
+   * default. Tests point it at a local stand-in; a deployment could route it through a proxy.
+   */
+  readonly entraFetch?: EntraFetch;
 }
 
 export async function createServices(
@@ -52,7 +60,7 @@ export async function createServices(
   const sqlite = openSqliteRegister(join(config.dataDir, 'register.db'), clock);
   const sharePoint =
     config.STORE === 'sharepoint'
-      ? await openSharePointFromEnv(options.env ?? process.env, clock)
+      ? await openSharePointFromEnv(options.env ?? process.env, clock, options.entraFetch)
       : null;
   const store: RegisterStore = sharePoint ? sharePoint.store : sqlite;
   const contracts = new ContractService({
@@ -68,6 +76,7 @@ export async function createServices(
     sqlite: sqlite.db,
     sharePoint,
     contracts,
+    entraFetch: options.entraFetch ?? null,
     log,
     async close() {
       sharePoint?.close();

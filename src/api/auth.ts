@@ -3,7 +3,6 @@ import { createRemoteJWKSet, customFetch, type JWTPayload, jwtVerify } from 'jos
 import { DomainError, type User } from '../core/index.ts';
 import type { Services } from '../services.ts';
 import { runWithCaller } from '../store/sharepoint/caller.ts';
-import { entraFetchOverride } from '../store/sharepoint/tokens.ts';
 
 declare global {
   namespace Express {
@@ -38,7 +37,7 @@ export interface EntraOptions {
  * writes reach SharePoint on their behalf.
  */
 export function entraAuth(services: Services, options: EntraOptions): RequestHandler {
-  const viaEntra = entraFetchOverride();
+  const viaEntra = services.entraFetch;
   const jwks = createRemoteJWKSet(
     new URL(`${options.authorityHost}/${options.tenantId}/discovery/v2.0/keys`),
     viaEntra ? { [customFetch]: (url, init) => viaEntra(url, init as RequestInit) } : {},

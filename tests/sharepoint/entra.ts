@@ -5,7 +5,7 @@
 // assertion like Entra does (signature, issuer, audience = the app, not expired) and answers a
 // Graph token per user (`obo-<oid>`) with `client_info`, so MSAL caches it for that user. Refusals
 // per user follow Entra's error format (AADSTS65001 consent missing, AADSTS50173 grant revoked).
-// `fetch` reaches it as https://login.microsoftonline.com (for `useEntraFetch`), and every token
+// `fetch` reaches it as https://login.microsoftonline.com (for the services option `entraFetch`), and every token
 // request is kept in `grants`.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -8,7 +8,6 @@ import { after, before, describe, it } from 'node:test';
 import { followUpFor } from '../../src/followup/wire.ts';
 import { asUser, runWithCaller } from '../../src/store/sharepoint/caller.ts';
 import type { SharePointRegisterStore } from '../../src/store/sharepoint/register-store.ts';
-import { useEntraFetch } from '../../src/store/sharepoint/tokens.ts';
 import type { GraphCall, GraphServer, TokenAccess } from '../graph/server.ts';
 import { csv, HEADER, row } from '../register-io/helpers.ts';
 import { contractInput } from '../support/fixtures.ts';
@@ -28,20 +27,22 @@ describe('API on SharePoint with on-behalf-of tokens', () => {
 
   before(async () => {
     entra = await startEntra({ appToken: APP });
-    useEntraFetch(entra.fetch);
     graph = await provisionedServer({
       recordCalls: true,
       tokenAccess: (t) => (t.startsWith('obo-') ? (access.get(t.slice(4)) ?? 'write') : undefined),
     });
-    s = await startTestServer({
-      STORE: 'sharepoint',
-      SHAREPOINT_SITE_ID: graph.siteId,
-      GRAPH_BASE_URL: graph.baseUrl,
-      AUTH_MODE: 'entra',
-      ENTRA_TENANT_ID: TENANT,
-      ENTRA_CLIENT_ID: CLIENT,
-      ENTRA_CLIENT_SECRET: SECRET,
-    });
+    s = await startTestServer(
+      {
+        STORE: 'sharepoint',
+        SHAREPOINT_SITE_ID: graph.siteId,
+        GRAPH_BASE_URL: graph.baseUrl,
+        AUTH_MODE: 'entra',
+        ENTRA_TENANT_ID: TENANT,
+        ENTRA_CLIENT_ID: CLIENT,
+        ENTRA_CLIENT_SECRET: SECRET,
+      },
+      { entraFetch: entra.fetch },
+    );
     for (const id of ['kontraktservice', 'eier1', 'eier2', 'leser']) {
       tokens[id] = await entra.userToken({ oid: `oid-${id}`, email: `${id}@kommune.example` });
     }
@@ -50,7 +51,6 @@ describe('API on SharePoint with on-behalf-of tokens', () => {
     await s.close();
     await graph.close();
     await entra.close();
-    useEntraFetch(null);
   });
 
   const as = (

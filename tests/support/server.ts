@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createApp } from '../../src/api/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createServices, type Services } from '../../src/services.ts';
+import type { EntraFetch } from '../../src/store/sharepoint/tokens.ts';
 
 export interface TestServer {
   readonly url: string;
@@ -54,7 +55,7 @@ export async function seedUsers(services: Services): Promise<void> {
  */
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: { clock?: () => Date; seed?: boolean } = {},
+  options: { clock?: () => Date; seed?: boolean; entraFetch?: EntraFetch } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ko-api-'));
   const config = loadConfig({
@@ -68,6 +69,7 @@ export async function startTestServer(
   const services = await createServices(config, {
     env: { ...process.env, ...env },
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.entraFetch ? { entraFetch: options.entraFetch } : {}),
   });
   if (options.seed !== false) await seedUsers(services);
   const app = createApp(services);

@@ -20,6 +20,8 @@ import {
   clientCredentials,
   confidentialClient,
   type EntraAppOptions,
+  type EntraFetch,
+  fetchNetwork,
   onBehalfOfTokens,
   staticToken,
   type TokenProvider,
@@ -93,7 +95,7 @@ export function archiveLibraryFromEnv(
  */
 export function sharePointFromEnv(
   env: NodeJS.ProcessEnv = process.env,
-  overrides: { siteId?: string | undefined } = {},
+  overrides: { siteId?: string | undefined; entraFetch?: EntraFetch | undefined } = {},
 ): SharePointSettings {
   const siteId = overrides.siteId ?? env.SHAREPOINT_SITE_ID;
   if (!siteId) throw new Error('Mangler SHAREPOINT_SITE_ID (eller --site)');
@@ -125,6 +127,7 @@ export function sharePointFromEnv(
             }
           : undefined,
       authorityHost: env.ENTRA_AUTHORITY_HOST,
+      networkClient: overrides.entraFetch ? fetchNetwork(overrides.entraFetch) : undefined,
     };
     // One confidential client for both flows (MSAL caches the app's token and each user's).
     const msal = confidentialClient(entraApp);
@@ -175,8 +178,9 @@ const FOLLOWUP_REFRESH_MS = 5000;
 export async function openSharePointFromEnv(
   env: NodeJS.ProcessEnv = process.env,
   now: () => Date = () => new Date(),
+  entraFetch?: EntraFetch,
 ): Promise<SharePointConnection> {
-  const settings = sharePointFromEnv(env);
+  const settings = sharePointFromEnv(env, { entraFetch });
   const { graph, siteId } = settings;
   const archive = archiveLibraryFromEnv(env, settings);
   const store = await openSharePointRegister({ graph, siteId, now });

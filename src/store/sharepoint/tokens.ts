@@ -39,23 +39,6 @@ export interface EntraAppOptions {
 /** How the process reaches Entra ID over HTTP (same signature as `fetch`). */
 export type EntraFetch = (url: string, init: RequestInit) => Promise<Response>;
 
-let entraFetch: EntraFetch | null = null;
-
-/**
- * Routes every call to Entra ID — MSAL's token requests and the API's signing-key (JWKS) reads —
- * through `f` instead of the internet (null: back to the default). Tests point it at a local
- * stand-in for Entra's documented endpoints; a deployment behind an unusual proxy could use it.
- * Applies to clients created afterwards.
- */
-export function useEntraFetch(f: EntraFetch | null): void {
-  entraFetch = f;
-}
-
-/** The fetch set with `useEntraFetch`, or null (then MSAL and jose use their own HTTP clients). */
-export function entraFetchOverride(): EntraFetch | null {
-  return entraFetch;
-}
-
 /** MSAL's network module on top of a fetch function. */
 export function fetchNetwork(f: EntraFetch): INetworkModule {
   const send = async <T>(
@@ -85,7 +68,7 @@ export function confidentialClient(o: EntraAppOptions): ConfidentialClientApplic
   if (!o.clientSecret && !o.certificate) {
     throw new Error('Entra-appen trenger en klienthemmelighet eller et sertifikat');
   }
-  const networkClient = o.networkClient ?? (entraFetch ? fetchNetwork(entraFetch) : undefined);
+  const networkClient = o.networkClient;
   const config: Configuration = {
     auth: {
       clientId: o.clientId,
