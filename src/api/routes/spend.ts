@@ -13,6 +13,7 @@ import { leakageWorkbook, priceControlWorkbook, turnoverWorkbook } from '../../s
 import type { IngestDetails, IngestSummary } from '../../spend/ingest/ingest.ts';
 import { uploadSource } from '../../spend/ingest/sources.ts';
 import {
+  DEFAULT_LEDGER_MAPPING,
   LEDGER_FIELDS,
   LedgerColumnsError,
   type LedgerDelimiter,
@@ -139,9 +140,16 @@ const ledgerPreviewQuery = z
     partial: z.enum(['true', 'false']).optional(),
   })
   .strict();
-/** The ledger upload's query; an unknown parameter (a misspelt field) is named as the field. */
+/**
+ * The ledger upload's query; an unknown parameter (a misspelt field) is named as the field. Without
+ * any column named, the default Norwegian column names apply (as in the CLI).
+ */
 function parseLedgerQuery(query: unknown): z.output<typeof ledgerUploadQuery> {
-  const parsed = ledgerUploadQuery.safeParse(query);
+  const given = (query ?? {}) as Record<string, unknown>;
+  const named = LEDGER_FIELDS.some((f) => given[f.name] !== undefined);
+  const parsed = ledgerUploadQuery.safeParse(
+    named ? given : { ...DEFAULT_LEDGER_MAPPING, ...given },
+  );
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.flatMap((i) =>
     i.code === 'unrecognized_keys'
@@ -574,7 +582,9 @@ export const openApi: OpenApiPaths = {
         'kind=ehf (standard): kroppen er en zip- eller XML-fil med EHF-fakturaer. kind=ledger: kroppen er ' +
         'en CSV-fil med én postering per rad og overskriftsrad; kolonnetilordningen gis som parametre ' +
         '(kolonnenavnet i filen for hvert felt; store/små bokstaver spiller ingen rolle). Påkrevd: ' +
-        'supplierOrgnr, date, amount, documentNumber. Ukjente parametre, en tilordning uten et påkrevd ' +
+        'supplierOrgnr, date, amount, documentNumber. Uten noen kolonne gitt gjelder standardnavnene ' +
+        '(orgnr, leverandør, bilagsdato, beløp, bilagsnummer, valuta, ansvar, tekst, cpv, konto). ' +
+        'Ukjente parametre, en tilordning uten et påkrevd ' +
         'felt, og kolonner som ikke finnes i overskriftsraden gir 400 med feltet navngitt. Tekst i UTF-8 ' +
         'eller Windows-1252; binære filer, zip, PDF og XML avvises med 400 (felt body). Skilletegn: ' +
         'delimiter, ellers det overskriftsraden bruker. Jobben teller rader i files og leste byte i bytes; ' +
