@@ -10,6 +10,7 @@ import {
 } from './announcement-store.port.ts';
 import type { ChannelDelivery, OutboxState } from './followup.port.ts';
 import type { LeasedOutbox } from './sender.ts';
+import { SqliteClaims } from './sqlite-claims.ts';
 
 interface AnnouncementRow {
   id: string;
@@ -125,7 +126,11 @@ interface ChannelRow {
  * carries the announcement and the channel's current conversation reference.
  */
 export class SqliteChannelOutbox implements LeasedOutbox<ChannelDelivery> {
-  constructor(private readonly db: Db) {}
+  private readonly claims: SqliteClaims;
+
+  constructor(private readonly db: Db) {
+    this.claims = new SqliteClaims(db, 'followup_channel_outbox');
+  }
 
   async claimDue(
     now: Date,
@@ -170,48 +175,19 @@ export class SqliteChannelOutbox implements LeasedOutbox<ChannelDelivery> {
   }
 
   async beginAttempt(id: number, workerId: string, at: Date, leaseMs: number): Promise<boolean> {
-    const t = at.getTime();
-    return (
-      this.db
-        .prepare(
-          `UPDATE followup_channel_outbox SET attempts = attempts + 1, last_attempt_at = ?, lease_until = ?
-           WHERE id = ? AND lease_owner = ? AND lease_until > ? AND state = 'pending'`,
-        )
-        .run(t, t + leaseMs, id, workerId, t).changes > 0
-    );
+    return this.claims.beginAttempt(id, workerId, at, leaseMs);
   }
 
   async markSent(id: number, workerId: string, at: Date): Promise<boolean> {
-    return (
-      this.db
-        .prepare(
-          `UPDATE followup_channel_outbox SET state = 'sent', sent_at = ?, lease_owner = NULL,
-           lease_until = NULL, last_error = NULL WHERE id = ? AND lease_owner = ? AND state = 'pending'`,
-        )
-        .run(at.getTime(), id, workerId).changes > 0
-    );
+    return this.claims.markSent(id, workerId, at);
   }
 
   async markFailed(id: number, workerId: string, retryAt: Date, error: string): Promise<boolean> {
-    return (
-      this.db
-        .prepare(
-          `UPDATE followup_channel_outbox SET not_before = ?, lease_owner = NULL, lease_until = NULL,
-           last_error = ? WHERE id = ? AND lease_owner = ? AND state = 'pending'`,
-        )
-        .run(retryAt.getTime(), error.slice(0, 1000), id, workerId).changes > 0
-    );
+    return this.claims.markFailed(id, workerId, retryAt, error);
   }
 
   async markDead(id: number, workerId: string, error: string): Promise<boolean> {
-    return (
-      this.db
-        .prepare(
-          `UPDATE followup_channel_outbox SET state = 'dead', lease_owner = NULL, lease_until = NULL,
-           last_error = ? WHERE id = ? AND lease_owner = ? AND state = 'pending'`,
-        )
-        .run(error.slice(0, 1000), id, workerId).changes > 0
-    );
+    return this.claims.markDead(id, workerId, error);
   }
 
   /** Attempt times per channel (`recipientUserId` is the channel's conversation id: the rate-limit key). */

@@ -8,6 +8,7 @@ import type {
   OutboxStats,
   OutboxStore,
 } from './followup.port.ts';
+import { SqliteClaims } from './sqlite-claims.ts';
 
 interface OutboxRow {
   id: number;
@@ -42,10 +43,14 @@ const toNotification = (r: OutboxRow): Notification => ({
  * before anything is sent, in one transaction; `markSent` only succeeds for the lease holder.
  */
 export class SqliteOutbox implements OutboxStore {
+  private readonly claims: SqliteClaims;
+
   constructor(
     private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.claims = new SqliteClaims(db, 'followup_outbox');
+  }
 
   async enqueue(items: readonly NewNotification[]): Promise<number> {
     const stmt = this.db.prepare(
@@ -93,48 +98,19 @@ export class SqliteOutbox implements OutboxStore {
   }
 
   async beginAttempt(id: number, workerId: string, at: Date, leaseMs: number): Promise<boolean> {
-    const t = at.getTime();
-    return (
-      this.db
-        .prepare(
-          `UPDATE followup_outbox SET attempts = attempts + 1, last_attempt_at = ?, lease_until = ?
-           WHERE id = ? AND lease_owner = ? AND lease_until > ? AND state = 'pending'`,
-        )
-        .run(t, t + leaseMs, id, workerId, t).changes > 0
-    );
+    return this.claims.beginAttempt(id, workerId, at, leaseMs);
   }
 
   async markSent(id: number, workerId: string, at: Date): Promise<boolean> {
-    return (
-      this.db
-        .prepare(
-          `UPDATE followup_outbox SET state = 'sent', sent_at = ?, lease_owner = NULL, lease_until = NULL,
-           last_error = NULL WHERE id = ? AND lease_owner = ? AND state = 'pending'`,
-        )
-        .run(at.getTime(), id, workerId).changes > 0
-    );
+    return this.claims.markSent(id, workerId, at);
   }
 
   async markFailed(id: number, workerId: string, retryAt: Date, error: string): Promise<boolean> {
-    return (
-      this.db
-        .prepare(
-          `UPDATE followup_outbox SET not_before = ?, lease_owner = NULL, lease_until = NULL, last_error = ?
-           WHERE id = ? AND lease_owner = ? AND state = 'pending'`,
-        )
-        .run(retryAt.getTime(), error.slice(0, 1000), id, workerId).changes > 0
-    );
+    return this.claims.markFailed(id, workerId, retryAt, error);
   }
 
   async markDead(id: number, workerId: string, error: string): Promise<boolean> {
-    return (
-      this.db
-        .prepare(
-          `UPDATE followup_outbox SET state = 'dead', lease_owner = NULL, lease_until = NULL, last_error = ?
-           WHERE id = ? AND lease_owner = ? AND state = 'pending'`,
-        )
-        .run(error.slice(0, 1000), id, workerId).changes > 0
-    );
+    return this.claims.markDead(id, workerId, error);
   }
 
   async recentAttempts(since: Date): Promise<{ recipientUserId: string; at: number }[]> {
