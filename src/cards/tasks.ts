@@ -1,4 +1,4 @@
-import type { NotificationKind, TaskView } from '../followup/followup.port.ts';
+import type { LocalText, NotificationKind, TaskView } from '../followup/followup.port.ts';
 import type { ActionDataInput, Origin } from './actions.ts';
 import { formatDate, type Lang, localText, messages } from './i18n.ts';
 import {
@@ -79,6 +79,103 @@ function contractLine(t: TaskView, lang: Lang): string {
   const m = messages(lang);
   const title = t.contract.title ? clip(t.contract.title, 150) : m.withheldTitle;
   return `${m.contract} ${clip(t.contract.referenceNumber, 64)} – ${title}`;
+}
+
+/** Labels of the task's guidance (what to do, what to document), per language. */
+const GUIDANCE: Record<
+  Lang,
+  { whatToDo: string; evidence: string; showMore: string; showLess: string }
+> = {
+  nb: {
+    whatToDo: 'Hva skal gjøres',
+    evidence: 'Dokumentasjon',
+    showMore: 'Vis hele beskrivelsen',
+    showLess: 'Vis mindre',
+  },
+  nn: {
+    whatToDo: 'Kva skal gjerast',
+    evidence: 'Dokumentasjon',
+    showMore: 'Vis heile skildringa',
+    showLess: 'Vis mindre',
+  },
+  en: {
+    whatToDo: 'What to do',
+    evidence: 'Documentation',
+    showMore: 'Show the full description',
+    showLess: 'Show less',
+  },
+};
+
+/** A description up to this length is shown whole; a longer one as a preview that expands. */
+export const DESCRIPTION_PREVIEW = 300;
+/** At most this much of a description goes into a card (routines allow 4,000 characters). */
+export const DESCRIPTION_MAX = 2000;
+const MAX_PARAGRAPHS = 20;
+
+/**
+ * Routine texts are written by Kontraktservice, but are still shown as plain text: control and
+ * format characters (bidi overrides, zero-width) are removed (line breaks kept), and the text only
+ * ever goes into `TextRun`s, which Adaptive Cards never render as markdown.
+ */
+function plain(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}]/gu, (ch) => (ch === '\n' || ch === '\t' ? ch : ''));
+}
+
+function paragraphs(text: string): { text: string }[] {
+  const all = text
+    .split('\n')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+  // Paragraphs beyond the limit are folded into the last one (the text is already bounded).
+  const kept =
+    all.length > MAX_PARAGRAPHS
+      ? [...all.slice(0, MAX_PARAGRAPHS - 1), all.slice(MAX_PARAGRAPHS - 1).join(' ')]
+      : all;
+  return kept.map((p) => ({ text: p }));
+}
+
+/**
+ * The activity's description (what to do) for a single-task card: short texts whole; longer ones
+ * as a preview with «Vis hele beskrivelsen», which toggles (`Action.ToggleVisibility`) to the whole
+ * text and back. Element ids carry the block's index, so they are unique in the card.
+ */
+function descriptionPart(
+  description: LocalText | null,
+  lang: Lang,
+  index: number,
+): Record<string, unknown>[] {
+  const text = description
+    ? clipMultiline(plain(localText(description, lang)), DESCRIPTION_MAX)
+    : '';
+  if (!text) return [];
+  const labels = GUIDANCE[lang];
+  const full = paragraphs(text);
+  const shortId = `task-${index}-what`;
+  if (text.length <= DESCRIPTION_PREVIEW) {
+    return [{ label: labels.whatToDo, shortId, preview: full, more: [], full: [] }];
+  }
+  const fullId = `task-${index}-what-full`;
+  const show = (whole: boolean) => [
+    { elementId: shortId, isVisible: !whole },
+    { elementId: fullId, isVisible: whole },
+  ];
+  return [
+    {
+      label: labels.whatToDo,
+      shortId,
+      preview: [{ text: clip(text, DESCRIPTION_PREVIEW) }],
+      more: [{ title: labels.showMore, targets: show(true) }],
+      full: [
+        { id: fullId, paragraphs: full, less: [{ title: labels.showLess, targets: show(false) }] },
+      ],
+    },
+  ];
+}
+
+/** «Dokumentasjon: …» — what the activity says must be documented or archived. */
+function evidencePart(evidence: LocalText | null, lang: Lang): Record<string, unknown>[] {
+  const text = evidence ? clip(plain(localText(evidence, lang)), 300) : '';
+  return text ? [{ label: `${GUIDANCE[lang].evidence}: `, text }] : [];
 }
 
 function facts(t: TaskView, ctx: TaskCardContext, compact: boolean) {
@@ -204,6 +301,9 @@ function block(t: TaskView, ctx: TaskCardContext, o: BlockOptions) {
     title: taskTitle(t, ctx.lang),
     contractLine: contractLine(t, ctx.lang),
     facts: facts(t, ctx, o.compact),
+    // The list card stays short: what to do and what to document are on the task's own card.
+    descriptions: o.compact ? [] : descriptionPart(t.description, ctx.lang, o.index),
+    evidences: o.compact ? [] : evidencePart(t.evidence ?? null, ctx.lang),
     completeActions,
     snoozeActions,
     reassignActions,

@@ -17,6 +17,7 @@ import {
   type FollowUpSettings,
   horizonReviewDate,
   isOpenState,
+  type LocalText,
   planContract,
   type Routine,
   type RoutineData,
@@ -415,11 +416,28 @@ export class FollowUpService implements TaskService {
     return map;
   }
 
+  /**
+   * What each routine activity says must be documented, by `routineId|activityId`: task views take
+   * `evidence` from here (read when the view is built, not stored with the task). A routine or
+   * activity deleted since the task was planned, or an activity without evidence, is absent.
+   */
+  private evidenceIndex(): ReadonlyMap<string, LocalText> {
+    const index = new Map<string, LocalText>();
+    for (const r of this.listRoutines()) {
+      for (const a of Array.isArray(r.activities) ? r.activities : []) {
+        const e = a.evidence;
+        if (e && typeof e.nb === 'string' && e.nb.trim()) index.set(`${r.id}|${a.id}`, e);
+      }
+    }
+    return index;
+  }
+
   private view(
     user: User,
     t: Task,
     c: Contract | null,
     today: IsoDate,
+    evidence: ReadonlyMap<string, LocalText>,
     permissions?: TaskPermissions,
   ): TaskView {
     const projected = c ? projectContract(asViewer(user), c) : null;
@@ -434,6 +452,7 @@ export class FollowUpService implements TaskService {
     const daysUntilDue = daysBetween(today, t.dueDate);
     return {
       ...t,
+      evidence: evidence.get(`${t.routineId}|${t.activityId}`) ?? null,
       contract,
       daysUntilDue,
       overdue: isOpenState(t.state) && daysUntilDue < 0,
@@ -444,6 +463,7 @@ export class FollowUpService implements TaskService {
   private async views(user: User, tasks: readonly Task[], limit?: number): Promise<TaskView[]> {
     const today = this.today();
     const contracts = await this.contractsById(tasks.map((t) => t.contractId));
+    const evidence = this.evidenceIndex();
     const seen = new Set<string>();
     const out: TaskView[] = [];
     for (const t of tasks) {
@@ -451,7 +471,7 @@ export class FollowUpService implements TaskService {
       seen.add(t.id);
       const c = contracts.get(t.contractId) ?? null;
       const permissions = taskPermissions(user, t, c);
-      if (permissions.canView) out.push(this.view(user, t, c, today, permissions));
+      if (permissions.canView) out.push(this.view(user, t, c, today, evidence, permissions));
     }
     out.sort((a, b) =>
       a.dueDate === b.dueDate ? a.id.localeCompare(b.id) : a.dueDate < b.dueDate ? -1 : 1,
@@ -543,8 +563,9 @@ export class FollowUpService implements TaskService {
     await this.o.store.refresh?.();
     const tasks = this.o.store.tasksOfContracts([contractId]);
     const today = this.today();
+    const evidence = this.evidenceIndex();
     return tasks
-      .map((t) => this.view(user, t, c, today))
+      .map((t) => this.view(user, t, c, today, evidence))
       .sort((a, b) =>
         a.dueDate === b.dueDate ? a.id.localeCompare(b.id) : a.dueDate < b.dueDate ? -1 : 1,
       );
@@ -555,7 +576,7 @@ export class FollowUpService implements TaskService {
     const t = this.o.store.getTask(taskId);
     if (!t) throw notFound('Oppgaven');
     const c = await this.o.register.contracts.get(t.contractId);
-    const view = this.view(user, t, c, this.today());
+    const view = this.view(user, t, c, this.today(), this.evidenceIndex());
     if (!view.permissions.canView) throw forbidden('Du har ikke tilgang til denne oppgaven');
     return view;
   }
@@ -586,7 +607,7 @@ export class FollowUpService implements TaskService {
     }
     const at = this.o.clock().toISOString();
     const result = change(t, at);
-    if (!result) return this.view(user, t, c, this.today());
+    if (!result) return this.view(user, t, c, this.today(), this.evidenceIndex());
     const next: Task = {
       ...result.task,
       history: [...t.history, ...result.events],
@@ -599,7 +620,7 @@ export class FollowUpService implements TaskService {
         'Oppgaven er endret av noen andre. Last inn på nytt og prøv igjen.',
       );
     }
-    return this.view(user, next, c, this.today());
+    return this.view(user, next, c, this.today(), this.evidenceIndex());
   }
 
   async complete(user: User, taskId: string, input: CompleteTaskInput): Promise<TaskView> {

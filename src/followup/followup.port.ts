@@ -10,7 +10,13 @@
  */
 import type { IsoDate } from '../core/dates.ts';
 import type { Announcement } from '../core/followup/announcement.ts';
-import type { NotificationKind, Task, TaskPermissions, TaskState } from '../core/followup/task.ts';
+import type {
+  LocalText,
+  NotificationKind,
+  Task,
+  TaskPermissions,
+  TaskState,
+} from '../core/followup/task.ts';
 import type { User } from '../core/users.ts';
 
 export type {
@@ -33,8 +39,17 @@ export interface TaskContractSummary {
   readonly managerId: string | null;
 }
 
-/** A task as one user sees it: with its contract summary and what that user may do. */
+/**
+ * A task as one user sees it: with its contract summary and what that user may do.
+ *
+ * What to do is the task's own `description` (a snapshot of the activity's text, kept current for
+ * open tasks by plan regeneration; event tasks such as ceiling alerts carry their own). What must be
+ * documented, `evidence`, is not stored with tasks: it is read from the routine's activity
+ * (`routineId` + `activityId`) when the view is built, so it is null when the routine or the
+ * activity has since been deleted, for event tasks, and when the activity names no evidence.
+ */
 export interface TaskView extends Task {
+  readonly evidence: LocalText | null;
   readonly contract: TaskContractSummary;
   /** Days from today (Oslo) to the effective due date; negative when overdue. */
   readonly daysUntilDue: number;
