@@ -24,8 +24,9 @@ import {
 } from '../../followup/announcement-store.port.ts';
 import type { ChannelDelivery, OutboxState } from '../../followup/followup.port.ts';
 import type { LeasedOutbox } from '../../followup/sender.ts';
+import { EtagClaims } from './etag-claims.ts';
 import { KeyedList } from './followup-store.ts';
-import { type Graph, GraphHttpError, type SubRequest, subError } from './graph.ts';
+import { type Graph, GraphHttpError, subError } from './graph.ts';
 import type { MirroredItem } from './mirror.ts';
 import { filterOn, fromChunks, type ListKey, SMALL_CHUNKS, toChunks } from './schema.ts';
 
@@ -250,12 +251,14 @@ export class SharePointAnnouncementStore implements AnnouncementStore {
 /** The channel outbox on *Kanalutboks*, for `OutboxSender<ChannelDelivery>`. */
 export class SharePointChannelOutbox implements LeasedOutbox<ChannelDelivery> {
   private readonly repairAfterMs: number;
+  private readonly claims: EtagClaims<RawItem>;
 
   constructor(
     private readonly lists: AnnouncementLists,
     repairAfterMs = 60_000,
   ) {
     this.repairAfterMs = repairAfterMs;
+    this.claims = new EtagClaims(lists.graph, 'channelOutbox', lists.deliveries.path, true);
   }
 
   private get path(): string {
@@ -308,41 +311,12 @@ export class SharePointChannelOutbox implements LeasedOutbox<ChannelDelivery> {
     workerId: string,
   ): Promise<ChannelDelivery[]> {
     await this.repair(now);
-    const t = now.getTime();
-    const pending = await this.lists.graph.all<RawItem>(
-      `${this.path}?$expand=fields&$top=500&$filter=${encodeURIComponent(filterOn('channelOutbox', 'State', 'eq', 'pending'))}`,
-    );
-    const due = pending
-      .filter(
-        (i) =>
-          Date.parse(String(i.fields.NotBefore)) <= t &&
-          (!i.fields.ClaimedUntil || Date.parse(String(i.fields.ClaimedUntil)) <= t),
-      )
-      .sort(
-        (a, b) =>
-          Date.parse(String(a.fields.NotBefore)) - Date.parse(String(b.fields.NotBefore)) ||
-          Number(a.id) - Number(b.id),
-      )
-      .slice(0, Math.max(0, limit));
-    if (due.length === 0) return [];
-    const until = new Date(t + leaseMs).toISOString();
-    const responses = await this.lists.graph.batch(
-      due.map(
-        (i): SubRequest => ({
-          method: 'PATCH',
-          url: `${this.path}/${i.id}/fields`,
-          body: { ClaimedBy: workerId, ClaimedUntil: until },
-          headers: { 'If-Match': i.eTag ?? i['@odata.etag'] ?? '' },
-        }),
-      ),
-    );
+    const won = await this.claims.claimDue(now, limit, leaseMs, workerId);
+    if (won.length === 0) return [];
     const claimed: ChannelDelivery[] = [];
     // The references as they are now (a bot removed from a channel a moment ago ends as dead).
-    if (responses.some((r) => r.status < 300)) await this.lists.conversations.mirror.sync(true);
-    for (const [n, r] of responses.entries()) {
-      const item = due[n] as RawItem;
-      if (r.status === 412 || r.status === 404) continue; // another instance claimed it first
-      if (r.status >= 300) throw subError(r);
+    await this.lists.conversations.mirror.sync(true);
+    for (const item of won) {
       const announcementId = String(item.fields.AnnouncementId);
       const announcement = await this.announcement(announcementId);
       const conversationId = String(item.fields.ConversationId);
@@ -362,74 +336,20 @@ export class SharePointChannelOutbox implements LeasedOutbox<ChannelDelivery> {
     return claimed;
   }
 
-  private async item(id: number): Promise<RawItem | null> {
-    try {
-      return await this.lists.graph.get<RawItem>(`${this.path}/${id}?$expand=fields`);
-    } catch (e) {
-      if (e instanceof GraphHttpError && e.status === 404) return null;
-      throw e;
-    }
-  }
-
-  /** Writes `change` if `workerId` holds the pending item (and its lease is live at `at`), with its ETag. */
-  private async asHolder(
-    id: number,
-    workerId: string,
-    at: Date | null,
-    change: (f: Fields) => Fields,
-  ): Promise<boolean> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const item = await this.item(id);
-      if (!item) return false;
-      if (item.fields.State !== 'pending' || item.fields.ClaimedBy !== workerId) return false;
-      const until = item.fields.ClaimedUntil ? Date.parse(String(item.fields.ClaimedUntil)) : 0;
-      if (at && until <= at.getTime()) return false;
-      try {
-        await this.lists.graph.request('PATCH', `${this.path}/${id}/fields`, change(item.fields), {
-          'If-Match': item.eTag ?? item['@odata.etag'] ?? '',
-        });
-        return true;
-      } catch (e) {
-        if (!(e instanceof GraphHttpError && e.status === 412)) throw e;
-      }
-    }
-    return false;
-  }
-
   beginAttempt(id: number, workerId: string, at: Date, leaseMs: number): Promise<boolean> {
-    return this.asHolder(id, workerId, at, (f) => ({
-      Attempts: Number(f.Attempts ?? 0) + 1,
-      LastAttemptAt: at.toISOString(),
-      ClaimedUntil: new Date(at.getTime() + leaseMs).toISOString(),
-    }));
+    return this.claims.beginAttempt(id, workerId, at, leaseMs);
   }
 
   markSent(id: number, workerId: string, at: Date): Promise<boolean> {
-    return this.asHolder(id, workerId, null, () => ({
-      State: 'sent',
-      SentAt: at.toISOString(),
-      ClaimedBy: null,
-      ClaimedUntil: null,
-      LastError: null,
-    }));
+    return this.claims.markSent(id, workerId, at);
   }
 
   markFailed(id: number, workerId: string, retryAt: Date, error: string): Promise<boolean> {
-    return this.asHolder(id, workerId, null, () => ({
-      NotBefore: retryAt.toISOString(),
-      ClaimedBy: null,
-      ClaimedUntil: null,
-      LastError: error.slice(0, 1000),
-    }));
+    return this.claims.markFailed(id, workerId, retryAt, error);
   }
 
   markDead(id: number, workerId: string, error: string): Promise<boolean> {
-    return this.asHolder(id, workerId, null, () => ({
-      State: 'dead',
-      ClaimedBy: null,
-      ClaimedUntil: null,
-      LastError: error.slice(0, 1000),
-    }));
+    return this.claims.markDead(id, workerId, error);
   }
 
   /** Attempt times per channel since `since` (the channel is the rate-limit key). */
