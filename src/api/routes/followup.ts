@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isIsoDate } from '../../core/dates.ts';
 import { DomainError } from '../../core/errors.ts';
 import { type Routine, routineSchema, settingsSchema } from '../../core/followup/routine.ts';
-import { TASK_STATES } from '../../core/followup/task.ts';
+import { RESPONSIBLE_ROLES, TASK_ACTIONS, TASK_STATES } from '../../core/followup/task.ts';
 import type { AnnouncementView } from '../../followup/announcements.ts';
 import type { TaskFilter } from '../../followup/followup.port.ts';
 import { followUpFor } from '../../followup/wire.ts';
@@ -15,6 +15,7 @@ import {
   ifMatch,
   itemsOf,
   jsonBody,
+  jsonSchema,
   type OpenApiPaths,
   ok,
   type Parameter,
@@ -208,6 +209,81 @@ export function followupRoutes(services: Services): Router {
 
 export { announceQuery, completeBody, filterQuery, reassignBody, skipBody, snoozeBody };
 
+/** A routine text as the API returns it: bokmål always, nynorsk and English when written. */
+const localTextOut = z.object({
+  nb: z.string(),
+  nn: z.string().optional(),
+  en: z.string().optional(),
+});
+
+/**
+ * A task as the signed-in user sees it (`TaskView`): the answer of every task list, the plan and
+ * the task actions. Documented for clients such as the tab; the server builds it, never reads it.
+ */
+export const taskViewSchema = z.object({
+  id: z.string().describe('`<avtale-id>|<aktivitet-id>|<forekomst>`; URL-kod den i stier'),
+  contractId: z.string(),
+  routineId: z.string(),
+  activityId: z.string(),
+  occurrence: z.string(),
+  title: localTextOut,
+  description: localTextOut
+    .nullable()
+    .describe(
+      'Hva skal gjøres: aktivitetens beskrivelse, lagret med oppgaven (åpne oppgaver følger rutineendringer)',
+    ),
+  evidence: localTextOut
+    .nullable()
+    .describe(
+      'Hva som skal dokumenteres eller arkiveres: leses fra rutinens aktivitet når svaret lages; null når rutinen eller aktiviteten er slettet eller ikke krever dokumentasjon',
+    ),
+  responsibleRole: z.enum(RESPONSIBLE_ROLES),
+  assigneeId: z.string().nullable(),
+  unitId: z.string(),
+  dueDate: isoDate,
+  state: z.enum(TASK_STATES),
+  snoozedUntil: isoDate.nullable(),
+  leadTimesDays: z.array(z.number().int()),
+  completedAt: z.string().nullable(),
+  completedBy: z.string().nullable(),
+  comment: z.string().nullable(),
+  evidenceDocumentId: z.string().nullable(),
+  reason: z.string().nullable(),
+  manuallyAssigned: z.boolean().optional(),
+  history: z.array(
+    z.object({
+      at: z.string(),
+      actorId: z.string(),
+      action: z.enum(TASK_ACTIONS),
+      from: z.string().nullable().optional(),
+      to: z.string().nullable().optional(),
+      comment: z.string().nullable().optional(),
+    }),
+  ),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  contract: z.object({
+    id: z.string(),
+    referenceNumber: z.string(),
+    title: z.string().describe('Tom hvis tittelen er unntatt offentlighet for brukeren'),
+    currentEndDate: isoDate.nullable(),
+    ownerId: z.string(),
+    managerId: z.string().nullable(),
+  }),
+  daysUntilDue: z.number().int(),
+  overdue: z.boolean(),
+  permissions: z.object({
+    canView: z.boolean(),
+    canComplete: z.boolean(),
+    canSnooze: z.boolean(),
+    canSkip: z.boolean(),
+    canReassign: z.boolean(),
+  }),
+});
+const taskView = jsonSchema(taskViewSchema);
+const taskList = itemsOf(taskView);
+
 const tags = ['Oppfølging'];
 const taskId = pathParameter('id', 'Oppgavens id');
 const routineId = pathParameter('id', 'Rutinens id');
@@ -218,14 +294,14 @@ const tasks = (summary: string, parameters: readonly Parameter[]) => ({
   tags,
   summary,
   parameters,
-  responses: { 200: ok('Oppgaver brukeren kan se', itemsOf()), ...errors(400) },
+  responses: { 200: ok('Oppgaver brukeren kan se', taskList), ...errors(400) },
 });
 const taskAction = (summary: string, body: Parameters<typeof jsonBody>[0]) => ({
   tags,
   summary,
   parameters: [taskId, ifMatch(false)],
   requestBody: jsonBody(body),
-  responses: { 200: ok('Oppgaven (ETag)'), ...errors(400, 403, 404, 409, 412) },
+  responses: { 200: ok('Oppgaven (ETag)', taskView), ...errors(400, 403, 404, 409, 412) },
 });
 
 /** OpenAPI paths of routines, settings, plans, task lists and task actions. */
@@ -275,7 +351,7 @@ export const openApi: OpenApiPaths = {
       tags,
       summary: 'Oppfølgingsplanen for en avtale',
       parameters: [pathParameter('id', 'Avtalens id')],
-      responses: { 200: ok('Planlagte og utførte oppgaver', itemsOf()), ...errors(404) },
+      responses: { 200: ok('Planlagte og utførte oppgaver', taskList), ...errors(403, 404) },
     },
   },
   '/api/followup/tasks/mine': { get: tasks('Mine oppgaver', filterWithout('days')) },
@@ -289,15 +365,15 @@ export const openApi: OpenApiPaths = {
         pathParameter('unitId', 'Enhetens id'),
         ...filterWithout('days'),
       ]),
-      responses: { 200: ok('Oppgaver', itemsOf()), ...errors(400, 403, 404) },
+      responses: { 200: ok('Oppgaver', taskList), ...errors(400, 403, 404) },
     },
   },
   '/api/followup/tasks/{id}': {
     get: {
       tags,
-      summary: 'Én oppgave (ETag)',
+      summary: 'Én oppgave (ETag), med hva som skal gjøres og dokumenteres',
       parameters: [taskId],
-      responses: { 200: ok('Oppgaven'), ...errors(404) },
+      responses: { 200: ok('Oppgaven', taskView), ...errors(404) },
     },
   },
   '/api/followup/tasks/{id}/complete': {
