@@ -7,9 +7,9 @@ import { after, before, describe, test } from 'node:test';
 import type { ArchivePackage } from '../../src/archive/archive-gateway.port.ts';
 import {
   ARCHIVE_COLUMNS,
-  FRAGMENT_UNIT,
   SharePointArchiveGateway,
 } from '../../src/archive/sharepoint/sharepoint-archive.ts';
+import { FRAGMENT_UNIT } from '../../src/archive/sharepoint/upload-session.ts';
 import { archiveKeys } from '../../src/core/archive/index.ts';
 import { asViewer, type User } from '../../src/core/index.ts';
 import { type DriveServer, startDriveServer } from './graph-drive-server.ts';

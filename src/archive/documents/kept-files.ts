@@ -12,6 +12,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { notFound } from '../../core/index.ts';
 import { ArchiveError, assertSafeName } from '../archive-gateway.port.ts';
 import { defaultSleep, type RetryPolicy, withRetry } from '../sharepoint/graph-retry.ts';
+import { fragmentSize, type UploadSession, uploadInSession } from '../sharepoint/upload-session.ts';
 import type { StoredFile } from './document-store.ts';
 
 /** A checked upload, ready to be kept under its package name. */
@@ -115,9 +116,6 @@ export class LocalKeptFiles implements KeptFileStore {
   }
 }
 
-/** Upload sessions take fragments in multiples of 320 KiB (Graph's documented rule). */
-const FRAGMENT_UNIT = 320 * 1024;
-
 export interface LibraryKeptFilesOptions {
   /** Graph host without the version, e.g. https://graph.microsoft.com. */
   readonly graphBaseUrl: string;
@@ -159,10 +157,7 @@ export class LibraryKeptFiles implements KeptFileStore {
       sleep: o.retry?.sleep ?? defaultSleep,
     };
     this.simpleMax = o.simpleUploadMaxBytes ?? 4 * 1024 * 1024;
-    this.fragment = o.fragmentBytes ?? 10 * FRAGMENT_UNIT;
-    if (this.fragment <= 0 || this.fragment % FRAGMENT_UNIT !== 0) {
-      throw new Error('fragmentBytes må være et multiplum av 320 KiB');
-    }
+    this.fragment = fragmentSize(o.fragmentBytes);
     this.base = `${o.graphBaseUrl.replace(/\/+$/, '')}/v1.0`;
   }
 
@@ -240,62 +235,21 @@ export class LibraryKeptFiles implements KeptFileStore {
     return (await response.json()) as DriveItem;
   }
 
-  private async putLarge(path: string, f: FileToKeep): Promise<DriveItem> {
-    const created = await this.graph(this.url(path, ':/createUploadSession'), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ item: { '@microsoft.graph.conflictBehavior': 'replace' } }),
+  private putLarge(path: string, f: FileToKeep): Promise<DriveItem> {
+    return uploadInSession<DriveItem>(f.path, f.size, {
+      policy: this.policy,
+      fragmentBytes: this.fragment,
+      maxResumes: 5,
+      createSession: async () => {
+        const created = await this.graph(this.url(path, ':/createUploadSession'), {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ item: { '@microsoft.graph.conflictBehavior': 'replace' } }),
+        });
+        if (!created.ok) return this.fail('opplastingsøkten', created);
+        return (await created.json()) as UploadSession;
+      },
     });
-    if (!created.ok) return this.fail('opplastingsøkten', created);
-    const { uploadUrl } = (await created.json()) as { uploadUrl: string };
-    const handle = await open(f.path, 'r');
-    try {
-      let next = 0;
-      for (let resumes = 0; resumes <= 5; ) {
-        const end = Math.min(next + this.fragment, f.size) - 1;
-        const chunk = Buffer.alloc(end - next + 1);
-        await handle.read(chunk, 0, chunk.length, next);
-        let response: Response | null = null;
-        try {
-          // The pre-authorised upload URL must not get the bearer token.
-          response = await withRetry(this.policy, () =>
-            fetch(uploadUrl, {
-              method: 'PUT',
-              headers: {
-                'Content-Length': String(chunk.length),
-                'Content-Range': `bytes ${next}-${end}/${f.size}`,
-              },
-              body: chunk,
-            }),
-          );
-        } catch {
-          response = null; // the connection broke mid-fragment
-        }
-        if (response && (response.status === 200 || response.status === 201)) {
-          return (await response.json()) as DriveItem;
-        }
-        if (response?.status === 202) {
-          const status = (await response.json()) as { nextExpectedRanges?: string[] };
-          next = firstStart(status.nextExpectedRanges) ?? end + 1;
-          continue;
-        }
-        if (response && response.status < 500 && response.status !== 416) {
-          return this.fail('et fragment', response);
-        }
-        resumes++;
-        const status = await fetch(uploadUrl).catch(() => null);
-        const at = status?.ok
-          ? firstStart(
-              ((await status.json()) as { nextExpectedRanges?: string[] }).nextExpectedRanges,
-            )
-          : null;
-        if (at === null) throw new ArchiveError('Opplastingsøkten forsvant', true);
-        next = at;
-      }
-      throw new ArchiveError('Opplastingen til biblioteket brøt sammen for mange ganger', true);
-    } finally {
-      await handle.close();
-    }
   }
 
   async discard(documentId: string): Promise<void> {
@@ -390,12 +344,4 @@ async function sha256Of(path: string): Promise<string> {
   const hash = createHash('sha256');
   await pipeline(createReadStream(path), hash);
   return hash.digest('hex');
-}
-
-/** "26-" or "26-99" → 26. */
-function firstStart(ranges: readonly string[] | undefined): number | null {
-  const first = ranges?.[0];
-  if (!first) return null;
-  const start = Number(first.split('-')[0]);
-  return Number.isInteger(start) && start >= 0 ? start : null;
 }

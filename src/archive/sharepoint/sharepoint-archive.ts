@@ -15,12 +15,8 @@ import {
   defaultSleep,
   RETRY_STATUSES,
   type RetryPolicy,
-  retryDelayMs,
-  withRetry,
 } from './graph-retry.ts';
-
-/** Upload sessions take fragments in multiples of 320 KiB (Graph's documented rule). */
-export const FRAGMENT_UNIT = 320 * 1024;
+import { fragmentSize, type UploadSession, uploadInSession } from './upload-session.ts';
 
 export interface SharePointArchiveOptions {
   /** Default https://graph.microsoft.com; tests point it at a local server. */
@@ -62,11 +58,6 @@ interface DriveItem {
   readonly webUrl?: string;
 }
 
-interface UploadSession {
-  readonly uploadUrl: string;
-  readonly nextExpectedRanges?: readonly string[];
-}
-
 /**
  * The Microsoft 365 archive: each registry entry becomes a folder in a SharePoint document library
  * (`<rootFolder>/<entry>/`) with the document files and `arkivmelding.xml`, for the archive system
@@ -92,10 +83,7 @@ export class SharePointArchiveGateway implements ArchiveGateway {
       sleep: options.retry?.sleep ?? defaultSleep,
     };
     this.simpleMax = options.simpleUploadMaxBytes ?? 4 * 1024 * 1024;
-    this.fragment = options.fragmentBytes ?? 10 * FRAGMENT_UNIT;
-    if (this.fragment <= 0 || this.fragment % FRAGMENT_UNIT !== 0) {
-      throw new Error('fragmentBytes må være et multiplum av 320 KiB');
-    }
+    this.fragment = fragmentSize(options.fragmentBytes);
     this.maxResumes = options.maxResumes ?? 5;
     const auth = new AuthAndRetryMiddleware(options.getToken, this.policy);
     auth.setNext(new HTTPMessageHandler());
@@ -185,104 +173,17 @@ export class SharePointArchiveGateway implements ArchiveGateway {
       });
   }
 
-  /**
-   * Upload session: fragments of `fragmentBytes` (a 320 KiB multiple) sent to the pre-authorised
-   * `uploadUrl` without the bearer token, as Graph requires. After a broken fragment the session's
-   * status tells where to go on (`nextExpectedRanges`); an expired session starts over once.
-   */
-  private async putLarge(path: string, file: ArchivePackageFile): Promise<DriveItem> {
-    let session = await this.createSession(path);
-    let restarted = false;
-    let resumes = 0;
-    let next = firstStart(session.nextExpectedRanges) ?? 0;
-    const handle = await open(file.path, 'r');
-    try {
-      for (;;) {
-        const end = Math.min(next + this.fragment, file.size) - 1;
-        const chunk = Buffer.alloc(end - next + 1);
-        await handle.read(chunk, 0, chunk.length, next);
-        let response: Response | null = null;
-        try {
-          response = await withRetry(this.policy, () =>
-            fetch(session.uploadUrl, {
-              method: 'PUT',
-              headers: {
-                'Content-Length': String(chunk.length),
-                'Content-Range': `bytes ${next}-${end}/${file.size}`,
-              },
-              body: chunk,
-            }),
-          );
-        } catch {
-          response = null; // the connection broke mid-fragment
-        }
-        if (response && (response.status === 200 || response.status === 201)) {
-          return (await response.json()) as DriveItem;
-        }
-        if (response?.status === 202) {
-          const status = (await response.json()) as { nextExpectedRanges?: string[] };
-          next = firstStart(status.nextExpectedRanges) ?? end + 1;
-          continue;
-        }
-        if (response?.status === 404 && !restarted) {
-          // The session expired or was lost: start a new one from the beginning.
-          restarted = true;
-          session = await this.createSession(path);
-          next = 0;
-          continue;
-        }
-        if (response && response.status < 500 && response.status !== 416) {
-          throw new ArchiveError(
-            `Opplastingen til biblioteket ble avvist (${response.status}): ${await response.text()}`,
-            false,
-          );
-        }
-        if (++resumes > this.maxResumes) {
-          throw new ArchiveError('Opplastingen til biblioteket brøt sammen for mange ganger', true);
-        }
-        const resumeAt = await this.sessionStatus(session.uploadUrl);
-        if (resumeAt === null) throw new ArchiveError('Opplastingsøkten forsvant', true);
-        next = resumeAt;
-      }
-    } finally {
-      await handle.close();
-    }
+  private putLarge(path: string, file: ArchivePackageFile): Promise<DriveItem> {
+    return uploadInSession<DriveItem>(file.path, file.size, {
+      policy: this.policy,
+      fragmentBytes: this.fragment,
+      maxResumes: this.maxResumes,
+      createSession: async () =>
+        (await this.client.api(`${this.itemPath(path)}:/createUploadSession`).post({
+          item: { '@microsoft.graph.conflictBehavior': 'replace' },
+        })) as UploadSession,
+    });
   }
-
-  private async createSession(path: string): Promise<UploadSession> {
-    return (await this.client.api(`${this.itemPath(path)}:/createUploadSession`).post({
-      item: { '@microsoft.graph.conflictBehavior': 'replace' },
-    })) as UploadSession;
-  }
-
-  /** GET on the upload URL: where the session wants the next byte. */
-  private async sessionStatus(uploadUrl: string): Promise<number | null> {
-    for (let attempt = 0; attempt <= this.policy.maxRetries; attempt++) {
-      let response: Response;
-      try {
-        response = await withRetry(this.policy, () => fetch(uploadUrl));
-      } catch {
-        await this.policy.sleep(retryDelayMs(null, attempt, this.policy.maxDelayMs));
-        continue;
-      }
-      if (response.status === 404) return null;
-      if (response.ok) {
-        const body = (await response.json()) as { nextExpectedRanges?: string[] };
-        return firstStart(body.nextExpectedRanges);
-      }
-      if (!RETRY_STATUSES.has(response.status) && response.status < 500) return null;
-      await this.policy.sleep(retryDelayMs(null, attempt, this.policy.maxDelayMs));
-    }
-    throw new ArchiveError('Fikk ikke status for opplastingsøkten', true);
-  }
-}
-
-/** "26-" or "26-99" → 26. */
-function firstStart(ranges: readonly string[] | undefined): number | null {
-  const first = ranges?.[0];
-  if (!first) return null;
-  const start = Number(first.split('-')[0]);
-  return Number.isInteger(start) && start >= 0 ? start : null;
 }
 
 async function readAll(f: ArchivePackageFile): Promise<Buffer> {
