@@ -26,7 +26,7 @@ import type { ChannelDelivery, OutboxState } from '../../followup/followup.port.
 import type { LeasedOutbox } from '../../followup/sender.ts';
 import { EtagClaims } from './etag-claims.ts';
 import { KeyedList } from './followup-store.ts';
-import { type Graph, GraphHttpError, subError } from './graph.ts';
+import { etagOf, type Graph, GraphHttpError, type ListItem, subError } from './graph.ts';
 import type { MirroredItem } from './mirror.ts';
 import { filterOn, fromChunks, type ListKey, SMALL_CHUNKS, toChunks } from './schema.ts';
 
@@ -43,12 +43,7 @@ export interface SharePointAnnouncementOptions {
 
 type Fields = Record<string, unknown>;
 
-interface RawItem {
-  id: string;
-  eTag?: string;
-  '@odata.etag'?: string;
-  fields: Fields;
-}
+type RawItem = ListItem & { readonly fields: Fields };
 
 /** The key column value of a delivery: the conversation id hashed (a key column holds 255 characters). */
 export function deliveryKey(announcementId: string, conversationId: string): string {
@@ -139,7 +134,7 @@ class AnnouncementLists {
   }
 
   async markEnqueued(item: RawItem | MirroredItem): Promise<void> {
-    const etag = 'etag' in item ? item.etag : (item.eTag ?? item['@odata.etag'] ?? '');
+    const etag = 'etag' in item ? item.etag : etagOf(item);
     try {
       await this.graph.request(
         'PATCH',

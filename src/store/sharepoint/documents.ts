@@ -15,7 +15,7 @@ import type {
   StoredDocument,
 } from '../../archive/documents/document-store.ts';
 import { DuplicateDocumentError } from '../../archive/documents/document-store.ts';
-import { type Graph, GraphHttpError } from './graph.ts';
+import { etagOf, type Graph, GraphHttpError, type ListItem } from './graph.ts';
 import { filterOn, fromChunks, type ListKey, SMALL_CHUNKS, toChunks } from './schema.ts';
 
 export interface SharePointDocumentOptions {
@@ -26,14 +26,7 @@ export interface SharePointDocumentOptions {
 
 type Fields = Record<string, unknown>;
 
-interface RawItem {
-  id: string;
-  eTag?: string;
-  '@odata.etag'?: string;
-  fields: Fields;
-}
-
-const etagOf = (i: RawItem) => i.eTag ?? i['@odata.etag'] ?? '';
+type RawItem = ListItem & { readonly fields: Fields };
 
 function docOf(item: RawItem): StoredDocument | null {
   const text = fromChunks('Data', item.fields, SMALL_CHUNKS);

@@ -2,22 +2,20 @@
 // due item is claimed by writing ClaimedBy/ClaimedUntil with its ETag (If-Match), so when two
 // instances race for it exactly one claim succeeds (the other gets 412 and skips it); every later
 // step — begin an attempt, sent, failed, dead — is again an ETag write by the claim holder only.
-import { type Graph, GraphHttpError, type SubRequest, subError } from './graph.ts';
+import {
+  etagOf,
+  type Graph,
+  GraphHttpError,
+  type ListItem,
+  type SubRequest,
+  subError,
+} from './graph.ts';
 import { filterOn, type ListKey } from './schema.ts';
 
 type Fields = Record<string, unknown>;
-
-export interface ClaimableItem {
-  readonly id: string;
-  readonly eTag?: string;
-  readonly '@odata.etag'?: string;
-  readonly fields: Fields;
-}
-
-const etagOf = (i: ClaimableItem) => i.eTag ?? i['@odata.etag'] ?? '';
 const time = (v: unknown) => Date.parse(String(v));
 
-export class EtagClaims<I extends ClaimableItem> {
+export class EtagClaims<I extends ListItem> {
   constructor(
     private readonly graph: Graph,
     private readonly list: Extract<ListKey, 'outbox' | 'channelOutbox'>,

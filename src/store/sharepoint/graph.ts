@@ -45,6 +45,16 @@ export interface SubRequest {
   readonly dependsOn?: readonly number[];
 }
 
+/** A list item as Graph returns it with `$expand=fields` (its ETag in `eTag` or `@odata.etag`). */
+export interface ListItem {
+  readonly id: string;
+  readonly eTag?: string;
+  readonly '@odata.etag'?: string;
+  readonly fields: Record<string, unknown>;
+}
+
+export const etagOf = (i: ListItem): string => i.eTag ?? i['@odata.etag'] ?? '';
+
 export interface SubResponse {
   readonly status: number;
   readonly body: unknown;
