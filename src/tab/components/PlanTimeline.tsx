@@ -12,6 +12,7 @@ import { taskHref } from '../router.ts';
 import { userName, useSession } from '../session.tsx';
 import type { TaskView } from '../types.ts';
 import { localText } from './localText.ts';
+import { TaskGuidance } from './TaskGuidance.tsx';
 
 const useStyles = makeStyles({
   list: { listStyleType: 'none', margin: 0, padding: 0, position: 'relative' },
@@ -62,7 +63,7 @@ export function PlanTimeline({ tasks }: { tasks: readonly TaskView[] }) {
       <li key={task.id} className={styles.item} data-testid="plan-item" data-due={task.dueDate}>
         {icon}
         <Text>{formatDate(task.dueDate, lng)}</Text>
-        <span>
+        <div>
           {open ? (
             <Link href={taskHref(task.id)}>{localText(task.title, lng)}</Link>
           ) : (
@@ -84,7 +85,8 @@ export function PlanTimeline({ tasks }: { tasks: readonly TaskView[] }) {
               : ''}
             {task.comment ? ` · «${task.comment}»` : ''}
           </Text>
-        </span>
+          <TaskGuidance task={task} />
+        </div>
       </li>
     );
   });

@@ -31,6 +31,7 @@ import {
   uploadDocument,
 } from '../components/DocumentFields.tsx';
 import { localText } from '../components/localText.ts';
+import { TaskGuidance } from '../components/TaskGuidance.tsx';
 import { endpoints } from '../endpoints.ts';
 import { formatDate } from '../format.ts';
 import { useGet } from '../hooks.ts';
@@ -219,6 +220,7 @@ function TaskCard({
           {' · '}
           {task.assigneeId ? userName(session, task.assigneeId) : t('task.team')}
         </Text>
+        <TaskGuidance task={task} open={focused} />
         {!open && (
           <Text size={200}>
             {t(`taskState.${task.state}`)}
@@ -350,6 +352,11 @@ function ActionDialog({
                 >
                   <Textarea value={comment} onChange={(_e, d) => setComment(d.value)} />
                 </Field>
+              )}
+              {kind === 'complete' && task.evidence && (
+                <Text data-testid="evidence-hint">
+                  {t('task.evidence')}: {localText(task.evidence, i18n.language)}
+                </Text>
               )}
               {kind === 'complete' && task.permissions.canComplete && (
                 <div data-testid="evidence">

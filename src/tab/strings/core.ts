@@ -252,6 +252,8 @@ const nb = {
     snoozeUntil: 'Utsett til',
     assignee: 'Ny ansvarlig',
     chooseAssignee: 'Velg person',
+    whatToDo: 'Hva skal gjøres',
+    evidence: 'Dokumentasjon',
     done: {
       complete: '«{{title}}» er markert som utført.',
       snooze: '«{{title}}» er utsatt.',
@@ -607,6 +609,8 @@ const nn: Same<typeof nb> = {
     snoozeUntil: 'Utset til',
     assignee: 'Ny ansvarleg',
     chooseAssignee: 'Vel person',
+    whatToDo: 'Kva skal gjerast',
+    evidence: 'Dokumentasjon',
     done: {
       complete: '«{{title}}» er markert som utført.',
       snooze: '«{{title}}» er utsett.',
@@ -961,6 +965,8 @@ const en: Same<typeof nb> = {
     snoozeUntil: 'Snooze until',
     assignee: 'New assignee',
     chooseAssignee: 'Choose a person',
+    whatToDo: 'What to do',
+    evidence: 'Documentation',
     done: {
       complete: '“{{title}}” marked as done.',
       snooze: '“{{title}}” snoozed.',
