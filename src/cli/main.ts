@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   export: async () => (await import('./commands/export.ts')).default,
   provision: async () => (await import('./commands/provision.ts')).default,
   migrate: async () => (await import('./commands/migrate.ts')).default,
+  reseal: async () => (await import('./commands/reseal.ts')).default,
 };
 
 async function main(argv: string[]): Promise<number> {

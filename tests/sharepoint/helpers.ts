@@ -4,6 +4,7 @@ import {
   openSharePointRegister,
   type SharePointRegisterStore,
 } from '../../src/store/sharepoint/register-store.ts';
+import { parseSealKey, Sealer } from '../../src/store/sharepoint/seal.ts';
 import { staticToken } from '../../src/store/sharepoint/tokens.ts';
 import { type GraphServer, type GraphServerOptions, startGraphServer } from '../graph/server.ts';
 
@@ -26,15 +27,27 @@ export async function provisionedServer(options: GraphServerOptions = {}): Promi
   return server;
 }
 
+/** The seal key the SharePoint tests store with (base64 of 32 bytes), as SHAREPOINT_SEAL_KEY. */
+export const TEST_SEAL_KEY = Buffer.alloc(32, 7).toString('base64');
+export const testSealer = () => new Sealer(parseSealKey(TEST_SEAL_KEY, 'SHAREPOINT_SEAL_KEY'));
+
+/** A register store on the server; confidential values sealed with TEST_SEAL_KEY unless `seal: null`. */
 export function openStore(
   server: GraphServer,
   client = 'a',
-  options: { pageSize?: number; maxStalenessMs?: number } = {},
+  options: {
+    pageSize?: number;
+    maxStalenessMs?: number;
+    seal?: Sealer | null;
+    log?: (message: string) => void;
+  } = {},
 ): Promise<SharePointRegisterStore> {
   return openSharePointRegister({
     graph: graphFor(server, client),
     siteId: server.siteId,
     pageSize: options.pageSize ?? 1000,
     maxStalenessMs: options.maxStalenessMs ?? 0,
+    seal: options.seal === undefined ? testSealer() : options.seal,
+    ...(options.log ? { log: options.log } : {}),
   });
 }

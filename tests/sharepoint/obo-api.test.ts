@@ -13,7 +13,7 @@ import { csv, HEADER, row } from '../register-io/helpers.ts';
 import { contractInput } from '../support/fixtures.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { CLIENT, type EntraStandIn, SECRET, startEntra, TENANT } from './entra.ts';
-import { openStore, provisionedServer } from './helpers.ts';
+import { openStore, provisionedServer, TEST_SEAL_KEY } from './helpers.ts';
 
 const APP = 'test-token';
 
@@ -40,6 +40,7 @@ describe('API on SharePoint with on-behalf-of tokens', () => {
         ENTRA_TENANT_ID: TENANT,
         ENTRA_CLIENT_ID: CLIENT,
         ENTRA_CLIENT_SECRET: SECRET,
+        SHAREPOINT_SEAL_KEY: TEST_SEAL_KEY,
       },
       { entraFetch: entra.fetch },
     );

@@ -37,8 +37,16 @@ async function collect(
   return { contracts, audit };
 }
 
-/** Copies the directory (units, users, suppliers) from one store to another. */
-async function copyDirectory(from: RegisterStore, to: RegisterStore, actorId: string) {
+/**
+ * Copies the directory (units, users, suppliers) from one store to another. `skipSupplier`: suppliers
+ * not to copy (known from the contracts anyway).
+ */
+async function copyDirectory(
+  from: RegisterStore,
+  to: RegisterStore,
+  actorId: string,
+  skipSupplier: (orgnr: string) => boolean = () => false,
+) {
   const units = await from.directory.listUnits();
   // Parents before children, so a unit's parent exists when it is written.
   const done = new Set<string>();
@@ -59,7 +67,7 @@ async function copyDirectory(from: RegisterStore, to: RegisterStore, actorId: st
   for (const u of ordered) await to.directory.saveUnit(u, actorId);
   const users = await from.directory.listUsers();
   for (const u of users) await to.directory.saveUser(u, actorId);
-  const suppliers = await from.directory.listSuppliers(ALL);
+  const suppliers = (await from.directory.listSuppliers(ALL)).filter((s) => !skipSupplier(s.orgnr));
   for (const s of suppliers)
     await to.directory.saveSupplier({ orgnr: s.orgnr, name: s.name }, actorId);
   return { units: ordered.length, users: users.length, suppliers: suppliers.length };
@@ -74,8 +82,17 @@ export async function sqliteToSharePoint(
   to: Awaited<ReturnType<typeof openSharePointRegister>>,
   actorId = 'migrering',
 ): Promise<MigrationReport> {
-  const directory = await copyDirectory(from, to, actorId);
   const { contracts, audit } = await collect(from);
+  // A supplier of a contract whose suppliers are confidential is not copied into the supplier list
+  // (Leverandører holds names in clear): SharePoint knows it from the contract, sealed there.
+  const confidentialSuppliers = new Set(
+    contracts
+      .filter((c) => c.confidential.suppliers)
+      .flatMap((c) => c.suppliers.map((s) => s.orgnr)),
+  );
+  const directory = await copyDirectory(from, to, actorId, (orgnr) =>
+    confidentialSuppliers.has(orgnr),
+  );
   const written = await to.restore(contracts, audit);
   for (const c of contracts) {
     const back = await to.contracts.get(c.id);
@@ -132,9 +149,22 @@ const command: CliCommand = {
       );
     }
     const sqlite = openSqliteRegister(values.file ?? join(config.dataDir, 'register.db'));
-    const { graph, siteId } = sharePointFromEnv(process.env, { siteId: values.site });
-    const sp = await openSharePointRegister({ graph, siteId });
+    const { graph, siteId, seal } = sharePointFromEnv(process.env, { siteId: values.site });
+    // SharePoint holds confidential values sealed with SHAREPOINT_SEAL_KEY (when set); SQLite plain.
+    const sp = await openSharePointRegister({ graph, siteId, seal });
     try {
+      if (pair === 'sharepoint>sqlite') {
+        await sp.sync();
+        const bad = sp.unreadable();
+        if (bad.length > 0) {
+          throw new Error(
+            `Avbrutt: ${bad.length} avtaler kan ikke leses fra SharePoint (${bad
+              .slice(0, 10)
+              .map((u) => u.referenceNumber)
+              .join(', ')}): ${bad[0]?.error.message}. Ingenting er kopiert.`,
+          );
+        }
+      }
       const report =
         pair === 'sqlite>sharepoint'
           ? await sqliteToSharePoint(sqlite, sp)

@@ -15,6 +15,7 @@ import { SharePointOutbox } from './outbox.ts';
 import { findLists } from './provision.ts';
 import { openSharePointRegister, type SharePointRegisterStore } from './register-store.ts';
 import type { ListKey } from './schema.ts';
+import { type Sealer, sealerFromEnv } from './seal.ts';
 import { SharePointOrderRecords } from './spend-orders.ts';
 import {
   clientCredentials,
@@ -39,7 +40,19 @@ export interface SharePointSettings {
    */
   readonly onBehalfOf: boolean;
   readonly baseUrl: string;
+  /**
+   * SHAREPOINT_SEAL_KEY (+ SHAREPOINT_SEAL_KEY_PREVIOUS): seals confidential values at rest (seal.ts);
+   * null when not set. A malformed key is refused here.
+   */
+  readonly seal: Sealer | null;
 }
+
+/** Why SHAREPOINT_SEAL_KEY is required with on-behalf-of (start-up refuses without it). */
+export const SEAL_KEY_REQUIRED =
+  'Mangler SHAREPOINT_SEAL_KEY: med SHAREPOINT_OBO=on (standard) trenger kontraktseiere ' +
+  'skrivetilgang til listene Kontrakter og Endringslogg i SharePoint og kan da lese dem direkte, ' +
+  'så konfidensielle verdier må forsegles. Lag en nøkkel med «openssl rand -base64 32» og legg den ' +
+  'i App Service-innstillingene (Key Vault-referanse), se docs/deploy.md — eller sett SHAREPOINT_OBO=off.';
 
 /** Where documents are filed in SharePoint mode: a document library (drive) on the tenant. */
 export interface ArchiveLibrarySettings {
@@ -108,6 +121,7 @@ export function sharePointFromEnv(
   if (env.SHAREPOINT_OBO !== undefined && !/^(on|off)$/.test(env.SHAREPOINT_OBO)) {
     throw new Error('SHAREPOINT_OBO skal være on eller off');
   }
+  const seal = sealerFromEnv(env);
   if (env.GRAPH_TOKEN) tokens = staticToken(env.GRAPH_TOKEN);
   else {
     const tenantId = env.ENTRA_TENANT_ID;
@@ -142,6 +156,7 @@ export function sharePointFromEnv(
     tokens,
     baseUrl,
     onBehalfOf: onBehalfOf !== null,
+    seal,
   };
 }
 
@@ -181,9 +196,11 @@ export async function openSharePointFromEnv(
   entraFetch?: EntraFetch,
 ): Promise<SharePointConnection> {
   const settings = sharePointFromEnv(env, { entraFetch });
-  const { graph, siteId } = settings;
+  const { graph, siteId, seal } = settings;
+  // Owners who may write the lists may read them in SharePoint: their confidential values are sealed.
+  if (settings.onBehalfOf && !seal) throw new Error(SEAL_KEY_REQUIRED);
   const archive = archiveLibraryFromEnv(env, settings);
-  const store = await openSharePointRegister({ graph, siteId, now });
+  const store = await openSharePointRegister({ graph, siteId, now, seal });
   const lists = await findLists(graph, siteId);
   const followUp = new SharePointFollowUpStore({ graph, siteId, lists });
   await followUp.refresh(true);

@@ -6,7 +6,10 @@
 // an import of n new contracts costs ⌈n / 20⌉ requests. A write a signed-in user makes (the actor
 // is the request's caller) goes with that user's on-behalf-of token (`asUser`), so SharePoint's
 // permissions apply and refuse it with 403 → DomainError('forbidden'); the caches and everything
-// else are read and written with the app's token (`asApp`). See docs/sharepoint.md.
+// else are read and written with the app's token (`asApp`). With a seal key (seal.ts) every value of a
+// field marked confidential is stored sealed (AES-256-GCM) in the item's JSON and in the audit
+// entries, and opened again when the cache reads it; a contract whose envelopes do not open is left
+// out of the cache (logged) and answers 500 when read. See docs/sharepoint.md.
 import { randomUUID } from 'node:crypto';
 import {
   type AuditEntry,
@@ -46,6 +49,15 @@ import {
 import { ListMirror, type MirroredItem } from './mirror.ts';
 import { findLists } from './provision.ts';
 import { filterOn, fromChunks, type ListKey, toChunks } from './schema.ts';
+import {
+  needsReseal,
+  openAuditEntry,
+  openContract,
+  SealError,
+  type Sealer,
+  sealAuditEntry,
+  sealContract,
+} from './seal.ts';
 import { type IndexedContract, indexContract, searchContracts } from './search.ts';
 
 export interface SharePointRegisterOptions {
@@ -57,6 +69,13 @@ export interface SharePointRegisterOptions {
   /** How old the cache may be before a read refreshes it with delta (default 2000 ms). */
   readonly maxStalenessMs?: number;
   readonly now?: () => Date;
+  /**
+   * Seals confidential values at rest (SHAREPOINT_SEAL_KEY, see seal.ts); null or absent: they are
+   * stored plain (and sealed ones cannot be read).
+   */
+  readonly seal?: Sealer | null;
+  /** Where an unreadable contract is reported (default: console.error). */
+  readonly log?: (message: string) => void;
 }
 
 type Fields = Record<string, unknown>;
@@ -165,23 +184,44 @@ interface Ctx {
   readonly site: string;
   readonly lists: Record<ListKey, string>;
   readonly now: () => Date;
+  readonly seal: Sealer | null;
+  readonly log: (message: string) => void;
 }
 
 const itemsPath = (ctx: Ctx, list: ListKey) =>
   `/sites/${encodeURIComponent(ctx.site)}/lists/${ctx.lists[list]}/items`;
 
-function auditFields(entry: AuditEntry): Fields {
+function auditFields(entry: AuditEntry, seal: Sealer | null): Fields {
   return {
     Title: entry.action.slice(0, 255),
     AuditId: entry.id,
     EntityKey: `${entry.entity}:${entry.entityId}`.slice(0, 255),
     At: entry.at,
-    ...toChunks('Entry', JSON.stringify(entry)),
+    ...toChunks('Entry', JSON.stringify(sealAuditEntry(seal, entry))),
   };
 }
 
 function archiveRequest(ctx: Ctx, entry: AuditEntry): SubRequest {
-  return { method: 'POST', url: itemsPath(ctx, 'audit'), body: { fields: auditFields(entry) } };
+  return {
+    method: 'POST',
+    url: itemsPath(ctx, 'audit'),
+    body: { fields: auditFields(entry, ctx.seal) },
+  };
+}
+
+/** An audit entry as stored (JSON in `prefix…` chunk columns), opened. Throws SealError. */
+function readEntry(seal: Sealer | null, prefix: string, fields: Fields): AuditEntry | null {
+  const stored = parseJson<Record<string, unknown>>(fromChunks(prefix, fields));
+  if (!stored) return null;
+  try {
+    return openAuditEntry(seal, stored);
+  } catch (e) {
+    if (!(e instanceof SealError)) throw e;
+    throw new SealError(
+      e.reason,
+      `Endringsloggen kan ikke leses (oppføring ${String(stored.id)}): ${e.message}. Feilen er logget.`,
+    );
+  }
 }
 
 /** An audit write is idempotent: its AuditId is unique, so a repeated POST answers 409. */
@@ -195,7 +235,7 @@ function assertArchived(r: SubResponse): void {
 class SharePointAuditLog implements AuditLog {
   constructor(
     private readonly ctx: Ctx,
-    private readonly contracts: ListMirror,
+    private readonly contracts: SharePointContractStore,
   ) {}
 
   private async archived(filter: string): Promise<AuditEntry[]> {
@@ -203,19 +243,17 @@ class SharePointAuditLog implements AuditLog {
       `${itemsPath(this.ctx, 'audit')}?$expand=fields&$filter=${encodeURIComponent(filter)}&$top=1000`,
     );
     return items
-      .map((i) => parseJson<AuditEntry>(fromChunks('Entry', i.fields)))
+      .map((i) => readEntry(this.ctx.seal, 'Entry', i.fields))
       .filter((e): e is AuditEntry => e !== null);
   }
 
-  /** Entries still held by the contract items (the latest change of each); always fresh. */
+  /**
+   * Entries still held by the contract items (the latest change of each), opened; always fresh.
+   * An unreadable contract's entry is not among them (the contract is reported as unreadable).
+   */
   private async pending(): Promise<AuditEntry[]> {
-    await this.contracts.sync(true);
-    const out: AuditEntry[] = [];
-    for (const item of this.contracts.values()) {
-      const e = parseJson<AuditEntry>(fromChunks('LastChange', item.fields));
-      if (e) out.push(e);
-    }
-    return out;
+    await this.contracts.mirror.sync(true);
+    return this.contracts.pendingEntries();
   }
 
   async list(entity: string, entityId: string): Promise<AuditEntry[]> {
@@ -249,8 +287,16 @@ function merge(a: readonly AuditEntry[], b: readonly AuditEntry[]): AuditEntry[]
   return [...byId.values()].sort((x, y) => x.id - y.id);
 }
 
-/** The list item fields of a contract (exported for test set-up and migration checks). */
-export function contractFields(c: Contract, entry: AuditEntry | null): Fields {
+/**
+ * The list item fields of a contract (exported for test set-up and migration checks): confidential
+ * values sealed when `seal` is given; no flat column holds a confidential value (`Title` is the
+ * reference number, `SupplierOrgnrs` is empty when the suppliers are confidential).
+ */
+export function contractFields(
+  c: Contract,
+  entry: AuditEntry | null,
+  seal: Sealer | null = null,
+): Fields {
   return {
     Title: c.referenceNumber.slice(0, 255),
     ContractId: c.id,
@@ -266,37 +312,125 @@ export function contractFields(c: Contract, entry: AuditEntry | null): Fields {
     Published: c.published,
     SupplierOrgnrs: c.confidential.suppliers ? null : c.suppliers.map((s) => s.orgnr).join(' '),
     UpdatedAt: c.updatedAt,
-    ...toChunks('Data', JSON.stringify(c)),
-    ...toChunks('LastChange', entry ? JSON.stringify(entry) : null),
+    ...toChunks('Data', JSON.stringify(sealContract(seal, c))),
+    ...toChunks('LastChange', entry ? JSON.stringify(sealAuditEntry(seal, entry)) : null),
   };
 }
 
-const contractOf = (item: MirroredItem): Contract | null =>
-  parseJson<Contract>(fromChunks('Data', item.fields));
+/** A contract item whose sealed values did not open: left out of the cache, refused when read. */
+export interface UnreadableContract {
+  readonly itemId: string;
+  readonly contractId: string;
+  readonly referenceNumber: string;
+  readonly error: SealError;
+}
+
+/** A contract item opened: the contract and the audit entry it holds. Throws SealError. */
+function openItem(
+  seal: Sealer | null,
+  item: MirroredItem,
+): { contract: Contract; entry: AuditEntry | null } | null {
+  const stored = parseJson<Record<string, unknown>>(fromChunks('Data', item.fields));
+  if (!stored) return null;
+  return {
+    contract: openContract(seal, stored),
+    entry: readEntry(seal, 'LastChange', item.fields),
+  };
+}
 
 class SharePointContractStore implements ContractStore {
   private readonly index = new Map<string, IndexedContract>();
   private readonly byId = new Map<string, string>();
   private readonly byRef = new Map<string, string>();
+  /** The audit entry each item holds (`LastChange…`), opened. */
+  private readonly entries = new Map<string, AuditEntry>();
+  private readonly broken = new Map<string, UnreadableContract>();
+  private readonly reported = new Set<string>();
 
   constructor(
     private readonly ctx: Ctx,
     readonly mirror: ListMirror,
   ) {
     mirror.onChange = (itemId, item, before) => {
-      const old = before ? this.index.get(itemId) : undefined;
+      const old = before ? (this.index.get(itemId)?.contract ?? this.broken.get(itemId)) : null;
       if (old) {
-        this.byId.delete(old.contract.id);
-        this.byRef.delete(old.contract.referenceNumber.toLowerCase());
-        this.index.delete(itemId);
+        const oldId = 'contractId' in old ? old.contractId : old.id;
+        if (this.byId.get(oldId) === itemId) this.byId.delete(oldId);
+        const oldRef = old.referenceNumber.toLowerCase();
+        if (this.byRef.get(oldRef) === itemId) this.byRef.delete(oldRef);
       }
-      const c = item ? contractOf(item) : null;
-      if (c) {
-        this.index.set(itemId, indexContract(c));
-        this.byId.set(c.id, itemId);
-        this.byRef.set(c.referenceNumber.toLowerCase(), itemId);
-      }
+      this.index.delete(itemId);
+      this.entries.delete(itemId);
+      this.broken.delete(itemId);
+      if (item) this.add(itemId, item);
     };
+  }
+
+  private add(itemId: string, item: MirroredItem): void {
+    let opened: ReturnType<typeof openItem>;
+    try {
+      opened = openItem(this.ctx.seal, item);
+    } catch (e) {
+      if (!(e instanceof SealError)) throw e;
+      const bad: UnreadableContract = {
+        itemId,
+        contractId: String(item.fields.ContractId ?? ''),
+        referenceNumber: String(item.fields.ReferenceNumber ?? ''),
+        error: e,
+      };
+      this.broken.set(itemId, bad);
+      if (bad.contractId) this.byId.set(bad.contractId, itemId);
+      if (bad.referenceNumber) this.byRef.set(bad.referenceNumber.toLowerCase(), itemId);
+      const key = `${itemId}@${item.etag}`;
+      if (!this.reported.has(key)) {
+        this.reported.add(key);
+        this.ctx.log(
+          `Avtale ${bad.referenceNumber} (${bad.contractId}, element ${itemId} i Kontrakter) kan ikke ` +
+            `leses og er utelatt fra registeret: ${e.message} [${e.reason}]`,
+        );
+      }
+      return;
+    }
+    if (!opened) return;
+    const c = opened.contract;
+    this.index.set(itemId, indexContract(c));
+    if (opened.entry) this.entries.set(itemId, opened.entry);
+    this.byId.set(c.id, itemId);
+    this.byRef.set(c.referenceNumber.toLowerCase(), itemId);
+  }
+
+  /** The error a read of an unreadable contract answers (HTTP 500 with this message). */
+  private unreadableError(itemId: string): SealError | null {
+    const bad = this.broken.get(itemId);
+    if (!bad) return null;
+    return new SealError(
+      bad.error.reason,
+      `Avtale ${bad.referenceNumber} kan ikke leses fra SharePoint: ${bad.error.message}. ` +
+        'Ingenting er endret. Feilen er logget; kontakt driftsansvarlig.',
+    );
+  }
+
+  /** The opened contract of an item; an unreadable one throws (never served, never overwritten). */
+  private contractAt(item: MirroredItem): Contract | null {
+    const error = this.unreadableError(item.id);
+    if (error) throw error;
+    return this.index.get(item.id)?.contract ?? null;
+  }
+
+  /** Contracts whose sealed values did not open (left out of lists, search and counts). */
+  unreadable(): UnreadableContract[] {
+    return [...this.broken.values()];
+  }
+
+  /** The audit entries the contract items hold, opened. */
+  pendingEntries(): AuditEntry[] {
+    return [...this.entries.values()];
+  }
+
+  /** The opened contract and held entry of a cached item (for re-sealing). */
+  openedAt(itemId: string): { contract: Contract; entry: AuditEntry | null } | null {
+    const c = this.index.get(itemId)?.contract;
+    return c ? { contract: c, entry: this.entries.get(itemId) ?? null } : null;
   }
 
   private itemOf(contractId: string): MirroredItem | null {
@@ -304,16 +438,21 @@ class SharePointContractStore implements ContractStore {
     return itemId ? (this.mirror.get(itemId) ?? null) : null;
   }
 
+  private byItem(itemId: string | undefined): Contract | null {
+    if (!itemId) return null;
+    const error = this.unreadableError(itemId);
+    if (error) throw error;
+    return this.index.get(itemId)?.contract ?? null;
+  }
+
   async get(id: string): Promise<Contract | null> {
     await this.mirror.sync();
-    const itemId = this.byId.get(id);
-    return itemId ? (this.index.get(itemId)?.contract ?? null) : null;
+    return this.byItem(this.byId.get(id));
   }
 
   async getByReference(referenceNumber: string): Promise<Contract | null> {
     await this.mirror.sync();
-    const itemId = this.byRef.get(referenceNumber.toLowerCase());
-    return itemId ? (this.index.get(itemId)?.contract ?? null) : null;
+    return this.byItem(this.byRef.get(referenceNumber.toLowerCase()));
   }
 
   async search(query: ContractQuery, scope: SearchScope): Promise<SearchResult> {
@@ -367,8 +506,9 @@ class SharePointContractStore implements ContractStore {
 
   private assertUniqueReference(c: Contract): void {
     const other = this.byRef.get(c.referenceNumber.toLowerCase());
-    const otherContract = other ? this.index.get(other)?.contract : undefined;
-    if (otherContract && otherContract.id !== c.id) throw referenceConflict(c.referenceNumber);
+    if (!other) return;
+    const otherId = this.index.get(other)?.contract.id ?? this.broken.get(other)?.contractId;
+    if (otherId !== undefined && otherId !== c.id) throw referenceConflict(c.referenceNumber);
   }
 
   /** Requests that create a contract item (with its audit entry inside). */
@@ -376,7 +516,7 @@ class SharePointContractStore implements ContractStore {
     return {
       method: 'POST',
       url: itemsPath(this.ctx, 'contracts'),
-      body: { fields: contractFields(c, entry) },
+      body: { fields: contractFields(c, entry, this.ctx.seal) },
     };
   }
 
@@ -391,13 +531,13 @@ class SharePointContractStore implements ContractStore {
     entry: AuditEntry,
     base = 0,
   ): SubRequest[] {
-    const previous = parseJson<AuditEntry>(fromChunks('LastChange', item.fields));
+    const previous = this.entries.get(item.id) ?? null;
     return [
       ...(previous ? [archiveRequest(this.ctx, previous)] : []),
       {
         method: 'PATCH',
         url: `${itemsPath(this.ctx, 'contracts')}/${item.id}/fields`,
-        body: contractFields(c, entry),
+        body: contractFields(c, entry, this.ctx.seal),
         headers: { 'If-Match': item.etag },
         ...(previous ? { dependsOn: [base] } : {}),
       },
@@ -477,7 +617,7 @@ class SharePointContractStore implements ContractStore {
     await this.mirror.sync();
     let item = this.itemOf(id);
     for (let attempt = 0; ; attempt++) {
-      const before = item ? contractOf(item) : null;
+      const before = item ? this.contractAt(item) : null;
       if (!item || !before) throw notFound('Avtalen');
       if (expectedVersion !== null && before.version !== expectedVersion) throw staleVersion();
       const next = change(before);
@@ -553,7 +693,7 @@ class SharePointContractStore implements ContractStore {
     await this.mirror.sync();
     let item = this.itemOf(id);
     for (let attempt = 0; ; attempt++) {
-      const before = item ? contractOf(item) : null;
+      const before = item ? this.contractAt(item) : null;
       if (!item || !before) throw notFound('Avtalen');
       if (expectedVersion !== null && before.version !== expectedVersion) throw staleVersion();
       const at = this.ctx.now().toISOString();
@@ -565,7 +705,7 @@ class SharePointContractStore implements ContractStore {
         sensitiveFields(null, before),
         at,
       );
-      const previous = parseJson<AuditEntry>(fromChunks('LastChange', item.fields));
+      const previous = this.entries.get(item.id) ?? null;
       const requests: SubRequest[] = [
         ...(previous ? [archiveRequest(this.ctx, previous)] : []),
         {
@@ -609,7 +749,7 @@ class SharePointContractStore implements ContractStore {
     for (const input of inputs) {
       const itemId = this.byRef.get(input.referenceNumber.toLowerCase());
       const before = itemId ? (this.mirror.get(itemId) ?? null) : null;
-      const old = before ? contractOf(before) : null;
+      const old = before ? this.contractAt(before) : null;
       const c = this.build(input, old, at);
       const changes = diffFields(
         old as unknown as Record<string, unknown> | null,
@@ -914,6 +1054,14 @@ export interface SharePointRegisterStore extends RegisterStore {
   readonly graph: Graph;
   /** Brings every cache up to date now (delta). */
   sync(): Promise<void>;
+  /** Contracts whose sealed values did not open (as of the last sync); see seal.ts. */
+  unreadable(): readonly UnreadableContract[];
+  /**
+   * Seals again, with the current key, every contract item and audit entry that holds a value sealed
+   * with another key or a confidential value in clear (after a key rotation, or once sealing is
+   * turned on for an existing site). Writes with If-Match and the app's token; changes no version.
+   */
+  reseal(): Promise<ResealReport>;
   /**
    * Migration: writes contracts as they are (ids, versions, timestamps kept) and audit entries with
    * their own ids, in $batch groups. Safe to re-run: what is already there is skipped.
@@ -927,12 +1075,28 @@ export interface SharePointRegisterStore extends RegisterStore {
   }>;
 }
 
+export interface ResealReport {
+  /** Contract items and audit entries looked at. */
+  readonly checked: { readonly contracts: number; readonly audit: number };
+  /** … and written again, sealed with the current key. */
+  readonly resealed: { readonly contracts: number; readonly audit: number };
+  /** What could not be opened (reference numbers, `logg <AuditId>`): left as it is. */
+  readonly unreadable: readonly string[];
+}
+
 export async function openSharePointRegister(
   options: SharePointRegisterOptions,
 ): Promise<SharePointRegisterStore> {
   const { graph, siteId } = options;
   const lists = await findLists(graph, siteId);
-  const ctx: Ctx = { graph, site: siteId, lists, now: options.now ?? (() => new Date()) };
+  const ctx: Ctx = {
+    graph,
+    site: siteId,
+    lists,
+    now: options.now ?? (() => new Date()),
+    seal: options.seal ?? null,
+    log: options.log ?? ((message) => console.error(`[error] ${message}`)),
+  };
   const mirrorOptions = {
     pageSize: options.pageSize ?? 1000,
     maxStalenessMs: options.maxStalenessMs ?? 2000,
@@ -950,17 +1114,27 @@ export async function openSharePointRegister(
     graph,
     contracts,
     directory: new SharePointDirectory(ctx, dirMirrors, contracts),
-    audit: new SharePointAuditLog(ctx, contractMirror),
+    audit: new SharePointAuditLog(ctx, contracts),
     async sync() {
       await Promise.all(all.map((m) => m.sync(true)));
     },
+    unreadable: () => contracts.unreadable(),
+    reseal: () => asApp(() => reseal()),
     async health(): Promise<StoreHealth> {
       try {
         await contractMirror.sync();
+        const unreadable = contracts.unreadable();
         return {
           ok: true,
           kind: 'sharepoint',
-          detail: { siteId, contracts: contractMirror.size, graph: { ...graph.counters } },
+          detail: {
+            siteId,
+            contracts: contractMirror.size - unreadable.length,
+            sealKey: ctx.seal?.keyId ?? null,
+            // Contracts whose sealed values did not open (logged; see docs/sharepoint.md).
+            unreadable: unreadable.map((u) => u.referenceNumber).slice(0, 50),
+            graph: { ...graph.counters },
+          },
         };
       } catch (error) {
         return { ok: false, kind: 'sharepoint', detail: { siteId, error: String(error) } };
@@ -984,7 +1158,7 @@ export async function openSharePointRegister(
         (c): SubRequest => ({
           method: 'POST',
           url: itemsPath(ctx, 'contracts'),
-          body: { fields: contractFields(c, null) },
+          body: { fields: contractFields(c, null, ctx.seal) },
         }),
       ),
       ...entries.map((e) => archiveRequest(ctx, e)),
@@ -998,5 +1172,103 @@ export async function openSharePointRegister(
     });
     await contractMirror.sync(true);
     return { contracts: fresh.length, audit };
+  }
+  /** See `SharePointRegisterStore.reseal`. Runs as the app (system work). */
+  async function reseal(): Promise<ResealReport> {
+    const seal = ctx.seal;
+    if (!seal) {
+      throw new Error('Kan ikke forsegle på nytt: SHAREPOINT_SEAL_KEY er ikke satt');
+    }
+    const unreadable: string[] = [];
+    // Contracts: every cached item whose Data or LastChange is not sealed as the current key would.
+    await contractMirror.sync(true);
+    let checked = 0;
+    let resealedContracts = 0;
+    let todo = [...contractMirror.values()].map((i) => i.id);
+    for (let round = 0; todo.length > 0 && round <= MAX_CONFLICT_RETRIES; round++) {
+      const writes: { itemId: string; request: SubRequest }[] = [];
+      for (const itemId of todo) {
+        const item = contractMirror.get(itemId);
+        if (!item) continue;
+        if (round === 0) checked++;
+        const opened = contracts.openedAt(itemId);
+        if (!opened) {
+          const bad = contracts.unreadable().find((u) => u.itemId === itemId);
+          if (bad && !unreadable.includes(bad.referenceNumber))
+            unreadable.push(bad.referenceNumber);
+          continue;
+        }
+        const fields = contractFields(opened.contract, opened.entry, seal);
+        const stale =
+          needsReseal(
+            seal,
+            parseJson(fromChunks('Data', item.fields)),
+            parseJson(fromChunks('Data', fields)),
+          ) ||
+          needsReseal(
+            seal,
+            parseJson(fromChunks('LastChange', item.fields)),
+            parseJson(fromChunks('LastChange', fields)),
+          );
+        if (!stale) continue;
+        const body = Object.fromEntries(
+          Object.entries(fields).filter(([k]) => /^(Data|LastChange)\d+$/.test(k)),
+        );
+        writes.push({
+          itemId,
+          request: {
+            method: 'PATCH',
+            url: `${itemsPath(ctx, 'contracts')}/${itemId}/fields`,
+            body,
+            headers: { 'If-Match': item.etag },
+          },
+        });
+      }
+      const responses = await graph.batch(writes.map((w) => w.request));
+      todo = [];
+      for (const [n, w] of writes.entries()) {
+        const r = responses[n] as SubResponse;
+        if (r.status < 300) {
+          contractMirror.putFields(w.itemId, r.body as Fields);
+          resealedContracts++;
+        } else if (r.status === 412)
+          todo.push(w.itemId); // changed meanwhile: look again
+        else if (r.status !== 404) throw subError(r);
+      }
+      if (todo.length > 0) await contractMirror.sync(true);
+    }
+    // The audit log: every archived entry.
+    const entries = await graph.all<{ id: string; eTag?: string; fields: Fields }>(
+      `${itemsPath(ctx, 'audit')}?$expand=fields&$top=1000`,
+    );
+    const writes: SubRequest[] = [];
+    for (const item of entries) {
+      const stored = parseJson<Record<string, unknown>>(fromChunks('Entry', item.fields));
+      if (!stored) continue;
+      let entry: AuditEntry;
+      try {
+        entry = openAuditEntry(seal, stored);
+      } catch (e) {
+        if (!(e instanceof SealError)) throw e;
+        unreadable.push(`logg ${String(item.fields.AuditId)}`);
+        ctx.log(`Loggoppføring ${String(item.fields.AuditId)} kan ikke leses: ${e.message}`);
+        continue;
+      }
+      const expected = sealAuditEntry(seal, entry);
+      if (!needsReseal(seal, stored, expected)) continue;
+      writes.push({
+        method: 'PATCH',
+        url: `${itemsPath(ctx, 'audit')}/${item.id}/fields`,
+        body: toChunks('Entry', JSON.stringify(expected)),
+        ...(item.eTag ? { headers: { 'If-Match': item.eTag } } : {}),
+      });
+    }
+    const responses = await graph.batch(writes);
+    for (const r of responses) if (r.status >= 300) throw subError(r);
+    return {
+      checked: { contracts: checked, audit: entries.length },
+      resealed: { contracts: resealedContracts, audit: writes.length },
+      unreadable,
+    };
   }
 }
