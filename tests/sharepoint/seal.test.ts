@@ -375,11 +375,7 @@ describe('SharePoint register with sealed confidential values', () => {
     assert.ok(logged.every((m) => /kan ikke leses og er utelatt/.test(m) && !m.includes(SECRET)));
     const health = await reader.health();
     assert.equal(health.ok, true);
-    assert.deepEqual((health.detail as { unreadable: string[] }).unreadable.sort(), [
-      'TAMP-A',
-      'TAMP-B',
-      'TAMP-D',
-    ]);
+    assert.equal((health.detail as { unreadableContracts: number }).unreadableContracts, 3);
     // The reference number stays taken by the unreadable contract.
     await assert.rejects(
       reader.contracts.create(contractInput({ referenceNumber: 'TAMP-A' }), 'kontraktservice'),
