@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { DomainError, type ErrorCode } from '../core/index.ts';
+import { SealError } from '../store/sharepoint/seal.ts';
 
 const STATUS: Record<ErrorCode, number> = {
   validation: 400,
@@ -38,6 +39,10 @@ export function errorHandler(log: (message: string, error: unknown) => void): Er
     } else if (error instanceof HttpError) {
       status = error.status;
       body = { error: error.message, issues: error.issues };
+    } else if (error instanceof SealError) {
+      // A contract whose sealed values cannot be opened: say which, never the key (seal.ts).
+      log('Forseglet verdi kunne ikke åpnes', error);
+      body = { error: error.message, code: 'unreadable' };
     } else if (isBodyParserError(error)) {
       status = error.status;
       body =

@@ -10,7 +10,6 @@
 // the store is unchanged; a plain value is accepted on read (data written before sealing was turned on).
 // See docs/sharepoint.md, "Confidential values sealed at rest".
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { HttpError } from '../../api/errors.ts';
 import {
   type AuditEntry,
   type ConfidentialField,
@@ -39,14 +38,14 @@ export type SealFailure = 'no_key' | 'unknown_key' | 'tampered' | 'malformed';
 
 /**
  * An envelope that cannot be opened (no key, a key this instance does not have, tampering). The API
- * answers 500 with this message (HttpError), never with garbage; the key itself is never named.
+ * answers 500 with this message (src/api/errors.ts), never with garbage; the key itself is never named.
  */
-export class SealError extends HttpError {
+export class SealError extends Error {
   constructor(
     readonly reason: SealFailure,
     message: string,
   ) {
-    super(500, message);
+    super(message);
     this.name = 'SealError';
   }
 }
