@@ -1,5 +1,5 @@
 import { canSeeConfidential, confidentialFieldOf, type Viewer } from './access.ts';
-import type { Contract } from './contract.ts';
+import type { ConfidentialField, Contract } from './contract.ts';
 
 export interface FieldChange {
   readonly field: string;
@@ -63,15 +63,26 @@ export function projectAuditEntry(
   entry: AuditEntry,
 ): AuditEntry {
   if (canSeeConfidential(viewer, contract)) return entry;
+  const hidden = (f: ConfidentialField) =>
+    Boolean(contract.confidential[f]) || entry.sensitive.includes(f);
   return {
     ...entry,
     changes: entry.changes.map((ch) => {
       // The confidentiality map itself, and any field that is or was confidential, are masked.
       const field = confidentialFieldOf(ch.field);
-      const masked =
-        ch.field === 'confidential' ||
-        (field !== null && (contract.confidential[field] || entry.sensitive.includes(field)));
-      return masked ? { field: ch.field, from: null, to: null, masked: true } : ch;
+      const masked = ch.field === 'confidential' || (field !== null && hidden(field));
+      if (masked) return { field: ch.field, from: null, to: null, masked: true };
+      // Suppliers are open but their terms are not: the list is shown without terms, as
+      // projectContract shows it.
+      if (ch.field === 'suppliers' && hidden('supplierTerms')) {
+        return { ...ch, from: withoutTerms(ch.from), to: withoutTerms(ch.to) };
+      }
+      return ch;
     }),
   };
 }
+
+const withoutTerms = (suppliers: unknown): unknown =>
+  Array.isArray(suppliers)
+    ? suppliers.map((s) => (s !== null && typeof s === 'object' ? { ...s, terms: null } : s))
+    : suppliers;
