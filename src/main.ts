@@ -6,6 +6,7 @@ import { teamsBotFor } from './bot/wire.ts';
 import { type AppConfig, isLoopback, loadConfig } from './config.ts';
 import type { Contract } from './core/index.ts';
 import { seedDemo } from './demo/seed.ts';
+import { demoSpendLine, loadDemoSpend } from './demo/spend.ts';
 import { followUpFor } from './followup/wire.ts';
 import { createServices, type Services } from './services.ts';
 
@@ -47,7 +48,10 @@ export async function start(config: AppConfig): Promise<{ server: Server; servic
   return { server, services };
 }
 
-/** On first start (an empty register, DEMO_DATA=on): the demo portfolio and filed documents. */
+/**
+ * On first start (an empty register, DEMO_DATA=on): the demo portfolio, filed documents and a demo
+ * year and a half of e-invoices for the spend analysis.
+ */
 async function loadDemoData(services: Services): Promise<void> {
   if (services.config.DEMO_DATA !== 'on') return;
   const result = await seedDemo(services);
@@ -63,6 +67,12 @@ async function loadDemoData(services: Services): Promise<void> {
     'info',
     `Demodata lastet: ${result.created} avtaler, ${result.units} enheter, ${result.users} brukere`,
   );
+  try {
+    services.log('info', demoSpendLine(await loadDemoSpend(services)));
+  } catch (e) {
+    // The product starts without demo spend; the analysis then shows no data, as on a fresh install.
+    services.log('error', 'Demo-innkjøpsdata kunne ikke lastes', e);
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -552,7 +552,7 @@ export function generateDemoSpend(
     const s = c.suppliers[0];
     if (!s) continue;
     for (let n = 0; n < 2; n++) {
-      const last = addDays(end, 120) < to ? addDays(end, 120) : to;
+      const last = [addDays(end, 120), to].sort()[0] as IsoDate;
       const date = businessDay(
         addDays(end, rng.int(5, daysBetween(end, last))),
         addDays(end, 1),
@@ -689,4 +689,14 @@ export async function loadDemoSpend(
     ceilingTasks,
     spend,
   };
+}
+
+/** One Norwegian log line with what the demo spend stored. */
+export function demoSpendLine(r: DemoSpendResult): string {
+  const s = r.summary;
+  return (
+    `Demo-innkjøpsdata lastet: ${s.invoices} fakturaer og ${s.creditNotes} kreditnotaer ` +
+    `(${s.lines} linjer, ${s.duplicates} fantes fra før, ${s.errors.length} feil), ` +
+    `${r.priceLists} prislister, ${r.ceilingTasks} takvarsler`
+  );
 }

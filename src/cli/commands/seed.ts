@@ -1,15 +1,25 @@
 import { parseArgs } from 'node:util';
 import { seedDemo } from '../../demo/seed.ts';
+import { demoSpendLine, loadDemoSpend } from '../../demo/spend.ts';
 import { createServices } from '../../services.ts';
+import { spendServiceFor } from '../../spend/wire.ts';
 import type { CliCommand } from '../command.ts';
+
+/** Demo spend is generated for portfolios up to this size. */
+const MAX_SPEND_CONTRACTS = 5000;
 
 const command: CliCommand = {
   name: 'seed',
-  summary: 'Legger inn demodata (enheter, brukere, avtaler): seed [--contracts N] [--force]',
+  summary:
+    'Legger inn demodata (enheter, brukere, avtaler, demofakturaer): seed [--contracts N] [--force] [--skip-spend]',
   async run(args, config) {
     const { values } = parseArgs({
       args,
-      options: { contracts: { type: 'string' }, force: { type: 'boolean', default: false } },
+      options: {
+        contracts: { type: 'string' },
+        force: { type: 'boolean', default: false },
+        'skip-spend': { type: 'boolean', default: false },
+      },
     });
     const contracts = values.contracts === undefined ? undefined : Number(values.contracts);
     if (
@@ -35,6 +45,17 @@ const command: CliCommand = {
         `Demodata lagt inn i ${config.dataDir}: ${result.units} enheter, ${result.users} brukere, ` +
           `${result.created} nye og ${result.updated} oppdaterte avtaler (${ms} ms).`,
       );
+      // Demo e-invoices for the spend analysis; a portfolio of many thousand contracts would make
+      // hundreds of thousands of invoices, so only the demo's own size gets them.
+      if (values['skip-spend'] || result.created + result.updated > MAX_SPEND_CONTRACTS) {
+        console.log('Demofakturaer for innkjøpsanalysen er ikke lagt inn.');
+        return 0;
+      }
+      try {
+        console.log(`${demoSpendLine(await loadDemoSpend(services))}.`);
+      } finally {
+        (await spendServiceFor(services)).close();
+      }
       return 0;
     } finally {
       await services.close();
