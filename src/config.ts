@@ -15,13 +15,16 @@ const envSchema = z.object({
   ENTRA_AUTHORITY_HOST: z.string().url().default('https://login.microsoftonline.com'),
   STORE: z.enum(['sqlite', 'sharepoint']).default('sqlite'),
   EXPIRING_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
-  DEMO_DATA: z.enum(['on', 'off']).default('on'),
+  /** Default: on in development mode (AUTH_MODE=dev), off otherwise — never demo data in a tenant. */
+  DEMO_DATA: z.enum(['on', 'off']).optional(),
   PUBLIC_BASE_URL: z.string().default('http://localhost:3978'),
   ORGANISATION_NAME: z.string().default('Bergen kommune'),
   LOG_LEVEL: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
 });
 
-export type AppConfig = Readonly<z.infer<typeof envSchema> & { dataDir: string }>;
+export type AppConfig = Readonly<
+  Omit<z.infer<typeof envSchema>, 'DEMO_DATA'> & { DEMO_DATA: 'on' | 'off'; dataDir: string }
+>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = envSchema.safeParse(env);
@@ -29,7 +32,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Ugyldig konfigurasjon:\n${lines.join('\n')}`);
   }
-  return { ...parsed.data, dataDir: resolve(parsed.data.DATA_DIR) };
+  const d = parsed.data;
+  return {
+    ...d,
+    DEMO_DATA: d.DEMO_DATA ?? (d.AUTH_MODE === 'dev' ? 'on' : 'off'),
+    dataDir: resolve(d.DATA_DIR),
+  };
 }
 
 export const isLoopback = (host: string): boolean =>

@@ -9,6 +9,7 @@ import { seedDemo } from './demo/seed.ts';
 import { demoSpendLine, loadDemoSpend } from './demo/spend.ts';
 import { followUpFor } from './followup/wire.ts';
 import { createServices, type Services } from './services.ts';
+import { closeSpendServiceFor } from './spend/wire.ts';
 
 /** Starts the product: services, demo data on first start, HTTP server. */
 export async function start(config: AppConfig): Promise<{ server: Server; services: Services }> {
@@ -80,7 +81,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     ({ server, services }) => {
       const stop = () => {
         server.close();
-        void services.close().then(() => process.exit(0));
+        void closeSpendServiceFor(services)
+          .catch((e: unknown) => services.log('error', 'Innkjøpsdata ble ikke lukket', e))
+          .then(() => services.close())
+          .then(() => process.exit(0));
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

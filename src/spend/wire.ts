@@ -39,6 +39,14 @@ export function spendServiceFor(services: Services): Promise<SpendService> {
   return s;
 }
 
+/** Closes the spend store if it was opened (DuckDB checkpoints and releases its file). */
+export async function closeSpendServiceFor(services: Services): Promise<void> {
+  const s = spendServices.get(services);
+  if (!s) return;
+  spendServices.delete(services);
+  (await s).close();
+}
+
 /**
  * After spend data changed (ingest, refresh): brings the report tables up to date and turns the
  * turnover report's ceiling alerts (80 % / 100 % of the maximum value) into follow-up tasks.
