@@ -125,11 +125,9 @@ interface ChannelRow {
  * with the same per-conversation rate limits, retries and exactly-once guarantees. A claimed item
  * carries the announcement and the channel's current conversation reference.
  */
-export class SqliteChannelOutbox implements LeasedOutbox<ChannelDelivery> {
-  private readonly claims: SqliteClaims;
-
-  constructor(private readonly db: Db) {
-    this.claims = new SqliteClaims(db, 'followup_channel_outbox');
+export class SqliteChannelOutbox extends SqliteClaims implements LeasedOutbox<ChannelDelivery> {
+  constructor(db: Db) {
+    super(db, 'followup_channel_outbox');
   }
 
   async claimDue(
@@ -172,22 +170,6 @@ export class SqliteChannelOutbox implements LeasedOutbox<ChannelDelivery> {
         };
       });
     })();
-  }
-
-  async beginAttempt(id: number, workerId: string, at: Date, leaseMs: number): Promise<boolean> {
-    return this.claims.beginAttempt(id, workerId, at, leaseMs);
-  }
-
-  async markSent(id: number, workerId: string, at: Date): Promise<boolean> {
-    return this.claims.markSent(id, workerId, at);
-  }
-
-  async markFailed(id: number, workerId: string, retryAt: Date, error: string): Promise<boolean> {
-    return this.claims.markFailed(id, workerId, retryAt, error);
-  }
-
-  async markDead(id: number, workerId: string, error: string): Promise<boolean> {
-    return this.claims.markDead(id, workerId, error);
   }
 
   /** Attempt times per channel (`recipientUserId` is the channel's conversation id: the rate-limit key). */

@@ -7,12 +7,12 @@ import type { Db } from '../store/sqlite/db.ts';
  */
 export class SqliteClaims {
   constructor(
-    private readonly db: Db,
+    protected readonly db: Db,
     private readonly table: 'followup_outbox' | 'followup_channel_outbox',
   ) {}
 
   /** Counts an attempt and extends the lease, if the lease is still live at `at`. */
-  beginAttempt(id: number, workerId: string, at: Date, leaseMs: number): boolean {
+  async beginAttempt(id: number, workerId: string, at: Date, leaseMs: number): Promise<boolean> {
     const t = at.getTime();
     return (
       this.db
@@ -24,7 +24,7 @@ export class SqliteClaims {
     );
   }
 
-  markSent(id: number, workerId: string, at: Date): boolean {
+  async markSent(id: number, workerId: string, at: Date): Promise<boolean> {
     return (
       this.db
         .prepare(
@@ -35,7 +35,7 @@ export class SqliteClaims {
     );
   }
 
-  markFailed(id: number, workerId: string, retryAt: Date, error: string): boolean {
+  async markFailed(id: number, workerId: string, retryAt: Date, error: string): Promise<boolean> {
     return (
       this.db
         .prepare(
@@ -46,7 +46,7 @@ export class SqliteClaims {
     );
   }
 
-  markDead(id: number, workerId: string, error: string): boolean {
+  async markDead(id: number, workerId: string, error: string): Promise<boolean> {
     return (
       this.db
         .prepare(

@@ -42,14 +42,12 @@ const toNotification = (r: OutboxRow): Notification => ({
  * The persisted outbox in SQLite. A claim leases rows to one worker and records the attempt time
  * before anything is sent, in one transaction; `markSent` only succeeds for the lease holder.
  */
-export class SqliteOutbox implements OutboxStore {
-  private readonly claims: SqliteClaims;
-
+export class SqliteOutbox extends SqliteClaims implements OutboxStore {
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.claims = new SqliteClaims(db, 'followup_outbox');
+    super(db, 'followup_outbox');
   }
 
   async enqueue(items: readonly NewNotification[]): Promise<number> {
@@ -95,22 +93,6 @@ export class SqliteOutbox implements OutboxStore {
       );
       return rows.map((r) => toNotification(claim.get(workerId, t + leaseMs, r.id) as OutboxRow));
     })();
-  }
-
-  async beginAttempt(id: number, workerId: string, at: Date, leaseMs: number): Promise<boolean> {
-    return this.claims.beginAttempt(id, workerId, at, leaseMs);
-  }
-
-  async markSent(id: number, workerId: string, at: Date): Promise<boolean> {
-    return this.claims.markSent(id, workerId, at);
-  }
-
-  async markFailed(id: number, workerId: string, retryAt: Date, error: string): Promise<boolean> {
-    return this.claims.markFailed(id, workerId, retryAt, error);
-  }
-
-  async markDead(id: number, workerId: string, error: string): Promise<boolean> {
-    return this.claims.markDead(id, workerId, error);
   }
 
   async recentAttempts(since: Date): Promise<{ recipientUserId: string; at: number }[]> {

@@ -244,20 +244,18 @@ export class SharePointAnnouncementStore implements AnnouncementStore {
 }
 
 /** The channel outbox on *Kanalutboks*, for `OutboxSender<ChannelDelivery>`. */
-export class SharePointChannelOutbox implements LeasedOutbox<ChannelDelivery> {
+export class SharePointChannelOutbox
+  extends EtagClaims<RawItem>
+  implements LeasedOutbox<ChannelDelivery>
+{
   private readonly repairAfterMs: number;
-  private readonly claims: EtagClaims<RawItem>;
 
   constructor(
     private readonly lists: AnnouncementLists,
     repairAfterMs = 60_000,
   ) {
+    super(lists.graph, 'channelOutbox', lists.deliveries.path, true);
     this.repairAfterMs = repairAfterMs;
-    this.claims = new EtagClaims(lists.graph, 'channelOutbox', lists.deliveries.path, true);
-  }
-
-  private get path(): string {
-    return this.lists.deliveries.path;
   }
 
   /** Completes announcements a crash left `enqueuing` (older than `repairAfterMs`). */
@@ -306,7 +304,7 @@ export class SharePointChannelOutbox implements LeasedOutbox<ChannelDelivery> {
     workerId: string,
   ): Promise<ChannelDelivery[]> {
     await this.repair(now);
-    const won = await this.claims.claimDue(now, limit, leaseMs, workerId);
+    const won = await this.claimItems(now, limit, leaseMs, workerId);
     if (won.length === 0) return [];
     const claimed: ChannelDelivery[] = [];
     // The references as they are now (a bot removed from a channel a moment ago ends as dead).
@@ -329,22 +327,6 @@ export class SharePointChannelOutbox implements LeasedOutbox<ChannelDelivery> {
       });
     }
     return claimed;
-  }
-
-  beginAttempt(id: number, workerId: string, at: Date, leaseMs: number): Promise<boolean> {
-    return this.claims.beginAttempt(id, workerId, at, leaseMs);
-  }
-
-  markSent(id: number, workerId: string, at: Date): Promise<boolean> {
-    return this.claims.markSent(id, workerId, at);
-  }
-
-  markFailed(id: number, workerId: string, retryAt: Date, error: string): Promise<boolean> {
-    return this.claims.markFailed(id, workerId, retryAt, error);
-  }
-
-  markDead(id: number, workerId: string, error: string): Promise<boolean> {
-    return this.claims.markDead(id, workerId, error);
   }
 
   /** Attempt times per channel since `since` (the channel is the rate-limit key). */

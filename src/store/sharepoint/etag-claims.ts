@@ -17,10 +17,10 @@ const time = (v: unknown) => Date.parse(String(v));
 
 export class EtagClaims<I extends ListItem> {
   constructor(
-    private readonly graph: Graph,
+    protected readonly graph: Graph,
     private readonly list: Extract<ListKey, 'outbox' | 'channelOutbox'>,
     /** …/lists/{id}/items */
-    private readonly path: string,
+    protected readonly path: string,
     /** The list has a SentAt column (written when an item is sent). */
     private readonly sentAtColumn: boolean,
   ) {}
@@ -29,7 +29,12 @@ export class EtagClaims<I extends ListItem> {
    * Claims up to `limit` pending items that are due at `now` and not under a live claim, oldest
    * first; returns those this worker won.
    */
-  async claimDue(now: Date, limit: number, leaseMs: number, workerId: string): Promise<I[]> {
+  protected async claimItems(
+    now: Date,
+    limit: number,
+    leaseMs: number,
+    workerId: string,
+  ): Promise<I[]> {
     const t = now.getTime();
     const pending = await this.graph.all<I>(
       `${this.path}?$expand=fields&$top=500&$filter=${encodeURIComponent(filterOn(this.list, 'State', 'eq', 'pending'))}`,

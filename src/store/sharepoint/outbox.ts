@@ -57,18 +57,19 @@ function toNotification(item: OutboxItem): Notification {
   };
 }
 
-export class SharePointOutbox implements OutboxStore {
-  private readonly path: string;
-  private readonly claims: EtagClaims<OutboxItem>;
-
+export class SharePointOutbox extends EtagClaims<OutboxItem> implements OutboxStore {
   constructor(
-    private readonly graph: Graph,
+    graph: Graph,
     siteId: string,
     lists: Readonly<Record<ListKey, string>>,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.path = `/sites/${encodeURIComponent(siteId)}/lists/${lists.outbox}/items`;
-    this.claims = new EtagClaims(graph, 'outbox', this.path, false);
+    super(
+      graph,
+      'outbox',
+      `/sites/${encodeURIComponent(siteId)}/lists/${lists.outbox}/items`,
+      false,
+    );
   }
 
   async enqueue(items: readonly NewNotification[]): Promise<number> {
@@ -110,23 +111,7 @@ export class SharePointOutbox implements OutboxStore {
     leaseMs: number,
     workerId: string,
   ): Promise<Notification[]> {
-    return (await this.claims.claimDue(now, limit, leaseMs, workerId)).map(toNotification);
-  }
-
-  beginAttempt(id: number, workerId: string, at: Date, leaseMs: number): Promise<boolean> {
-    return this.claims.beginAttempt(id, workerId, at, leaseMs);
-  }
-
-  markSent(id: number, workerId: string, at: Date): Promise<boolean> {
-    return this.claims.markSent(id, workerId, at);
-  }
-
-  markFailed(id: number, workerId: string, retryAt: Date, error: string): Promise<boolean> {
-    return this.claims.markFailed(id, workerId, retryAt, error);
-  }
-
-  markDead(id: number, workerId: string, error: string): Promise<boolean> {
-    return this.claims.markDead(id, workerId, error);
+    return (await this.claimItems(now, limit, leaseMs, workerId)).map(toNotification);
   }
 
   private async everything(): Promise<OutboxItem[]> {
@@ -147,7 +132,7 @@ export class SharePointOutbox implements OutboxStore {
   async get(
     id: number,
   ): Promise<(Notification & { state: OutboxState; lastError: string | null }) | null> {
-    const item = await this.claims.item(id);
+    const item = await this.item(id);
     if (!item) return null;
     return {
       ...toNotification(item),
