@@ -1,41 +1,25 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CONFIDENTIAL_FIELDS } from '../../src/core/index.ts';
-import { contractInput } from '../support/fixtures.ts';
+import {
+  LEGAL_BASIS,
+  leakedMarkers,
+  type SecretMarkers,
+  secretContractInput,
+} from '../support/fixtures.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const SECRET = 'HEMMELIG7f3a';
 const SECRET_VALUE = 987_654_321_07; // øre: an unusual number to look for
 const SECRET_DATE = '2031-07-13';
-const BASIS = 'Offl. § 13 jf. fvl. § 13 første ledd nr. 2';
+const MARKERS: SecretMarkers = { text: SECRET, value: SECRET_VALUE, date: SECRET_DATE };
 
 describe('confidential fields never reach a reader', () => {
   let s: TestServer;
   let id = '';
   before(async () => {
     s = await startTestServer({}, { clock: () => new Date('2026-01-15T10:00:00Z') });
-    const input = contractInput({
-      referenceNumber: 'KONF-1',
-      title: `Tittel ${SECRET}`,
-      description: `Beskrivelse ${SECRET}`,
-      owningUnitId: 'u-helse',
-      ownerId: 'eier1',
-      suppliers: [
-        { orgnr: '914994780', name: `Leverandør ${SECRET}`, rank: 1, terms: `Vilkår ${SECRET}` },
-      ],
-      estimatedValueOre: SECRET_VALUE - 1,
-      maxValueOre: SECRET_VALUE,
-      priceAdjustment: {
-        index: `Indeks ${SECRET}`,
-        basePeriod: '2025-01',
-        adjustmentMonth: 1,
-        sharePercent: 100,
-      },
-      endDate: '2030-12-31',
-      options: [{ newEndDate: SECRET_DATE, decisionDeadline: '2030-06-30' }],
-      confidential: Object.fromEntries(CONFIDENTIAL_FIELDS.map((f) => [f, { legalBasis: BASIS }])),
-      published: true,
-    });
+    const input = secretContractInput('KONF-1', MARKERS);
     const r = await s.request('kontraktservice', 'POST', '/api/contracts', input);
     assert.equal(r.status, 201, r.text);
     id = (r.json() as { id: string }).id;
@@ -51,10 +35,7 @@ describe('confidential fields never reach a reader', () => {
   });
   after(() => s.close());
 
-  const leaks = (text: string) =>
-    [SECRET, String(SECRET_VALUE), String(SECRET_VALUE - 1), SECRET_DATE].filter((x) =>
-      text.includes(x),
-    );
+  const leaks = (text: string) => leakedMarkers(text, MARKERS);
 
   it('every read endpoint, as the reader, has no confidential value in the raw body', async () => {
     const paths = [
@@ -87,7 +68,7 @@ describe('confidential fields never reach a reader', () => {
     };
     assert.equal(one.referenceNumber, 'KONF-1');
     assert.deepEqual(one.withheld.map((w) => w.field).sort(), [...CONFIDENTIAL_FIELDS].sort());
-    assert.ok(one.withheld.every((w) => w.legalBasis === BASIS));
+    assert.ok(one.withheld.every((w) => w.legalBasis === LEGAL_BASIS));
     assert.equal(checked, paths.length);
   });
 

@@ -6,11 +6,15 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { CONFIDENTIAL_FIELDS } from '../../src/core/index.ts';
 import { fromChunks } from '../../src/store/sharepoint/schema.ts';
 import { envelopeKeyIds, parseSealKey } from '../../src/store/sharepoint/seal.ts';
 import type { GraphServer } from '../graph/server.ts';
-import { contractInput } from '../support/fixtures.ts';
+import {
+  contractInput,
+  leakedMarkers,
+  type SecretMarkers,
+  secretContractInput,
+} from '../support/fixtures.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { graphFor, provisionedServer } from './helpers.ts';
 
@@ -18,13 +22,10 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SECRET = 'HEMMELIG9c1d';
 const SECRET_VALUE = 876_543_210_09;
 const SECRET_DATE = '2032-03-17';
-const BASIS = 'Offl. § 13 jf. fvl. § 13 første ledd nr. 2';
+const MARKERS: SecretMarkers = { text: SECRET, value: SECRET_VALUE, date: SECRET_DATE };
 const KEY_A = Buffer.alloc(32, 11).toString('base64');
 const KEY_B = Buffer.alloc(32, 12).toString('base64');
-const leaks = (text: string) =>
-  [SECRET, String(SECRET_VALUE), String(SECRET_VALUE - 1), SECRET_DATE].filter((m) =>
-    text.includes(m),
-  );
+const leaks = (text: string) => leakedMarkers(text, MARKERS);
 
 describe('API on SharePoint with sealed confidential values', () => {
   let graph: GraphServer;
@@ -42,28 +43,7 @@ describe('API on SharePoint with sealed confidential values', () => {
       },
       { clock: () => new Date('2026-01-15T10:00:00Z') },
     );
-    const input = contractInput({
-      referenceNumber: 'KONF-SP',
-      title: `Tittel ${SECRET}`,
-      description: `Beskrivelse ${SECRET}`,
-      owningUnitId: 'u-helse',
-      ownerId: 'eier1',
-      suppliers: [
-        { orgnr: '914994780', name: `Leverandør ${SECRET}`, rank: 1, terms: `Vilkår ${SECRET}` },
-      ],
-      estimatedValueOre: SECRET_VALUE - 1,
-      maxValueOre: SECRET_VALUE,
-      priceAdjustment: {
-        index: `Indeks ${SECRET}`,
-        basePeriod: '2025-01',
-        adjustmentMonth: 1,
-        sharePercent: 100,
-      },
-      endDate: '2030-12-31',
-      options: [{ newEndDate: SECRET_DATE, decisionDeadline: '2030-06-30' }],
-      confidential: Object.fromEntries(CONFIDENTIAL_FIELDS.map((f) => [f, { legalBasis: BASIS }])),
-      published: true,
-    });
+    const input = secretContractInput('KONF-SP', MARKERS);
     const r = await s.request('kontraktservice', 'POST', '/api/contracts', input);
     assert.equal(r.status, 201, r.text);
     id = (r.json() as { id: string }).id;
