@@ -204,9 +204,13 @@ try {
     const seedLines = big.truth.lines;
     const copies = Math.ceil(targetLines / seedLines) - 1;
     const setup = await timeAsync(async () => {
-      await store.run(`INSERT INTO spend_line
+      // Copies of the documents (a key of their own) and of their lines, under new numbers.
+      await store.run(`INSERT INTO spend_document
+        SELECT d.* REPLACE (d.doc_id + r.k * 10000000 AS doc_id, d.doc_key || '#' || r.k AS doc_key)
+          FROM spend_document d, range(1, ${copies + 1}) AS r(k)`);
+      await store.run(`INSERT INTO spend_line_data
         SELECT l.* REPLACE (l.doc_id + r.k * 10000000 AS doc_id)
-          FROM spend_line l, range(1, ${copies + 1}) AS r(k)`);
+          FROM spend_line_data l, range(1, ${copies + 1}) AS r(k)`);
     });
     const [{ n }] = (await store.rows<{ n: bigint }>('SELECT count(*) AS n FROM spend_line')) as [
       { n: bigint },

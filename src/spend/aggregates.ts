@@ -83,7 +83,9 @@ export function ensureAggregates(store: DuckSpendStore): Promise<AggregateUpdate
     const [state] = await store.rows<{ upto: bigint | number; stale: boolean }>(
       'SELECT upto_doc_id AS upto, stale FROM spend_agg_state WHERE id = 1',
     );
-    const [max] = await store.rows<{ m: number | null }>('SELECT max(doc_id) AS m FROM spend_line');
+    const [max] = await store.rows<{ m: number | null }>(
+      'SELECT max(doc_id) AS m FROM spend_line_data',
+    );
     const top = Number(max?.m ?? 0);
     const rebuild = !state || state.stale;
     const from = rebuild ? 0 : Number(state.upto);

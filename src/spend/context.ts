@@ -94,13 +94,15 @@ export async function rematch(store: DuckSpendStore, matcher: AgreementMatcher):
     a.endRow();
   }
   a.closeSync();
-  await store.run(`UPDATE spend_line AS l SET agreement_id = r.agreement_id, match_reason = r.match_reason,
+  // The match inputs are the document's (date, supplier, references) and the line's category.
+  await store.run(`UPDATE spend_line_data AS l SET agreement_id = r.agreement_id, match_reason = r.match_reason,
         unmatched_class = r.unmatched_class, related_agreement_id = r.related_agreement_id
-      FROM match_result r
-     WHERE l.issue_date = r.d
-       AND l.supplier_orgnr IS NOT DISTINCT FROM r.supplier_orgnr
-       AND l.contract_reference IS NOT DISTINCT FROM r.contract_reference
-       AND l.order_reference IS NOT DISTINCT FROM r.order_reference
+      FROM spend_document d, match_result r
+     WHERE d.doc_id = l.doc_id
+       AND d.issue_date = r.d
+       AND d.supplier_orgnr IS NOT DISTINCT FROM r.supplier_orgnr
+       AND d.contract_reference IS NOT DISTINCT FROM r.contract_reference
+       AND d.order_reference IS NOT DISTINCT FROM r.order_reference
        AND l.cpv IS NOT DISTINCT FROM r.cpv`);
   await markAggregatesStale(store);
   return keys.length;

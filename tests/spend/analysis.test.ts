@@ -295,7 +295,7 @@ describe('synthetic year: reports find exactly what was planted', () => {
 
       // Re-matching from scratch (after contracts change) gives the same result.
       await spend.store.run(
-        'UPDATE spend_line SET agreement_id = NULL, match_reason = NULL, unmatched_class = NULL',
+        'UPDATE spend_line_data SET agreement_id = NULL, match_reason = NULL, unmatched_class = NULL',
       );
       await spend.refresh();
       const again = await spend.priceControl({ toleranceBp: 0 });

@@ -17,6 +17,37 @@ import {
 } from '@duckdb/node-api';
 import type { AllowedPrice } from '../../core/spend/pricing.ts';
 
+/**
+ * Invoice lines as the reports read them: the line's own columns joined with its document's.
+ * Lines are stored without the document-level columns (type, date, supplier, unit, references,
+ * currency): repeating them on every line made storing a line cost about twice as much DuckDB CPU
+ * (measured: `docs/spend.md`, "Ingest on two workers"), and the join on doc_id is cheap.
+ */
+const LINE_VIEW = `
+CREATE OR REPLACE VIEW spend_line AS
+SELECT l.doc_id, l.line_no, d.doc_type, d.issue_date, d.supplier_key, d.supplier_orgnr,
+       d.buyer_reference AS unit, d.contract_reference, d.order_reference, d.currency,
+       l.net_minor, l.net_nok_ore, l.quantity_micro, l.unit_code, l.base_unit, l.qty_base_micro,
+       l.unit_price_micro, l.item_name, l.seller_item_id, l.gtin, l.cpv, l.accounting_cost,
+       l.agreement_id, l.match_reason, l.unmatched_class, l.related_agreement_id
+  FROM spend_line_data l JOIN spend_document d USING (doc_id);
+`;
+
+/**
+ * Stores made before lines were stored without their document's columns had a table
+ * `spend_line`; its rows move to `spend_line_data` once, in one transaction.
+ */
+const MIGRATE_WIDE_LINES = `
+BEGIN TRANSACTION;
+INSERT INTO spend_line_data
+  SELECT doc_id, line_no, net_minor, net_nok_ore, quantity_micro, unit_code, base_unit,
+         qty_base_micro, unit_price_micro, item_name, seller_item_id, gtin, cpv, accounting_cost,
+         agreement_id, match_reason, unmatched_class, related_agreement_id
+    FROM spend_line;
+DROP TABLE spend_line;
+COMMIT;
+`;
+
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS spend_document (
   doc_id INTEGER NOT NULL,
@@ -38,17 +69,9 @@ CREATE TABLE IF NOT EXISTS spend_document (
   contract_reference VARCHAR,
   file VARCHAR
 );
-CREATE TABLE IF NOT EXISTS spend_line (
+CREATE TABLE IF NOT EXISTS spend_line_data (
   doc_id INTEGER NOT NULL,
   line_no INTEGER NOT NULL,
-  doc_type VARCHAR NOT NULL,
-  issue_date DATE NOT NULL,
-  supplier_key VARCHAR NOT NULL,
-  supplier_orgnr VARCHAR,
-  unit VARCHAR,
-  contract_reference VARCHAR,
-  order_reference VARCHAR,
-  currency VARCHAR NOT NULL,
   net_minor BIGINT NOT NULL,
   net_nok_ore BIGINT,
   quantity_micro BIGINT NOT NULL,
@@ -149,14 +172,6 @@ export const toDays = (iso: string) => Math.floor(Date.parse(iso) / DAY);
 export interface LineRow {
   readonly docId: number;
   readonly lineNo: number;
-  readonly docType: string;
-  readonly issueDate: string;
-  readonly supplierKey: string;
-  readonly supplierOrgnr: string | null;
-  readonly unit: string | null;
-  readonly contractReference: string | null;
-  readonly orderReference: string | null;
-  readonly currency: string;
   readonly netMinor: number;
   readonly netNokOre: number | null;
   readonly quantityMicro: number;
@@ -225,14 +240,6 @@ export function documentValues(r: Omit<DocumentRow, 'docId'>): CsvValue[] {
 export function lineValues(r: Omit<LineRow, 'docId'>): CsvValue[] {
   return [
     r.lineNo,
-    r.docType,
-    r.issueDate,
-    r.supplierKey,
-    r.supplierOrgnr,
-    r.unit,
-    r.contractReference,
-    r.orderReference,
-    r.currency,
     r.netMinor,
     r.netNokOre,
     r.quantityMicro,
@@ -379,10 +386,10 @@ export class ChunkWriter {
       await this.connection.run(
         `COPY spend_document FROM '${sqlPath(documentFile)}' ${CSV_OPTIONS}`,
       );
-      await this.connection.run(`COPY spend_line FROM '${sqlPath(lineFile)}' ${CSV_OPTIONS}`);
+      await this.connection.run(`COPY spend_line_data FROM '${sqlPath(lineFile)}' ${CSV_OPTIONS}`);
       if (duplicateIds.length > 0) {
         const ids = duplicateIds.map((id) => String(Math.trunc(id))).join(',');
-        await this.connection.run(`DELETE FROM spend_line WHERE doc_id IN (${ids})`);
+        await this.connection.run(`DELETE FROM spend_line_data WHERE doc_id IN (${ids})`);
         await this.connection.run(`DELETE FROM spend_document WHERE doc_id IN (${ids})`);
       }
     } catch (e) {
@@ -452,6 +459,11 @@ export class DuckSpendStore {
     });
     const connection = await instance.connect();
     await connection.run(SCHEMA);
+    const wide = await connection.runAndReadAll(
+      `SELECT 1 FROM duckdb_tables() WHERE table_name = 'spend_line' AND schema_name = 'main'`,
+    );
+    if (wide.currentRowCount > 0) await connection.run(MIGRATE_WIDE_LINES);
+    await connection.run(LINE_VIEW);
     return new DuckSpendStore(instance, connection, threads);
   }
 
@@ -501,7 +513,9 @@ export class DuckSpendStore {
           );
         }
         if (lines.length > 0)
-          await this.connection.run(`COPY spend_line FROM '${sqlPath(lineFile)}' ${CSV_OPTIONS}`);
+          await this.connection.run(
+            `COPY spend_line_data FROM '${sqlPath(lineFile)}' ${CSV_OPTIONS}`,
+          );
         await this.connection.run('COMMIT');
       } catch (e) {
         await this.connection.run('ROLLBACK');
