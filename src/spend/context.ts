@@ -117,6 +117,7 @@ export async function loadRates(
   const rows = await store.rows<{ currency: string; d: string; r: bigint; source: string }>(
     `SELECT currency, strftime(rate_date, '%Y-%m-%d') AS d, nok_per_unit_micro AS r, source FROM spend_rate`,
   );
+  // On the same day the first given wins (a manual rate wins anyway): the shipped series last.
   return new RateTable([
     ...extra,
     ...rows.map((r) => ({
@@ -125,7 +126,19 @@ export async function loadRates(
       nokPerUnitMicro: Number(r.r),
       source: r.source,
     })),
+    ...shippedRates(),
   ]);
+}
+
+let shipped: RatePoint[] | null = null;
+
+/** Norges Bank's daily rates shipped with the product (`data/valutakurser.csv`, 2021–2024). */
+export function shippedRates(): RatePoint[] {
+  shipped ??= parseRateSeries(
+    readFileSync(new URL('./data/valutakurser.csv', import.meta.url), 'utf8'),
+    'shipped',
+  );
+  return shipped;
 }
 
 export async function saveRates(
@@ -155,6 +168,8 @@ export function parseRateSeries(text: string, source = 'series-file'): RatePoint
   if (/TIME_PERIOD/.test(header) && /OBS_VALUE/.test(header)) {
     return parseNorgesBankCsv(body, source === 'series-file' ? 'norges-bank' : source);
   }
+  const firstRow = body.split(/\r?\n/).find((l) => l.trim() !== '' && !l.startsWith('#')) ?? '';
+  if (/^(dato|date);/i.test(firstRow)) return parseWideRates(body, source);
   const out: RatePoint[] = [];
   for (const raw of body.split(/\r?\n/)) {
     const line = raw.trim();
@@ -204,6 +219,42 @@ function parseNorgesBankCsv(text: string, source: string): RatePoint[] {
     }
     out.push({ currency, date, nokPerUnitMicro: rate, source });
   });
+  return out;
+}
+
+/**
+ * One row per day, one column per currency: `dato;EUR;100 SEK;…` (a column headed «100 X» is
+ * quoted per 100 units, as Norges Bank quotes SEK, DKK and CHF); an empty cell is no rate.
+ */
+function parseWideRates(text: string, source: string): RatePoint[] {
+  const lines = text.split(/\r?\n/);
+  const at = lines.findIndex((l) => l.trim() !== '' && !l.startsWith('#'));
+  const columns = (lines[at] ?? '').split(';').map((c, i) => {
+    if (i === 0) return null;
+    const m = /^(?:(1|100)\s+)?([A-Z]{3})$/.exec(c.trim());
+    if (!m)
+      throw new Error(`Ukjent kolonne «${c.trim().slice(0, 20)}» i kursfilen (linje ${at + 1})`);
+    return { currency: m[2] as string, unitMultiplier: m[1] === '100' ? 2 : 0 };
+  });
+  const out: RatePoint[] = [];
+  for (let i = at + 1; i < lines.length; i++) {
+    const line = (lines[i] as string).trim();
+    if (!line || line.startsWith('#')) continue;
+    const cells = line.split(';').map((c) => c.trim());
+    const date = cells[0] ?? '';
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || cells.length !== columns.length)
+      throw new Error(`Ugyldig linje ${i + 1} i kursfilen: «${line.slice(0, 80)}»`);
+    cells.forEach((cell, c) => {
+      const col = columns[c];
+      if (!col || cell === '') return;
+      const rate = parseRate(cell.replace(',', '.'), col.unitMultiplier);
+      if (rate === null)
+        throw new Error(
+          `Ugyldig kurs «${cell.slice(0, 20)}» for ${col.currency} på linje ${i + 1}`,
+        );
+      out.push({ currency: col.currency, date, nokPerUnitMicro: rate, source });
+    });
+  }
   return out;
 }
 

@@ -2,7 +2,7 @@
  * `npm run cli -- spend <subcommand>`: reference data and reports of the spend analysis.
  *   rates fetch <EUR,USD> <from> <to>     exchange rates from Norges Bank
  *   rates add <CUR> <YYYY-MM-DD> <rate>   manual rate (NOK per unit)
- *   rates import <file>                   series file (currency;date;rate, or Norges Bank's CSV)
+ *   rates import <file>                   series file (currency;date;rate, dato;EUR;100 SEK…, or Norges Bank's CSV)
  *   index add <name> <YYYY-MM|YYYY> <value>   index value by hand (e.g. KPI 2024-10 136.8)
  *   pricelist <agreement> <file.csv|file.xlsx>
  *   refresh                               re-match lines and recompute allowed prices
@@ -20,7 +20,7 @@ import { openSpendFromConfig, parseFlags } from './ingest.ts';
 const USAGE = `Bruk: npm run cli -- spend <rates|index|pricelist|refresh|report> …
   spend rates fetch EUR,USD 2024-01-01 2024-12-31
   spend rates add EUR 2024-03-01 11.4235
-  spend rates import kurser.csv     (currency;dato;kurs, eller CSV lastet ned fra Norges Bank)
+  spend rates import kurser.csv     (currency;dato;kurs, dato;EUR;100 SEK…, eller CSV fra Norges Bank)
   spend index add KPI 2024-10 136.8
   spend index fetch [36]            (KPI per måned fra SSB)
   spend pricelist RA-2024-0001 prisliste.xlsx

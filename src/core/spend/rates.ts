@@ -6,7 +6,7 @@ export interface RatePoint {
   readonly currency: string;
   readonly date: IsoDate;
   readonly nokPerUnitMicro: number;
-  /** Where the rate came from: 'norges-bank', 'series-file', 'manual'. */
+  /** Where the rate came from: 'norges-bank', 'series-file', 'manual', 'shipped'. */
   readonly source: string;
 }
 
