@@ -4,16 +4,18 @@ import { useTranslation } from 'react-i18next';
 import { navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
 import { OrderDetail, Orders } from './spend/Orders.tsx';
+import { Rates } from './spend/Rates.tsx';
 import { Leakage, Prices, Turnover } from './spend/Reports.tsx';
 import { useSpendStyles } from './spend/shared.tsx';
 import { Upload } from './spend/Upload.tsx';
 import '../strings/spend.ts';
 
-const ADMIN_SECTIONS = ['upload', 'turnover', 'leakage', 'prices', 'orders'] as const;
+const ADMIN_SECTIONS = ['upload', 'rates', 'turnover', 'leakage', 'prices', 'orders'] as const;
 
 /**
- * Innkjøpsanalyse: `#/spend/<section>` — for Kontraktservice the invoice import, the three reports
- * and the orders; for unit users only the orders ("Bestill innkjøpsanalyse"), `#/spend/orders/<id>`.
+ * Innkjøpsanalyse: `#/spend/<section>` — for Kontraktservice the invoice import, exchange rates and
+ * price indices, the three reports and the orders; for unit users only the orders ("Bestill
+ * innkjøpsanalyse"), `#/spend/orders/<id>`.
  */
 export default function Spend({
   segments,
@@ -52,6 +54,7 @@ export default function Spend({
         </TabList>
       )}
       {section === 'upload' && <Upload onIngested={() => setDataKey((k) => k + 1)} />}
+      {section === 'rates' && <Rates onChanged={() => setDataKey((k) => k + 1)} />}
       {section === 'turnover' && <Turnover dataKey={dataKey} />}
       {section === 'leakage' && <Leakage dataKey={dataKey} />}
       {section === 'prices' && <Prices dataKey={dataKey} />}

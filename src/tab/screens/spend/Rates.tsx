@@ -1,0 +1,686 @@
+import {
+  Button,
+  Card,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  Subtitle1,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+} from '@fluentui/react-components';
+import { type ReactNode, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, type FieldIssue, post, request } from '../../api.ts';
+import { ErrorBar } from '../../components/common.tsx';
+import { formatDate, formatMonth, formatNumber } from '../../format.ts';
+import { useGet } from '../../hooks.ts';
+import { useSpendStyles } from './shared.tsx';
+
+/** `GET /api/spend/rates` (docs/spend.md). Dates are ISO `YYYY-MM-DD`. */
+interface RatesOverview {
+  readonly currencies: readonly {
+    readonly currency: string;
+    readonly from: string;
+    readonly to: string;
+    readonly days: number;
+    readonly sources: Readonly<Record<string, number>>;
+  }[];
+  readonly missing: readonly {
+    readonly currency: string;
+    readonly documents: number;
+    readonly from: string;
+    readonly to: string;
+  }[];
+}
+/** `GET /api/spend/index-values`: value a string with one decimal, period `YYYY` or `YYYY-MM`. */
+interface IndexValue {
+  readonly index: string;
+  readonly period: string;
+  readonly value: string;
+  readonly source: string;
+}
+
+/** How many index values are shown before «Vis alle». */
+const LATEST = 24;
+/** The import endpoint's limit (the API answers 413 above it; checked here before sending). */
+const MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+const localeOf = (lng: string) => (lng === 'en' ? 'en-GB' : lng === 'nn' ? 'nn-NO' : 'nb-NO');
+
+/** An index value ("136.8") with exactly one decimal in the UI language's format (136,8). */
+function formatIndexValue(value: string, lng: string): string {
+  const n = Number(value);
+  if (!Number.isFinite(n)) return value;
+  return new Intl.NumberFormat(localeOf(lng), {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  }).format(n);
+}
+
+const formatPeriod = (period: string, lng: string) =>
+  /^\d{4}-\d{2}$/.test(period) ? formatMonth(period, lng) : period;
+
+const isoToday = () => new Date().toISOString().slice(0, 10);
+function isoDaysAgo(days: number): string {
+  const d = new Date();
+  d.setUTCDate(d.getUTCDate() - days);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * One form's submission: busy flag, the API's field issues (shown next to their fields, by field
+ * name or dotted prefix: `currencies.1` belongs to `currencies`), an error for the alert bar, and
+ * the success text for the form's live region.
+ */
+function useSubmission() {
+  const [busy, setBusy] = useState(false);
+  const [issues, setIssues] = useState<readonly FieldIssue[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState<string | null>(null);
+  async function run(action: () => Promise<string>): Promise<boolean> {
+    setBusy(true);
+    setIssues([]);
+    setError(null);
+    setDone(null);
+    try {
+      setDone(await action());
+      return true;
+    } catch (e) {
+      if (e instanceof ApiError) setIssues(e.issues);
+      setError(e);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+  const issue = (field: string) =>
+    issues
+      .filter((i) => i.field === field || i.field.startsWith(`${field}.`))
+      .map((i) => i.message)
+      .join('; ') || undefined;
+  const field = (name: string) => {
+    const message = issue(name);
+    return message
+      ? { validationMessage: message, validationState: 'error' as const }
+      : { validationState: 'none' as const };
+  };
+  return { busy, error, done, run, field };
+}
+
+/** The success text of a form, in a polite live region that is always in the page. */
+function Status({ text, testId }: { text: string | null; testId: string }) {
+  return (
+    <div role="status" aria-live="polite" data-testid={testId}>
+      {text && (
+        <MessageBar intent="success">
+          <MessageBarBody>{text}</MessageBarBody>
+        </MessageBar>
+      )}
+    </div>
+  );
+}
+
+function Section({
+  title,
+  testId,
+  children,
+}: {
+  title: string;
+  testId: string;
+  children: ReactNode;
+}) {
+  const styles = useSpendStyles();
+  const id = useId();
+  return (
+    <Card data-testid={testId}>
+      <section aria-labelledby={id} className={styles.root}>
+        <Subtitle1 as="h3" id={id}>
+          {title}
+        </Subtitle1>
+        {children}
+      </section>
+    </Card>
+  );
+}
+
+/**
+ * «Kurser og indekser» (`#/spend/rates`, Kontraktservice): the exchange rates per currency and where
+ * they come from, the documents still without a NOK value, the three ways to add rates (by hand,
+ * from Norges Bank, a series file) and the price index (KPI) values with a form and «Hent fra SSB».
+ * After every change the data is read again and `onChanged` makes the reports reload (the API has
+ * already converted the documents the new rates cover).
+ */
+export function Rates({ onChanged }: { onChanged: () => void }) {
+  const { t } = useTranslation();
+  const styles = useSpendStyles();
+  const [n, setN] = useState(0);
+  const rates = useGet<RatesOverview>('/api/spend/rates', n);
+  const index = useGet<{ values: IndexValue[] }>('/api/spend/index-values', n);
+  const changed = () => {
+    setN((x) => x + 1);
+    onChanged();
+  };
+  const missing = rates.data?.missing ?? [];
+  return (
+    <div className={styles.root}>
+      <ErrorBar error={rates.error} />
+      {missing.length > 0 && <MissingRates missing={missing} />}
+      <Section title={t('rates.heading')} testId="rates-currencies">
+        <Text>{t('rates.intro')}</Text>
+        {rates.loading && !rates.data && <Spinner size="tiny" label={t('app.loading')} />}
+        {rates.data && <CurrencyTable currencies={rates.data.currencies} />}
+      </Section>
+      <div className={styles.grid}>
+        <ManualRateForm missing={missing} onChanged={changed} />
+        <FetchRatesForm missing={missing} onChanged={changed} />
+        <ImportRatesForm onChanged={changed} />
+      </div>
+      <IndexSection
+        values={index.data?.values ?? null}
+        loading={index.loading}
+        error={index.error}
+        onChanged={changed}
+      />
+    </div>
+  );
+}
+
+function MissingRates({ missing }: { missing: RatesOverview['missing'] }) {
+  const { t, i18n } = useTranslation();
+  const lng = i18n.language;
+  return (
+    <MessageBar intent="warning" layout="multiline" data-testid="rates-missing">
+      <MessageBarBody>
+        <MessageBarTitle>{t('rates.missingHeading')}</MessageBarTitle>
+        <ul>
+          {missing.map((m) => (
+            <li key={m.currency}>
+              {t('rates.missing', {
+                count: m.documents,
+                currency: m.currency,
+                from: formatDate(m.from, lng),
+                to: formatDate(m.to, lng),
+              })}
+            </li>
+          ))}
+        </ul>
+        {t('rates.missingExplain')}
+      </MessageBarBody>
+    </MessageBar>
+  );
+}
+
+function CurrencyTable({ currencies }: { currencies: RatesOverview['currencies'] }) {
+  const { t, i18n } = useTranslation();
+  const lng = i18n.language;
+  const styles = useSpendStyles();
+  if (currencies.length === 0) return <Text>{t('rates.none')}</Text>;
+  return (
+    <div className={styles.scroll}>
+      <Table size="small" aria-label={t('rates.heading')} data-testid="rates-table">
+        <TableHeader>
+          <TableRow>
+            <TableHeaderCell>{t('rates.currency')}</TableHeaderCell>
+            <TableHeaderCell>{t('rates.first')}</TableHeaderCell>
+            <TableHeaderCell>{t('rates.last')}</TableHeaderCell>
+            <TableHeaderCell className={styles.number}>{t('rates.days')}</TableHeaderCell>
+            <TableHeaderCell>{t('rates.sources')}</TableHeaderCell>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {currencies.map((c) => (
+            <TableRow key={c.currency} data-testid="rates-row" data-currency={c.currency}>
+              <TableCell>{c.currency}</TableCell>
+              <TableCell>{formatDate(c.from, lng)}</TableCell>
+              <TableCell>{formatDate(c.to, lng)}</TableCell>
+              <TableCell className={styles.number}>{formatNumber(c.days, lng)}</TableCell>
+              <TableCell>
+                {Object.entries(c.sources)
+                  .map(
+                    ([source, count]) =>
+                      `${t(`rates.source.${source}`, { defaultValue: source })}: ${formatNumber(count, lng)}`,
+                  )
+                  .join('; ')}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </div>
+  );
+}
+
+/** Text for the documents the API converted after a change (empty when none). */
+function useConverted() {
+  const { t } = useTranslation();
+  return (converted: number | undefined) =>
+    converted ? ` ${t('rates.converted', { count: converted })}` : '';
+}
+
+function ManualRateForm({
+  missing,
+  onChanged,
+}: {
+  missing: RatesOverview['missing'];
+  onChanged: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const lng = i18n.language;
+  const styles = useSpendStyles();
+  const convertedText = useConverted();
+  const s = useSubmission();
+  // Until edited, the first currency and date that miss a rate are offered.
+  const [currency, setCurrency] = useState<string | null>(null);
+  const [date, setDate] = useState<string | null>(null);
+  const [rate, setRate] = useState('');
+  const currencyValue = currency ?? missing[0]?.currency ?? '';
+  const dateValue = date ?? missing[0]?.from ?? '';
+
+  async function submit() {
+    const ok = await s.run(async () => {
+      const r = await post<{ ok: boolean; converted?: number }>('/api/spend/rates', {
+        currency: currencyValue.trim(),
+        date: dateValue,
+        rate: rate.trim(),
+      });
+      return (
+        t('rates.manual.saved', { currency: currencyValue, date: formatDate(dateValue, lng) }) +
+        convertedText(r.converted)
+      );
+    });
+    if (ok) {
+      setRate('');
+      setCurrency(null);
+      setDate(null);
+      onChanged();
+    }
+  }
+
+  return (
+    <Section title={t('rates.manual.heading')} testId="rates-manual">
+      <form
+        className={styles.root}
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <Field label={t('rates.manual.currency')} required {...s.field('currency')}>
+          <Input
+            value={currencyValue}
+            maxLength={3}
+            autoComplete="off"
+            onChange={(_e, d) => setCurrency(d.value.toUpperCase())}
+          />
+        </Field>
+        <Field label={t('rates.manual.date')} required {...s.field('date')}>
+          <Input type="date" value={dateValue} onChange={(_e, d) => setDate(d.value)} />
+        </Field>
+        <Field
+          label={t('rates.manual.rate')}
+          hint={t('rates.manual.rateHint')}
+          required
+          {...s.field('rate')}
+        >
+          <Input
+            value={rate}
+            inputMode="decimal"
+            autoComplete="off"
+            onChange={(_e, d) => setRate(d.value)}
+          />
+        </Field>
+        <ErrorBar error={s.error} />
+        <div>
+          <Button appearance="primary" type="submit" disabled={s.busy}>
+            {t('rates.manual.save')}
+          </Button>
+        </div>
+        <Status text={s.done} testId="rates-manual-status" />
+      </form>
+    </Section>
+  );
+}
+
+function FetchRatesForm({
+  missing,
+  onChanged,
+}: {
+  missing: RatesOverview['missing'];
+  onChanged: () => void;
+}) {
+  const { t } = useTranslation();
+  const styles = useSpendStyles();
+  const convertedText = useConverted();
+  const s = useSubmission();
+  // Until edited: the currencies and the period that miss rates, else a common choice.
+  const [currencies, setCurrencies] = useState<string | null>(null);
+  const [from, setFrom] = useState<string | null>(null);
+  const [to, setTo] = useState<string | null>(null);
+  const defaults =
+    missing.length > 0
+      ? {
+          currencies: missing.map((m) => m.currency).join(','),
+          from: missing.map((m) => m.from).sort()[0] ?? isoDaysAgo(30),
+          to:
+            missing
+              .map((m) => m.to)
+              .sort()
+              .at(-1) ?? isoToday(),
+        }
+      : { currencies: 'EUR,USD,SEK', from: isoDaysAgo(30), to: isoToday() };
+  const currenciesValue = currencies ?? defaults.currencies;
+  const fromValue = from ?? defaults.from;
+  const toValue = to ?? defaults.to;
+
+  async function submit() {
+    const ok = await s.run(async () => {
+      const r = await post<{ fetched: number; converted?: number }>('/api/spend/rates/fetch', {
+        currencies: currenciesValue
+          .split(/[,;\s]+/)
+          .map((c) => c.trim().toUpperCase())
+          .filter(Boolean),
+        from: fromValue,
+        to: toValue,
+      });
+      return t('rates.fetch.fetched', { count: r.fetched }) + convertedText(r.converted);
+    });
+    if (ok) onChanged();
+  }
+
+  return (
+    <Section title={t('rates.fetch.heading')} testId="rates-fetch">
+      <form
+        className={styles.root}
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <Field label={t('rates.fetch.currencies')} required {...s.field('currencies')}>
+          <Input
+            value={currenciesValue}
+            autoComplete="off"
+            onChange={(_e, d) => setCurrencies(d.value.toUpperCase())}
+          />
+        </Field>
+        <Field label={t('rates.fetch.from')} required {...s.field('from')}>
+          <Input type="date" value={fromValue} onChange={(_e, d) => setFrom(d.value)} />
+        </Field>
+        <Field label={t('rates.fetch.to')} required {...s.field('to')}>
+          <Input type="date" value={toValue} onChange={(_e, d) => setTo(d.value)} />
+        </Field>
+        <ErrorBar error={s.error} />
+        <div>
+          <Button appearance="primary" type="submit" disabled={s.busy}>
+            {t('rates.fetch.submit')}
+          </Button>
+        </div>
+        {s.busy && <Spinner size="tiny" label={t('app.loading')} />}
+        <Status text={s.done} testId="rates-fetch-status" />
+      </form>
+    </Section>
+  );
+}
+
+function ImportRatesForm({ onChanged }: { onChanged: () => void }) {
+  const { t } = useTranslation();
+  const styles = useSpendStyles();
+  const convertedText = useConverted();
+  const s = useSubmission();
+  const fileId = useId();
+  const [file, setFile] = useState<File | null>(null);
+  // A new key empties the file input after a successful import.
+  const [inputKey, setInputKey] = useState(0);
+
+  async function submit() {
+    if (!file) return;
+    const chosen = file;
+    const ok = await s.run(async () => {
+      if (chosen.size > MAX_FILE_BYTES) {
+        throw new ApiError(413, t('rates.import.tooLarge', { file: chosen.name }));
+      }
+      const { data } = await request<{ imported: number; converted?: number }>(
+        'POST',
+        `/api/spend/rates/import?name=${encodeURIComponent(chosen.name)}`,
+        { raw: chosen, contentType: chosen.type || 'text/csv' },
+      );
+      return (
+        t('rates.import.imported', { count: data.imported, file: chosen.name }) +
+        convertedText(data.converted)
+      );
+    });
+    if (ok) {
+      setFile(null);
+      setInputKey((k) => k + 1);
+      onChanged();
+    }
+  }
+
+  return (
+    <Section title={t('rates.import.heading')} testId="rates-import">
+      <form
+        className={styles.root}
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <Field
+          label={{ children: t('rates.import.file'), htmlFor: fileId }}
+          hint={t('rates.import.formats')}
+          required
+          {...s.field('body')}
+        >
+          <input
+            key={inputKey}
+            id={fileId}
+            type="file"
+            accept=".csv,.txt,text/csv,text/plain"
+            data-testid="rates-file"
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          />
+        </Field>
+        <ErrorBar error={s.error} />
+        <div>
+          <Button appearance="primary" type="submit" disabled={s.busy || !file}>
+            {t('rates.import.submit')}
+          </Button>
+        </div>
+        <Status text={s.done} testId="rates-import-status" />
+      </form>
+    </Section>
+  );
+}
+
+function IndexSection({
+  values,
+  loading,
+  error,
+  onChanged,
+}: {
+  values: readonly IndexValue[] | null;
+  loading: boolean;
+  error: unknown;
+  onChanged: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const lng = i18n.language;
+  const styles = useSpendStyles();
+  const [showAll, setShowAll] = useState(false);
+  const sorted = [...(values ?? [])].sort((a, b) =>
+    a.period === b.period ? a.index.localeCompare(b.index) : a.period < b.period ? 1 : -1,
+  );
+  const shown = showAll ? sorted : sorted.slice(0, LATEST);
+  return (
+    <Section title={t('rates.index.heading')} testId="rates-index">
+      <Text>{t('rates.index.intro')}</Text>
+      <ErrorBar error={error} />
+      {loading && !values && <Spinner size="tiny" label={t('app.loading')} />}
+      {values && values.length === 0 && <Text>{t('rates.index.none')}</Text>}
+      {sorted.length > 0 && (
+        <div className={styles.scroll}>
+          <Table size="small" aria-label={t('rates.index.heading')} data-testid="index-table">
+            <TableHeader>
+              <TableRow>
+                <TableHeaderCell>{t('rates.index.index')}</TableHeaderCell>
+                <TableHeaderCell>{t('rates.index.period')}</TableHeaderCell>
+                <TableHeaderCell className={styles.number}>
+                  {t('rates.index.value')}
+                </TableHeaderCell>
+                <TableHeaderCell>{t('rates.index.source')}</TableHeaderCell>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {shown.map((v) => (
+                <TableRow
+                  key={`${v.index}|${v.period}`}
+                  data-testid="index-row"
+                  data-period={v.period}
+                >
+                  <TableCell>{v.index}</TableCell>
+                  <TableCell>{formatPeriod(v.period, lng)}</TableCell>
+                  <TableCell className={styles.number}>{formatIndexValue(v.value, lng)}</TableCell>
+                  <TableCell>
+                    {t(`rates.index.sources.${v.source}`, { defaultValue: v.source })}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </div>
+      )}
+      {sorted.length > LATEST && (
+        <div className={styles.bar}>
+          <Text size={200} className={styles.muted}>
+            {t('rates.index.shown', { shown: shown.length, count: sorted.length })}
+          </Text>
+          <Button onClick={() => setShowAll((x) => !x)} aria-expanded={showAll}>
+            {showAll
+              ? t('rates.index.showLatest')
+              : t('rates.index.showAll', { count: sorted.length })}
+          </Button>
+        </div>
+      )}
+      <div className={styles.grid}>
+        <IndexValueForm onChanged={onChanged} />
+        <FetchKpi onChanged={onChanged} />
+      </div>
+    </Section>
+  );
+}
+
+function IndexValueForm({ onChanged }: { onChanged: () => void }) {
+  const { t, i18n } = useTranslation();
+  const lng = i18n.language;
+  const styles = useSpendStyles();
+  const s = useSubmission();
+  const [name, setName] = useState('KPI');
+  const [period, setPeriod] = useState('');
+  const [value, setValue] = useState('');
+
+  async function submit() {
+    const ok = await s.run(async () => {
+      await post('/api/spend/index-values', {
+        index: name.trim(),
+        period: period.trim(),
+        value: value.trim(),
+      });
+      return t('rates.index.saved', {
+        index: name.trim(),
+        period: formatPeriod(period.trim(), lng),
+        value: formatIndexValue(value.trim().replace(',', '.'), lng),
+      });
+    });
+    if (ok) {
+      setPeriod('');
+      setValue('');
+      onChanged();
+    }
+  }
+
+  return (
+    <form
+      className={styles.root}
+      noValidate
+      aria-label={t('rates.index.add')}
+      data-testid="index-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <Text weight="semibold">{t('rates.index.add')}</Text>
+      <Field label={t('rates.index.name')} required {...s.field('index')}>
+        <Input value={name} maxLength={100} onChange={(_e, d) => setName(d.value)} />
+      </Field>
+      <Field label={t('rates.index.periodField')} required {...s.field('period')}>
+        <Input
+          value={period}
+          placeholder="2025-10"
+          maxLength={7}
+          autoComplete="off"
+          onChange={(_e, d) => setPeriod(d.value)}
+        />
+      </Field>
+      <Field
+        label={t('rates.index.valueField')}
+        hint={t('rates.index.valueHint')}
+        required
+        {...s.field('value')}
+      >
+        <Input
+          value={value}
+          inputMode="decimal"
+          autoComplete="off"
+          onChange={(_e, d) => setValue(d.value)}
+        />
+      </Field>
+      <ErrorBar error={s.error} />
+      <div>
+        <Button appearance="primary" type="submit" disabled={s.busy}>
+          {t('rates.index.save')}
+        </Button>
+      </div>
+      <Status text={s.done} testId="index-form-status" />
+    </form>
+  );
+}
+
+function FetchKpi({ onChanged }: { onChanged: () => void }) {
+  const { t } = useTranslation();
+  const styles = useSpendStyles();
+  const s = useSubmission();
+  async function fetchKpi() {
+    const ok = await s.run(async () => {
+      const r = await post<{ fetched: number; stored: number }>(
+        '/api/spend/index-values/fetch',
+        {},
+      );
+      return t('rates.index.fetched', { fetched: r.fetched, stored: r.stored });
+    });
+    if (ok) onChanged();
+  }
+  return (
+    <div className={styles.root} data-testid="index-fetch">
+      <div>
+        <Button disabled={s.busy} onClick={() => void fetchKpi()}>
+          {t('rates.index.fetch')}
+        </Button>
+      </div>
+      {s.busy && <Spinner size="tiny" label={t('app.loading')} />}
+      <ErrorBar error={s.error} />
+      <Status text={s.done} testId="index-fetch-status" />
+    </div>
+  );
+}
