@@ -20,6 +20,9 @@ const envSchema = z.object({
   PUBLIC_BASE_URL: z.string().default('http://localhost:3978'),
   ORGANISATION_NAME: z.string().default('Bergen kommune'),
   LOG_LEVEL: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
+  /** Norges Bank's open data API (exchange rates) and SSB's (KPI); tests point them elsewhere. */
+  NORGES_BANK_API_URL: z.string().url().default('https://data.norges-bank.no/api'),
+  SSB_API_URL: z.string().url().default('https://data.ssb.no'),
 });
 
 export type AppConfig = Readonly<

@@ -186,6 +186,7 @@ export const ERROR_RESPONSES = {
   428: { name: 'PreconditionRequired', description: 'Endringen krever If-Match' },
   429: { name: 'TooManyRequests', description: 'For mange forespørsler; prøv igjen senere' },
   500: { name: 'InternalError', description: 'Intern feil (detaljer logges, sendes ikke ut)' },
+  502: { name: 'BadGateway', description: 'En ekstern kilde (Norges Bank, SSB) kunne ikke nås' },
   503: { name: 'Unavailable', description: 'Tjenesten er ikke tilgjengelig' },
 } as const;
 export type ErrorStatus = keyof typeof ERROR_RESPONSES;

@@ -67,6 +67,33 @@ function serialised<T>(store: DuckSpendStore, fn: () => Promise<T>): Promise<T> 
   return next;
 }
 
+/**
+ * Runs `fn` in one transaction on the store's connection, after every earlier aggregate update
+ * (they share the connection, so their transactions must not interleave).
+ */
+export function inTransaction<T>(store: DuckSpendStore, fn: () => Promise<T>): Promise<T> {
+  return serialised(store, async () => {
+    await store.run('BEGIN TRANSACTION');
+    try {
+      const result = await fn();
+      await store.run('COMMIT');
+      return result;
+    } catch (e) {
+      await store.run('ROLLBACK');
+      throw e;
+    }
+  });
+}
+
+/** `inTransaction` for changes to stored documents or lines: the aggregates become stale with them. */
+export function changingSpendData<T>(store: DuckSpendStore, fn: () => Promise<T>): Promise<T> {
+  return inTransaction(store, async () => {
+    const result = await fn();
+    await store.run('INSERT OR REPLACE INTO spend_agg_state VALUES (1, 0, true)');
+    return result;
+  });
+}
+
 export interface AggregateUpdate {
   readonly mode: 'none' | 'append' | 'rebuild' | 'deferred';
   readonly seconds: number;

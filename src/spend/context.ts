@@ -15,7 +15,7 @@ import {
   type PriceListEntry,
 } from '../core/spend/pricing.ts';
 import { parseRate, type RatePoint, RateTable } from '../core/spend/rates.ts';
-import { markAggregatesStale } from './aggregates.ts';
+import { inTransaction, markAggregatesStale } from './aggregates.ts';
 import { type DuckSpendStore, toDays } from './store/duckdb-store.ts';
 
 /** Agreements of the register, as spend analysis sees them; also written to the store. */
@@ -141,19 +141,27 @@ export function shippedRates(): RatePoint[] {
   return shipped;
 }
 
-export async function saveRates(
-  store: DuckSpendStore,
-  points: readonly RatePoint[],
-): Promise<void> {
-  const a = await store.connection.createAppender('spend_rate');
-  for (const p of points) {
-    a.appendVarchar(p.currency);
-    a.appendDate(dateValue(toDays(p.date)));
-    a.appendBigInt(BigInt(p.nokPerUnitMicro));
-    a.appendVarchar(p.source);
-    a.endRow();
-  }
-  a.closeSync();
+/** Stores rates; a rate of the same currency, day and source is replaced, not repeated. */
+export function saveRates(store: DuckSpendStore, points: readonly RatePoint[]): Promise<void> {
+  return inTransaction(store, async () => {
+    await store.run(`CREATE OR REPLACE TEMP TABLE rate_in (currency VARCHAR, rate_date DATE,
+        nok_per_unit_micro BIGINT, source VARCHAR)`);
+    const a = await store.connection.createAppender('rate_in');
+    for (const p of points) {
+      a.appendVarchar(p.currency);
+      a.appendDate(dateValue(toDays(p.date)));
+      a.appendBigInt(BigInt(p.nokPerUnitMicro));
+      a.appendVarchar(p.source);
+      a.endRow();
+    }
+    a.closeSync();
+    await store.run(`DELETE FROM spend_rate AS r USING rate_in i
+        WHERE r.currency = i.currency AND r.rate_date = i.rate_date AND r.source = i.source`);
+    // Of a day's repeats within one file, the last wins.
+    await store.run(`INSERT INTO spend_rate SELECT currency, rate_date,
+        arg_max(nok_per_unit_micro, rowid), source FROM rate_in GROUP BY currency, rate_date, source`);
+    await store.run('DROP TABLE rate_in');
+  });
 }
 
 /**

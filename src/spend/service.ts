@@ -14,12 +14,21 @@ import { ensureAggregates, whileIngesting } from './aggregates.ts';
 import {
   loadAgreements,
   loadRates,
+  parseRateSeries,
   refreshAllowedPrices,
   rematch,
   savePriceList,
   saveRates,
+  shippedIndexSeries,
   syncAgreements,
 } from './context.ts';
+import {
+  type CurrencyCoverage,
+  type MissingRates,
+  missingRates,
+  rateCoverage,
+  reconvert,
+} from './currency.ts';
 import {
   type IngestDetails,
   type IngestProgress,
@@ -187,16 +196,25 @@ export class SpendService {
     return refreshAllowedPrices(this.store, this.contractsById, this.clock().getUTCFullYear() + 1);
   }
 
-  /** After contracts changed: agreements, matching of every line, and allowed prices. */
-  async refresh(): Promise<{ matchKeys: number; allowedPrices: number }> {
+  /**
+   * After contracts or rates changed: agreements, matching of every line, NOK values of documents
+   * in other currencies, and allowed prices.
+   */
+  async refresh(): Promise<{ matchKeys: number; allowedPrices: number; converted: number }> {
     await this.refreshAgreements();
     const matchKeys = await rematch(this.store, await this.matcher());
+    const { converted } = await reconvert(this.store, await this.rates());
     const allowedPrices = await this.refreshPrices();
-    return { matchKeys, allowedPrices };
+    return { matchKeys, allowedPrices, converted };
   }
 
-  async addRates(points: readonly RatePoint[]): Promise<void> {
+  /**
+   * Stores rates (replacing those of the same currency, day and source) and converts the stored
+   * documents they concern: `converted` documents changed, `missing` still have no rate.
+   */
+  async addRates(points: readonly RatePoint[]): Promise<{ converted: number; missing: number }> {
     await saveRates(this.store, points);
+    return reconvert(this.store, await this.rates());
   }
 
   async fetchRates(
@@ -204,10 +222,56 @@ export class SpendService {
     currencies: string[],
     from: string,
     to: string,
-  ): Promise<number> {
+  ): Promise<{ fetched: number; converted: number }> {
     const points = await source.fetch(currencies, from, to);
-    await saveRates(this.store, points);
-    return points.length;
+    const { converted } = await this.addRates(points);
+    return { fetched: points.length, converted };
+  }
+
+  /** A rate series file (see `parseRateSeries`); a bad file is refused whole, naming the line. */
+  async importRates(text: string): Promise<{ imported: number; converted: number }> {
+    let points: RatePoint[];
+    try {
+      points = parseRateSeries(text);
+    } catch (e) {
+      throw new DomainError('validation', (e as Error).message, [
+        { field: 'file', message: (e as Error).message },
+      ]);
+    }
+    if (points.length === 0) {
+      throw new DomainError('validation', 'Kursfilen inneholder ingen kurser', [
+        { field: 'file', message: 'ingen kurser' },
+      ]);
+    }
+    const { converted } = await this.addRates(points);
+    return { imported: points.length, converted };
+  }
+
+  /** What the rates cover per currency, and the documents still without a NOK value. */
+  async rateOverview(): Promise<{ currencies: CurrencyCoverage[]; missing: MissingRates[] }> {
+    return { currencies: await rateCoverage(this.store), missing: await missingRates(this.store) };
+  }
+
+  /** Index values in force: stored (fetched or by hand) before the shipped yearly averages. */
+  async indexValues(): Promise<{ index: string; period: string; value: string; source: string }[]> {
+    const rows = await this.store.rows<{ n: string; p: string; v: number; s: string }>(
+      `SELECT index_name AS n, period AS p, value_x10 AS v, source AS s FROM spend_index_value
+        ORDER BY CASE WHEN source = 'manual' THEN 0 ELSE 1 END`,
+    );
+    const seen = new Set<string>();
+    const out: { index: string; period: string; value: string; source: string }[] = [];
+    const add = (index: string, period: string, x10: number, source: string) => {
+      if (seen.has(`${index}|${period}`)) return;
+      seen.add(`${index}|${period}`);
+      out.push({ index, period, value: `${Math.trunc(x10 / 10)}.${x10 % 10}`, source });
+    };
+    for (const r of rows) add(r.n, r.p, Number(r.v), r.s);
+    for (const s of shippedIndexSeries())
+      for (const [period, v] of s.values)
+        if (period.length === 4) add(s.name, period, v, 'shipped');
+    return out.sort((a, b) =>
+      a.index === b.index ? (a.period < b.period ? 1 : -1) : a.index < b.index ? -1 : 1,
+    );
   }
 
   /**

@@ -33,6 +33,7 @@ import { lineDrilldown } from '../../spend/reports.ts';
 import type { SpendService } from '../../spend/service.ts';
 import { afterSpendChange, spendOrdersFor, spendServiceFor } from '../../spend/wire.ts';
 import { currentUser } from '../auth.ts';
+import { HttpError } from '../errors.ts';
 import { parseWith } from '../http.ts';
 import {
   errors,
@@ -216,6 +217,22 @@ const safeName = (raw: unknown) =>
   String(raw ?? 'opplasting')
     .replace(/[^\p{L}\p{N}._ -]/gu, '_')
     .slice(0, 200) || 'opplasting';
+
+/** Largest rate series file accepted (four years of daily rates for all currencies ≈ 1 MB). */
+const MAX_RATE_FILE_BYTES = 5 * 1024 * 1024;
+
+/** A source outside this machine that cannot be reached or answers wrongly is a 502, named. */
+async function upstream<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof DomainError || e instanceof HttpError) throw e;
+    throw new HttpError(
+      502,
+      `${name} kunne ikke nås eller svarte med feil: ${(e as Error).message}`,
+    );
+  }
+}
 
 const jsonSafe = (value: unknown) =>
   JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)));
@@ -447,18 +464,51 @@ export function spendRoutes(services: Services, options: SpendRouteOptions = {})
         { field: 'rate', message: 'må være større enn 0' },
       ]);
     }
-    await (await spend()).addRates([
+    const s = await spend();
+    const r = await s.addRates([
       { currency: b.currency, date: b.date, nokPerUnitMicro: rate, source: 'manual' },
     ]);
-    res.status(201).json({ ok: true });
+    if (r.converted > 0) await afterChange(s);
+    res.status(201).json({ ok: true, converted: r.converted });
+  });
+
+  router.get('/spend/rates', async (req, res) => {
+    admin(req);
+    res.json(await (await spend()).rateOverview());
   });
 
   router.post('/spend/rates/fetch', async (req, res) => {
     admin(req);
     const b = parseWith(fetchBody, req.body);
-    const n = await (await spend()).fetchRates(new NorgesBankRates(), b.currencies, b.from, b.to);
-    res.json({ fetched: n });
+    const s = await spend();
+    const r = await upstream('Norges Bank', () =>
+      s.fetchRates(
+        new NorgesBankRates(services.config.NORGES_BANK_API_URL),
+        b.currencies,
+        b.from,
+        b.to,
+      ),
+    );
+    if (r.converted > 0) await afterChange(s);
+    res.json(r);
   });
+
+  router.post(
+    '/spend/rates/import',
+    (req, _res, next) => {
+      admin(req);
+      next();
+    },
+    express.raw({ type: () => true, limit: MAX_RATE_FILE_BYTES }),
+    async (req, res) => {
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const text = new TextDecoder('utf-8', { fatal: false }).decode(body);
+      const s = await spend();
+      const r = await s.importRates(text);
+      if (r.converted > 0) await afterChange(s);
+      res.status(201).json(r);
+    },
+  );
 
   router.post('/spend/index-values', async (req, res) => {
     admin(req);
@@ -468,10 +518,20 @@ export function spendRoutes(services: Services, options: SpendRouteOptions = {})
     res.status(201).json({ ok: true });
   });
 
+  router.get('/spend/index-values', async (req, res) => {
+    admin(req);
+    res.json({ values: await (await spend()).indexValues() });
+  });
+
   router.post('/spend/index-values/fetch', async (req, res) => {
     admin(req);
     const b = parseWith(indexFetchBody, req.body ?? {});
-    res.json(await (await spend()).fetchIndexValues(new SsbKpi(), b.months ?? 36));
+    const s = await spend();
+    res.json(
+      await upstream('SSB', () =>
+        s.fetchIndexValues(new SsbKpi(services.config.SSB_API_URL), b.months ?? 36),
+      ),
+    );
   });
 
   router.post('/spend/refresh', async (req, res) => {
@@ -694,11 +754,54 @@ export const openApi: OpenApiPaths = {
     },
   },
   '/api/spend/rates': {
+    get: {
+      tags,
+      summary: 'Valutakursene per valuta (periode, dager, kilder) og dokumenter som mangler kurs',
+      responses: {
+        200: ok('Oversikten', {
+          type: 'object',
+          properties: {
+            currencies: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  currency: { type: 'string' },
+                  from: { type: 'string', format: 'date' },
+                  to: { type: 'string', format: 'date' },
+                  days: { type: 'integer' },
+                  sources: { type: 'object', additionalProperties: { type: 'integer' } },
+                },
+              },
+            },
+            missing: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  currency: { type: 'string' },
+                  documents: { type: 'integer' },
+                  from: { type: 'string', format: 'date' },
+                  to: { type: 'string', format: 'date' },
+                },
+              },
+            },
+          },
+        }),
+        ...errors(403),
+      },
+    },
     post: {
       tags,
-      summary: 'Legg inn en valutakurs for hånd',
+      summary: 'Legg inn en valutakurs for hånd (dokumenter på datoen regnes om)',
       requestBody: jsonBody(rateBody),
-      responses: { 201: ok('Lagret'), ...spendErrors },
+      responses: {
+        201: ok('Lagret', {
+          type: 'object',
+          properties: { ok: { type: 'boolean' }, converted: { type: 'integer' } },
+        }),
+        ...spendErrors,
+      },
     },
   },
   '/api/spend/rates/fetch': {
@@ -707,15 +810,58 @@ export const openApi: OpenApiPaths = {
       summary: 'Hent valutakurser fra Norges Bank',
       requestBody: jsonBody(fetchBody),
       responses: {
-        200: ok('Antall hentede kurser', {
+        200: ok('Antall hentede kurser og omregnede dokumenter', {
           type: 'object',
-          properties: { fetched: { type: 'integer' } },
+          properties: { fetched: { type: 'integer' }, converted: { type: 'integer' } },
         }),
-        ...errors(400, 403, 503),
+        ...errors(400, 403, 502),
+      },
+    },
+  },
+  '/api/spend/rates/import': {
+    post: {
+      tags,
+      summary:
+        'Les inn en kursfil: «valuta;dato;kurs», tabellen «dato;EUR;100 SEK…» eller CSV fra Norges Bank (≤ 5 MiB)',
+      parameters: [{ name: 'name', in: 'query', required: false, schema: { type: 'string' } }],
+      requestBody: {
+        required: true,
+        content: { 'text/csv': { schema: { type: 'string' } } },
+      },
+      responses: {
+        201: ok('Antall kurser og omregnede dokumenter', {
+          type: 'object',
+          properties: { imported: { type: 'integer' }, converted: { type: 'integer' } },
+        }),
+        ...errors(400, 403, 413),
       },
     },
   },
   '/api/spend/index-values': {
+    get: {
+      tags,
+      summary: 'Indeksverdiene som gjelder (hentet, lagt inn for hånd, levert årssnitt)',
+      responses: {
+        200: ok('Verdiene', {
+          type: 'object',
+          properties: {
+            values: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  index: { type: 'string' },
+                  period: { type: 'string' },
+                  value: { type: 'string' },
+                  source: { type: 'string' },
+                },
+              },
+            },
+          },
+        }),
+        ...errors(403),
+      },
+    },
     post: {
       tags,
       summary: 'Legg inn en indeksverdi for hånd (vinner over hentede)',
@@ -728,7 +874,7 @@ export const openApi: OpenApiPaths = {
       tags,
       summary: 'Hent konsumprisindeksen fra SSB (de siste months månedene, standard 36)',
       requestBody: jsonBody(indexFetchBody, { required: false }),
-      responses: { 200: ok('Hentede måneder'), ...errors(400, 403, 503) },
+      responses: { 200: ok('Hentede måneder'), ...errors(400, 403, 502) },
     },
   },
   '/api/spend/refresh': {

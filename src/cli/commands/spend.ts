@@ -17,6 +17,9 @@ import { SsbKpi } from '../../spend/rates/ssb-kpi.ts';
 import type { CliCommand } from '../command.ts';
 import { openSpendFromConfig, parseFlags } from './ingest.ts';
 
+const converted = (n: number) =>
+  n === 0 ? '' : `${n} dokument${n === 1 ? '' : 'er'} fikk ny verdi i NOK.`;
+
 const USAGE = `Bruk: npm run cli -- spend <rates|index|pricelist|refresh|report> …
   spend rates fetch EUR,USD 2024-01-01 2024-12-31
   spend rates add EUR 2024-03-01 11.4235
@@ -44,18 +47,28 @@ export const spendCommand: CliCommand = {
     const { spend } = ctx;
     try {
       if (sub === 'rates' && a1 === 'fetch' && a2 && a3 && a4) {
-        const n = await spend.fetchRates(new NorgesBankRates(), a2.split(','), a3, a4);
-        console.log(`${n} kurser hentet fra Norges Bank.`);
+        const r = await spend.fetchRates(
+          new NorgesBankRates(config.NORGES_BANK_API_URL),
+          a2.split(','),
+          a3,
+          a4,
+        );
+        if (r.converted > 0) await ctx.afterChange();
+        console.log(`${r.fetched} kurser hentet fra Norges Bank. ${converted(r.converted)}`);
       } else if (sub === 'rates' && a1 === 'add' && a2 && a3 && a4) {
         const rate = parseRate(a4.replace(',', '.'));
         if (!rate || !/^[A-Z]{3}$/.test(a2) || !/^\d{4}-\d{2}-\d{2}$/.test(a3))
           throw new Error(USAGE);
-        await spend.addRates([{ currency: a2, date: a3, nokPerUnitMicro: rate, source: 'manual' }]);
-        console.log(`Kurs for ${a2} ${a3} lagret.`);
+        const r = await spend.addRates([
+          { currency: a2, date: a3, nokPerUnitMicro: rate, source: 'manual' },
+        ]);
+        if (r.converted > 0) await ctx.afterChange();
+        console.log(`Kurs for ${a2} ${a3} lagret. ${converted(r.converted)}`);
       } else if (sub === 'rates' && a1 === 'import' && a2) {
         const points = parseRateSeries(readFileSync(a2, 'utf8'));
-        await spend.addRates(points);
-        console.log(`${points.length} kurser lest inn.`);
+        const r = await spend.addRates(points);
+        if (r.converted > 0) await ctx.afterChange();
+        console.log(`${points.length} kurser lest inn. ${converted(r.converted)}`);
       } else if (sub === 'index' && a1 === 'add' && a2 && a3 && a4) {
         const m = /^(\d+)(?:[.,](\d))?$/.exec(a4);
         if (!m) throw new Error('Indeksverdien må ha høyst én desimal, f.eks. 136.8');
@@ -64,7 +77,7 @@ export const spendCommand: CliCommand = {
       } else if (sub === 'index' && a1 === 'fetch') {
         const months = a2 ? Number(a2) : 36;
         if (!Number.isInteger(months) || months < 1 || months > 600) throw new Error(USAGE);
-        const r = await spend.fetchIndexValues(new SsbKpi(), months);
+        const r = await spend.fetchIndexValues(new SsbKpi(config.SSB_API_URL), months);
         console.log(
           `KPI fra SSB (tabell 03013): ${r.fetched} måneder hentet, ${r.stored} lagret (verdier lagt inn for hånd beholdes).`,
         );
@@ -75,7 +88,7 @@ export const spendCommand: CliCommand = {
         const r = await spend.refresh();
         const after = await ctx.afterChange();
         console.log(
-          `Matchet ${r.matchKeys} kombinasjoner på nytt; ${r.allowedPrices} tillatte priser; ${after.ceilingTasks} nye oppfølgingsoppgaver for takvarsler.`,
+          `Matchet ${r.matchKeys} kombinasjoner på nytt; ${r.allowedPrices} tillatte priser; ${after.ceilingTasks} nye oppfølgingsoppgaver for takvarsler. ${converted(r.converted)}`,
         );
       } else if (sub === 'report' && a1) {
         const xlsx = flags.get('xlsx');
