@@ -146,6 +146,8 @@ export const spendStrings = defineStrings({
       missingHeading: 'Dokumenter uten NOK-verdi',
       missing_one: '{{count}} dokument i {{currency}} mangler kurs ({{from}}–{{to}})',
       missing_other: '{{count}} dokumenter i {{currency}} mangler kurs ({{from}}–{{to}})',
+      missingOn_one: '{{count}} dokument i {{currency}} mangler kurs ({{date}})',
+      missingOn_other: '{{count}} dokumenter i {{currency}} mangler kurs ({{date}})',
       missingExplain:
         'De er ikke med i NOK-summene i rapportene før kursen er lagt inn. Når du legger inn, henter eller leser inn kurser nedenfor, regnes de om automatisk.',
       converted_one: '{{count}} dokument fikk NOK-verdi.',
@@ -397,6 +399,8 @@ export const spendStrings = defineStrings({
       missingHeading: 'Dokument utan NOK-verdi',
       missing_one: '{{count}} dokument i {{currency}} manglar kurs ({{from}}–{{to}})',
       missing_other: '{{count}} dokument i {{currency}} manglar kurs ({{from}}–{{to}})',
+      missingOn_one: '{{count}} dokument i {{currency}} manglar kurs ({{date}})',
+      missingOn_other: '{{count}} dokument i {{currency}} manglar kurs ({{date}})',
       missingExplain:
         'Dei er ikkje med i NOK-summane i rapportane før kursen er lagd inn. Når du legg inn, hentar eller les inn kursar nedanfor, blir dei rekna om automatisk.',
       converted_one: '{{count}} dokument fekk NOK-verdi.',
@@ -648,6 +652,8 @@ export const spendStrings = defineStrings({
       missingHeading: 'Documents without a NOK value',
       missing_one: '{{count}} document in {{currency}} has no rate ({{from}}–{{to}})',
       missing_other: '{{count}} documents in {{currency}} have no rate ({{from}}–{{to}})',
+      missingOn_one: '{{count}} document in {{currency}} has no rate ({{date}})',
+      missingOn_other: '{{count}} documents in {{currency}} have no rate ({{date}})',
       missingExplain:
         'They are not in the NOK totals of the reports until a rate is added. When you enter, fetch or import rates below, they are converted automatically.',
       converted_one: '{{count}} document got a NOK value.',

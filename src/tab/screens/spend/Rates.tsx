@@ -203,12 +203,18 @@ function MissingRates({ missing }: { missing: RatesOverview['missing'] }) {
         <ul>
           {missing.map((m) => (
             <li key={m.currency}>
-              {t('rates.missing', {
-                count: m.documents,
-                currency: m.currency,
-                from: formatDate(m.from, lng),
-                to: formatDate(m.to, lng),
-              })}
+              {m.from === m.to
+                ? t('rates.missingOn', {
+                    count: m.documents,
+                    currency: m.currency,
+                    date: formatDate(m.from, lng),
+                  })
+                : t('rates.missing', {
+                    count: m.documents,
+                    currency: m.currency,
+                    from: formatDate(m.from, lng),
+                    to: formatDate(m.to, lng),
+                  })}
             </li>
           ))}
         </ul>
