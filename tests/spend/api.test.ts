@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import express from 'express';
-import { errorHandler } from '../../src/api/errors.ts';
-import { spendRoutes } from '../../src/api/routes/spend.ts';
-import { loadConfig } from '../../src/config.ts';
 import type { User } from '../../src/core/index.ts';
-import { createServices, type Services } from '../../src/services.ts';
+import { type SpendApi, startSpendApi } from './spend-api-server.ts';
 import { makeZip } from './zip-writer.ts';
 
 const EHF_DIR = fileURLToPath(new URL('../../../shared/data/ehf/', import.meta.url));
@@ -29,39 +21,15 @@ const users: Record<string, User> = {
 };
 
 describe('spend API (Kontraktservice only)', () => {
-  let dir: string;
-  let services: Services;
-  let server: Server;
-  let base: string;
+  let api: SpendApi;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'spend-api-'));
-    services = await createServices(
-      loadConfig({ DATA_DIR: dir, AUTH_MODE: 'dev', LOG_LEVEL: 'silent', DEMO_DATA: 'off' }),
-    );
-    const app = express();
-    app.use(express.json());
-    // Stands in for the product's authentication: the test names the signed-in user.
-    app.use((req, _res, next) => {
-      const u = users[String(req.header('x-test-user'))];
-      if (u) req.user = u;
-      next();
-    });
-    app.use('/api', spendRoutes(services));
-    app.use(errorHandler(() => {}));
-    server = app.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+    api = await startSpendApi(users);
   });
 
-  after(async () => {
-    server.close();
-    await services.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => api.close());
 
-  const call = (user: string, path: string, init: RequestInit = {}) =>
-    fetch(`${base}${path}`, { ...init, headers: { 'x-test-user': user, ...(init.headers ?? {}) } });
+  const call = (user: string, path: string, init: RequestInit = {}) => api.call(user, path, init);
 
   it('refuses readers and anonymous users', async () => {
     assert.equal((await call('reader', '/spend/reports/turnover')).status, 403);

@@ -5,21 +5,13 @@
  * Kontraktservice only.
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import express from 'express';
-import { errorHandler } from '../../src/api/errors.ts';
-import { spendRoutes } from '../../src/api/routes/spend.ts';
-import { loadConfig } from '../../src/config.ts';
 import type { User } from '../../src/core/index.ts';
-import { createServices, type Services } from '../../src/services.ts';
+import type { Services } from '../../src/services.ts';
 import { SpendService } from '../../src/spend/service.ts';
 import { spendServiceFor } from '../../src/spend/wire.ts';
+import { type SpendApi, startSpendApi } from './spend-api-server.ts';
 
 const users: Record<string, User> = {
   ks: { id: 'ks', name: 'Kari', email: 'ks@example.no', role: 'kontraktservice', unitId: null },
@@ -44,46 +36,21 @@ interface Overview {
 }
 
 describe('spend API: exchange rates and index values', () => {
-  let dir: string;
+  let api: SpendApi;
   let services: Services;
-  let server: Server;
-  let base: string;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'spend-rates-'));
-    services = await createServices(
-      loadConfig({
-        DATA_DIR: dir,
-        AUTH_MODE: 'dev',
-        LOG_LEVEL: 'silent',
-        DEMO_DATA: 'off',
-        // Nothing listens there: the sources outside this machine are out of reach.
-        NORGES_BANK_API_URL: 'http://127.0.0.1:9/api',
-        SSB_API_URL: 'http://127.0.0.1:9',
-      }),
-    );
-    const app = express();
-    app.use(express.json());
-    app.use((req, _res, next) => {
-      const u = users[String(req.header('x-test-user'))];
-      if (u) req.user = u;
-      next();
+    api = await startSpendApi(users, {
+      // Nothing listens there: the sources outside this machine are out of reach.
+      NORGES_BANK_API_URL: 'http://127.0.0.1:9/api',
+      SSB_API_URL: 'http://127.0.0.1:9',
     });
-    app.use('/api', spendRoutes(services));
-    app.use(errorHandler(() => {}));
-    server = app.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+    services = api.services;
   });
 
-  after(async () => {
-    server.close();
-    await services.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => api.close());
 
-  const call = (user: string, path: string, init: RequestInit = {}) =>
-    fetch(`${base}${path}`, { ...init, headers: { 'x-test-user': user, ...(init.headers ?? {}) } });
+  const call = (user: string, path: string, init: RequestInit = {}) => api.call(user, path, init);
   const post = (path: string, body: unknown) =>
     call('ks', path, {
       method: 'POST',
