@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dateValue } from '@duckdb/node-api';
 import type { Contract } from '../core/contract.ts';
+import { isIsoDate } from '../core/dates.ts';
 import { MICRO } from '../core/spend/decimal.ts';
 import { type Agreement, AgreementMatcher, agreementFromContract } from '../core/spend/matching.ts';
 import {
@@ -184,13 +185,7 @@ export function parseRateSeries(text: string, source = 'series-file'): RatePoint
     if (!line || line.startsWith('#') || /^currency/i.test(line)) continue;
     const [currency, date, value] = line.split(/[;,\t]/).map((x) => x.trim());
     const micro = value ? parseMicro(value) : Number.NaN;
-    if (
-      !currency ||
-      !/^[A-Z]{3}$/.test(currency) ||
-      !date ||
-      !/^\d{4}-\d{2}-\d{2}$/.test(date) ||
-      !(micro > 0)
-    ) {
+    if (!currency || !/^[A-Z]{3}$/.test(currency) || !date || !isIsoDate(date) || !(micro > 0)) {
       throw new Error(`Ugyldig linje i kursfilen: «${line.slice(0, 80)}»`);
     }
     out.push({ currency, date, nokPerUnitMicro: micro, source });
@@ -222,7 +217,7 @@ function parseNorgesBankCsv(text: string, source: string): RatePoint[] {
     const rate = Number.isInteger(unitMultiplier)
       ? parseRate((f[value] ?? '').replace(',', '.'), unitMultiplier)
       : null;
-    if (!/^[A-Z]{3}$/.test(currency) || !/^\d{4}-\d{2}-\d{2}$/.test(date) || rate === null) {
+    if (!/^[A-Z]{3}$/.test(currency) || !isIsoDate(date) || rate === null) {
       throw new Error(`Ugyldig linje ${i + 2} i kursfilen: «${line.slice(0, 80)}»`);
     }
     out.push({ currency, date, nokPerUnitMicro: rate, source });
@@ -250,7 +245,7 @@ function parseWideRates(text: string, source: string): RatePoint[] {
     if (!line || line.startsWith('#')) continue;
     const cells = line.split(';').map((c) => c.trim());
     const date = cells[0] ?? '';
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || cells.length !== columns.length)
+    if (!isIsoDate(date) || cells.length !== columns.length)
       throw new Error(`Ugyldig linje ${i + 1} i kursfilen: «${line.slice(0, 80)}»`);
     cells.forEach((cell, c) => {
       const col = columns[c];

@@ -88,6 +88,8 @@ describe('rate series files', () => {
     assert.throws(() => parseRateSeries('dato;EURO\n2024-03-01;11.2\n'), /kolonne «EURO».*linje 1/);
     assert.throws(() => parseRateSeries('dato;EUR\n2024-03-01;-1\n'), /EUR på linje 2/);
     assert.throws(() => parseRateSeries('dato;EUR\n1.3.2024;11.2\n'), /linje 2/);
+    assert.throws(() => parseRateSeries('dato;EUR\n2024-02-30;11.2\n'), /linje 2/);
+    assert.throws(() => parseRateSeries('EUR;2024-13-01;11.2\n'), /kursfilen/);
   });
 
   it("ships Norges Bank's daily rates 2021–2024 for EUR, USD, SEK, DKK, GBP and CHF", async () => {

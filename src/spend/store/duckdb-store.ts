@@ -37,16 +37,14 @@ SELECT l.doc_id, l.line_no, d.doc_type, d.issue_date, d.supplier_key, d.supplier
  * Stores made before lines were stored without their document's columns had a table
  * `spend_line`; its rows move to `spend_line_data` once, in one transaction.
  */
-const MIGRATE_WIDE_LINES = `
-BEGIN TRANSACTION;
-INSERT INTO spend_line_data
-  SELECT doc_id, line_no, net_minor, net_nok_ore, quantity_micro, unit_code, base_unit,
-         qty_base_micro, unit_price_micro, item_name, seller_item_id, gtin, cpv, accounting_cost,
-         agreement_id, match_reason, unmatched_class, related_agreement_id
-    FROM spend_line;
-DROP TABLE spend_line;
-COMMIT;
-`;
+const MIGRATE_WIDE_LINES = [
+  `INSERT INTO spend_line_data
+     SELECT doc_id, line_no, net_minor, net_nok_ore, quantity_micro, unit_code, base_unit,
+            qty_base_micro, unit_price_micro, item_name, seller_item_id, gtin, cpv,
+            accounting_cost, agreement_id, match_reason, unmatched_class, related_agreement_id
+       FROM spend_line`,
+  'DROP TABLE spend_line',
+];
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS spend_document (
@@ -462,7 +460,16 @@ export class DuckSpendStore {
     const wide = await connection.runAndReadAll(
       `SELECT 1 FROM duckdb_tables() WHERE table_name = 'spend_line' AND schema_name = 'main'`,
     );
-    if (wide.currentRowCount > 0) await connection.run(MIGRATE_WIDE_LINES);
+    if (wide.currentRowCount > 0) {
+      await connection.run('BEGIN TRANSACTION');
+      try {
+        for (const sql of MIGRATE_WIDE_LINES) await connection.run(sql);
+        await connection.run('COMMIT');
+      } catch (e) {
+        await connection.run('ROLLBACK');
+        throw e;
+      }
+    }
     await connection.run(LINE_VIEW);
     return new DuckSpendStore(instance, connection, threads);
   }
