@@ -8,6 +8,7 @@ import {
   MessageBarTitle,
   Spinner,
   Subtitle1,
+  Subtitle2,
   Table,
   TableBody,
   TableCell,
@@ -626,7 +627,7 @@ function IndexValueForm({ onChanged }: { onChanged: () => void }) {
         void submit();
       }}
     >
-      <Text weight="semibold">{t('rates.index.add')}</Text>
+      <Subtitle2 as="h4">{t('rates.index.add')}</Subtitle2>
       <Field label={t('rates.index.name')} required {...s.field('index')}>
         <Input value={name} maxLength={100} onChange={(_e, d) => setName(d.value)} />
       </Field>
