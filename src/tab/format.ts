@@ -33,6 +33,28 @@ export function formatNumber(n: number | null | undefined, lng: string, digits =
   ).format(n);
 }
 
+/** A number with exactly `digits` decimals (an index value: 133,0). */
+export function formatFixed(n: number, lng: string, digits: number): string {
+  return fmt(`fixed:${lng}:${digits}`, () =>
+    Intl.NumberFormat(localeOf(lng), {
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }),
+  ).format(n);
+}
+
+/** The calendar date in Oslo `daysBefore` days ago, as ISO `YYYY-MM-DD` (date fields' defaults). */
+export function osloIsoDate(daysBefore = 0, now = new Date()): string {
+  return fmt('iso:oslo', () =>
+    Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Europe/Oslo',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    }),
+  ).format(new Date(now.getTime() - daysBefore * 86_400_000));
+}
+
 export function formatPercent(ratio: number, lng: string): string {
   return fmt(`pct:${lng}`, () =>
     Intl.NumberFormat(localeOf(lng), { style: 'percent', maximumFractionDigits: 0 }),

@@ -21,7 +21,7 @@ import { type ReactNode, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, type FieldIssue, post, request } from '../../api.ts';
 import { ErrorBar } from '../../components/common.tsx';
-import { formatDate, formatMonth, formatNumber } from '../../format.ts';
+import { formatDate, formatFixed, formatMonth, formatNumber, osloIsoDate } from '../../format.ts';
 import { useGet } from '../../hooks.ts';
 import { useSpendStyles } from './shared.tsx';
 
@@ -54,27 +54,14 @@ const LATEST = 24;
 /** The import endpoint's limit (the API answers 413 above it; checked here before sending). */
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
-const localeOf = (lng: string) => (lng === 'en' ? 'en-GB' : lng === 'nn' ? 'nn-NO' : 'nb-NO');
-
 /** An index value ("136.8") with exactly one decimal in the UI language's format (136,8). */
 function formatIndexValue(value: string, lng: string): string {
   const n = Number(value);
-  if (!Number.isFinite(n)) return value;
-  return new Intl.NumberFormat(localeOf(lng), {
-    minimumFractionDigits: 1,
-    maximumFractionDigits: 1,
-  }).format(n);
+  return Number.isFinite(n) ? formatFixed(n, lng, 1) : value;
 }
 
 const formatPeriod = (period: string, lng: string) =>
   /^\d{4}-\d{2}$/.test(period) ? formatMonth(period, lng) : period;
-
-const isoToday = () => new Date().toISOString().slice(0, 10);
-function isoDaysAgo(days: number): string {
-  const d = new Date();
-  d.setUTCDate(d.getUTCDate() - days);
-  return d.toISOString().slice(0, 10);
-}
 
 /**
  * One form's submission: busy flag, the API's field issues (shown next to their fields, by field
@@ -114,6 +101,34 @@ function useSubmission() {
       : { validationState: 'none' as const };
   };
   return { busy, error, done, run, field };
+}
+
+/** A form's end: the error bar, the submit button, and the success text. */
+function FormEnd({
+  s,
+  label,
+  disabled = false,
+  testId,
+  children,
+}: {
+  s: ReturnType<typeof useSubmission>;
+  label: string;
+  disabled?: boolean;
+  testId: string;
+  children?: ReactNode;
+}) {
+  return (
+    <>
+      <ErrorBar error={s.error} />
+      <div>
+        <Button appearance="primary" type="submit" disabled={s.busy || disabled}>
+          {label}
+        </Button>
+      </div>
+      {children}
+      <Status text={s.done} testId={testId} />
+    </>
+  );
 }
 
 /** The success text of a form, in a polite live region that is always in the page. */
@@ -345,13 +360,7 @@ function ManualRateForm({
             onChange={(_e, d) => setRate(d.value)}
           />
         </Field>
-        <ErrorBar error={s.error} />
-        <div>
-          <Button appearance="primary" type="submit" disabled={s.busy}>
-            {t('rates.manual.save')}
-          </Button>
-        </div>
-        <Status text={s.done} testId="rates-manual-status" />
+        <FormEnd s={s} label={t('rates.manual.save')} testId="rates-manual-status" />
       </form>
     </Section>
   );
@@ -376,14 +385,14 @@ function FetchRatesForm({
     missing.length > 0
       ? {
           currencies: missing.map((m) => m.currency).join(','),
-          from: missing.map((m) => m.from).sort()[0] ?? isoDaysAgo(30),
+          from: missing.map((m) => m.from).sort()[0] ?? osloIsoDate(30),
           to:
             missing
               .map((m) => m.to)
               .sort()
-              .at(-1) ?? isoToday(),
+              .at(-1) ?? osloIsoDate(),
         }
-      : { currencies: 'EUR,USD,SEK', from: isoDaysAgo(30), to: isoToday() };
+      : { currencies: 'EUR,USD,SEK', from: osloIsoDate(30), to: osloIsoDate() };
   const currenciesValue = currencies ?? defaults.currencies;
   const fromValue = from ?? defaults.from;
   const toValue = to ?? defaults.to;
@@ -426,14 +435,9 @@ function FetchRatesForm({
         <Field label={t('rates.fetch.to')} required {...s.field('to')}>
           <Input type="date" value={toValue} onChange={(_e, d) => setTo(d.value)} />
         </Field>
-        <ErrorBar error={s.error} />
-        <div>
-          <Button appearance="primary" type="submit" disabled={s.busy}>
-            {t('rates.fetch.submit')}
-          </Button>
-        </div>
-        {s.busy && <Spinner size="tiny" label={t('app.loading')} />}
-        <Status text={s.done} testId="rates-fetch-status" />
+        <FormEnd s={s} label={t('rates.fetch.submit')} testId="rates-fetch-status">
+          {s.busy && <Spinner size="tiny" label={t('app.loading')} />}
+        </FormEnd>
       </form>
     </Section>
   );
@@ -498,13 +502,12 @@ function ImportRatesForm({ onChanged }: { onChanged: () => void }) {
             onChange={(e) => setFile(e.target.files?.[0] ?? null)}
           />
         </Field>
-        <ErrorBar error={s.error} />
-        <div>
-          <Button appearance="primary" type="submit" disabled={s.busy || !file}>
-            {t('rates.import.submit')}
-          </Button>
-        </div>
-        <Status text={s.done} testId="rates-import-status" />
+        <FormEnd
+          s={s}
+          label={t('rates.import.submit')}
+          disabled={!file}
+          testId="rates-import-status"
+        />
       </form>
     </Section>
   );
@@ -653,13 +656,7 @@ function IndexValueForm({ onChanged }: { onChanged: () => void }) {
           onChange={(_e, d) => setValue(d.value)}
         />
       </Field>
-      <ErrorBar error={s.error} />
-      <div>
-        <Button appearance="primary" type="submit" disabled={s.busy}>
-          {t('rates.index.save')}
-        </Button>
-      </div>
-      <Status text={s.done} testId="index-form-status" />
+      <FormEnd s={s} label={t('rates.index.save')} testId="index-form-status" />
     </form>
   );
 }
