@@ -221,7 +221,7 @@ const safeName = (raw: unknown) =>
 /** Largest rate series file accepted (four years of daily rates for all currencies ≈ 1 MB). */
 const MAX_RATE_FILE_BYTES = 5 * 1024 * 1024;
 
-/** A source outside this machine that cannot be reached or answers wrongly is a 502, named. */
+/** A source outside this machine that cannot be reached or answers wrongly: 502, naming it. */
 async function upstream<T>(name: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
@@ -481,13 +481,12 @@ export function spendRoutes(services: Services, options: SpendRouteOptions = {})
     admin(req);
     const b = parseWith(fetchBody, req.body);
     const s = await spend();
-    const r = await upstream('Norges Bank', () =>
-      s.fetchRates(
-        new NorgesBankRates(services.config.NORGES_BANK_API_URL),
-        b.currencies,
-        b.from,
-        b.to,
-      ),
+    const norgesBank = new NorgesBankRates(services.config.NORGES_BANK_API_URL);
+    const r = await s.fetchRates(
+      { fetch: (...a) => upstream('Norges Bank', () => norgesBank.fetch(...a)) },
+      b.currencies,
+      b.from,
+      b.to,
     );
     if (r.converted > 0) await afterChange(s);
     res.json(r);
@@ -526,10 +525,11 @@ export function spendRoutes(services: Services, options: SpendRouteOptions = {})
   router.post('/spend/index-values/fetch', async (req, res) => {
     admin(req);
     const b = parseWith(indexFetchBody, req.body ?? {});
-    const s = await spend();
+    const ssb = new SsbKpi(services.config.SSB_API_URL);
     res.json(
-      await upstream('SSB', () =>
-        s.fetchIndexValues(new SsbKpi(services.config.SSB_API_URL), b.months ?? 36),
+      await (await spend()).fetchIndexValues(
+        { fetch: (months) => upstream('SSB', () => ssb.fetch(months)) },
+        b.months ?? 36,
       ),
     );
   });
