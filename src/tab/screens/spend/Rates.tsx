@@ -103,6 +103,32 @@ function useSubmission() {
   return { busy, error, done, run, field };
 }
 
+/** A required decimal number typed as text (decimal comma or point), with the API's field error. */
+function DecimalField({
+  label,
+  hint,
+  validation,
+  value,
+  onChange,
+}: {
+  label: string;
+  hint: string;
+  validation: ReturnType<ReturnType<typeof useSubmission>['field']>;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field label={label} hint={hint} required {...validation}>
+      <Input
+        value={value}
+        inputMode="decimal"
+        autoComplete="off"
+        onChange={(_e, d) => onChange(d.value)}
+      />
+    </Field>
+  );
+}
+
 /** A form's end: the error bar, the submit button, and the success text. */
 function FormEnd({
   s,
@@ -347,19 +373,13 @@ function ManualRateForm({
         <Field label={t('rates.manual.date')} required {...s.field('date')}>
           <Input type="date" value={dateValue} onChange={(_e, d) => setDate(d.value)} />
         </Field>
-        <Field
+        <DecimalField
           label={t('rates.manual.rate')}
           hint={t('rates.manual.rateHint')}
-          required
-          {...s.field('rate')}
-        >
-          <Input
-            value={rate}
-            inputMode="decimal"
-            autoComplete="off"
-            onChange={(_e, d) => setRate(d.value)}
-          />
-        </Field>
+          validation={s.field('rate')}
+          value={rate}
+          onChange={setRate}
+        />
         <FormEnd s={s} label={t('rates.manual.save')} testId="rates-manual-status" />
       </form>
     </Section>
@@ -643,19 +663,13 @@ function IndexValueForm({ onChanged }: { onChanged: () => void }) {
           onChange={(_e, d) => setPeriod(d.value)}
         />
       </Field>
-      <Field
+      <DecimalField
         label={t('rates.index.valueField')}
         hint={t('rates.index.valueHint')}
-        required
-        {...s.field('value')}
-      >
-        <Input
-          value={value}
-          inputMode="decimal"
-          autoComplete="off"
-          onChange={(_e, d) => setValue(d.value)}
-        />
-      </Field>
+        validation={s.field('value')}
+        value={value}
+        onChange={setValue}
+      />
       <FormEnd s={s} label={t('rates.index.save')} testId="index-form-status" />
     </form>
   );
