@@ -129,6 +129,35 @@ function DecimalField({
   );
 }
 
+/** A form that submits through `onSubmit` (the page does not reload; the API validates). */
+function SubmitForm({
+  onSubmit,
+  label,
+  testId,
+  children,
+}: {
+  onSubmit: () => Promise<void>;
+  label?: string;
+  testId?: string;
+  children: ReactNode;
+}) {
+  const styles = useSpendStyles();
+  return (
+    <form
+      className={styles.root}
+      noValidate
+      aria-label={label}
+      data-testid={testId}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onSubmit();
+      }}
+    >
+      {children}
+    </form>
+  );
+}
+
 /** A form's end: the error bar, the submit button, and the success text. */
 function FormEnd({
   s,
@@ -322,7 +351,6 @@ function ManualRateForm({
 }) {
   const { t, i18n } = useTranslation();
   const lng = i18n.language;
-  const styles = useSpendStyles();
   const convertedText = useConverted();
   const s = useSubmission();
   // Until edited, the first currency and date that miss a rate are offered.
@@ -354,14 +382,7 @@ function ManualRateForm({
 
   return (
     <Section title={t('rates.manual.heading')} testId="rates-manual">
-      <form
-        className={styles.root}
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
+      <SubmitForm onSubmit={submit}>
         <Field label={t('rates.manual.currency')} required {...s.field('currency')}>
           <Input
             value={currencyValue}
@@ -381,7 +402,7 @@ function ManualRateForm({
           onChange={setRate}
         />
         <FormEnd s={s} label={t('rates.manual.save')} testId="rates-manual-status" />
-      </form>
+      </SubmitForm>
     </Section>
   );
 }
@@ -394,7 +415,6 @@ function FetchRatesForm({
   onChanged: () => void;
 }) {
   const { t } = useTranslation();
-  const styles = useSpendStyles();
   const convertedText = useConverted();
   const s = useSubmission();
   // Until edited: the currencies and the period that miss rates, else a common choice.
@@ -434,14 +454,7 @@ function FetchRatesForm({
 
   return (
     <Section title={t('rates.fetch.heading')} testId="rates-fetch">
-      <form
-        className={styles.root}
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
+      <SubmitForm onSubmit={submit}>
         <Field label={t('rates.fetch.currencies')} required {...s.field('currencies')}>
           <Input
             value={currenciesValue}
@@ -458,14 +471,13 @@ function FetchRatesForm({
         <FormEnd s={s} label={t('rates.fetch.submit')} testId="rates-fetch-status">
           {s.busy && <Spinner size="tiny" label={t('app.loading')} />}
         </FormEnd>
-      </form>
+      </SubmitForm>
     </Section>
   );
 }
 
 function ImportRatesForm({ onChanged }: { onChanged: () => void }) {
   const { t } = useTranslation();
-  const styles = useSpendStyles();
   const convertedText = useConverted();
   const s = useSubmission();
   const fileId = useId();
@@ -499,14 +511,7 @@ function ImportRatesForm({ onChanged }: { onChanged: () => void }) {
 
   return (
     <Section title={t('rates.import.heading')} testId="rates-import">
-      <form
-        className={styles.root}
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
+      <SubmitForm onSubmit={submit}>
         <Field
           label={{ children: t('rates.import.file'), htmlFor: fileId }}
           hint={t('rates.import.formats')}
@@ -528,7 +533,7 @@ function ImportRatesForm({ onChanged }: { onChanged: () => void }) {
           disabled={!file}
           testId="rates-import-status"
         />
-      </form>
+      </SubmitForm>
     </Section>
   );
 }
@@ -613,7 +618,6 @@ function IndexSection({
 function IndexValueForm({ onChanged }: { onChanged: () => void }) {
   const { t, i18n } = useTranslation();
   const lng = i18n.language;
-  const styles = useSpendStyles();
   const s = useSubmission();
   const [name, setName] = useState('KPI');
   const [period, setPeriod] = useState('');
@@ -640,16 +644,7 @@ function IndexValueForm({ onChanged }: { onChanged: () => void }) {
   }
 
   return (
-    <form
-      className={styles.root}
-      noValidate
-      aria-label={t('rates.index.add')}
-      data-testid="index-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
+    <SubmitForm onSubmit={submit} label={t('rates.index.add')} testId="index-form">
       <Subtitle2 as="h4">{t('rates.index.add')}</Subtitle2>
       <Field label={t('rates.index.name')} required {...s.field('index')}>
         <Input value={name} maxLength={100} onChange={(_e, d) => setName(d.value)} />
@@ -671,7 +666,7 @@ function IndexValueForm({ onChanged }: { onChanged: () => void }) {
         onChange={setValue}
       />
       <FormEnd s={s} label={t('rates.index.save')} testId="index-form-status" />
-    </form>
+    </SubmitForm>
   );
 }
 
