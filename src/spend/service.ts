@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Contract } from '../core/contract.ts';
 import { DomainError } from '../core/errors.ts';
+import { formatScaled, MICRO } from '../core/spend/decimal.ts';
 import { type Agreement, AgreementMatcher } from '../core/spend/matching.ts';
 import type { RatePoint, RateTable } from '../core/spend/rates.ts';
 import type { ContractStore } from '../store/register.port.ts';
@@ -48,6 +49,28 @@ export interface SpendServiceOptions {
   readonly file: string;
   readonly contracts: Pick<ContractStore, 'all'>;
   readonly clock?: () => Date;
+}
+
+export interface PriceListSummary {
+  readonly agreementId: string;
+  readonly referenceNumber: string;
+  readonly title: string | null;
+  /** Rows in the agreement's price list (0: none imported). */
+  readonly items: number;
+  readonly firstValidFrom: string | null;
+  readonly lastValidFrom: string | null;
+  readonly currencies: readonly string[];
+}
+
+export interface PriceListItem {
+  readonly itemNumber: string | null;
+  readonly gtin: string | null;
+  readonly description: string | null;
+  readonly unit: string;
+  /** Decimal text, at least two decimals ("129.50", "0.125"). */
+  readonly price: string;
+  readonly currency: string;
+  readonly validFrom: string;
 }
 
 export class SpendService {
@@ -189,6 +212,78 @@ export class SpendService {
     await savePriceList(this.store, entries);
     await this.refreshPrices();
     return entries.length;
+  }
+
+  /** Every agreement with the size and period of its price list (none: `items` 0). */
+  async priceLists(): Promise<PriceListSummary[]> {
+    await this.refreshAgreements();
+    const rows = await this.store.rows<{
+      id: string;
+      ref: string;
+      title: string | null;
+      n: bigint;
+      f: string | null;
+      l: string | null;
+      c: string | null;
+    }>(
+      `SELECT a.agreement_id AS id, a.reference_number AS ref, a.title, count(p.unit) AS n,
+              strftime(min(p.valid_from), '%Y-%m-%d') AS f, strftime(max(p.valid_from), '%Y-%m-%d') AS l,
+              string_agg(DISTINCT p.currency, ',' ORDER BY p.currency) AS c
+         FROM spend_agreement a LEFT JOIN spend_price_list p USING (agreement_id)
+        GROUP BY ALL ORDER BY a.reference_number`,
+    );
+    return rows.map((r) => ({
+      agreementId: r.id,
+      referenceNumber: r.ref,
+      title: r.title,
+      items: Number(r.n),
+      firstValidFrom: r.f,
+      lastValidFrom: r.l,
+      currencies: r.c ? r.c.split(',') : [],
+    }));
+  }
+
+  /** One agreement's price list (by id or reference number), as imported. */
+  async priceList(agreement: string): Promise<{
+    agreementId: string;
+    referenceNumber: string;
+    title: string | null;
+    items: PriceListItem[];
+  }> {
+    const a = (await this.priceLists()).find(
+      (x) => x.agreementId === agreement || x.referenceNumber === agreement,
+    );
+    if (!a) throw new DomainError('not_found', `Avtalen «${agreement}» finnes ikke`);
+    const rows = await this.store.rows<{
+      i: string | null;
+      g: string | null;
+      d: string | null;
+      u: string;
+      p: bigint;
+      c: string;
+      v: string;
+    }>(
+      `SELECT item_number AS i, gtin AS g, description AS d, unit AS u, price_micro AS p,
+              currency AS c, strftime(valid_from, '%Y-%m-%d') AS v
+         FROM spend_price_list WHERE agreement_id = $id
+        ORDER BY item_number NULLS LAST, gtin, valid_from`,
+      { id: a.agreementId },
+    );
+    return {
+      agreementId: a.agreementId,
+      referenceNumber: a.referenceNumber,
+      title: a.title,
+      items: rows.map((r) => ({
+        itemNumber: r.i,
+        gtin: r.g,
+        description: r.d,
+        unit: r.u,
+        // Prices are kept to the millionth; shown with at least two decimals.
+        price: formatScaled(Number(r.p), MICRO).replace(/(\.\d\d\d*?)0+$/, '$1'),
+        currency: r.c,
+        validFrom: r.v,
+      })),
+    };
   }
 
   async refreshPrices(): Promise<number> {

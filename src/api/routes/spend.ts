@@ -437,6 +437,16 @@ export function spendRoutes(services: Services, options: SpendRouteOptions = {})
     });
   });
 
+  router.get('/spend/pricelists', async (req, res) => {
+    admin(req);
+    res.json({ agreements: await (await spend()).priceLists() });
+  });
+
+  router.get('/spend/pricelists/:agreement', async (req, res) => {
+    admin(req);
+    res.json(await (await spend()).priceList(String(req.params.agreement)));
+  });
+
   router.post(
     '/spend/pricelists/:agreement',
     (req, _res, next) => {
@@ -738,10 +748,71 @@ export const openApi: OpenApiPaths = {
       responses: { 200: ok('Fakturalinjer', itemsOf()), ...spendErrors },
     },
   },
+  '/api/spend/pricelists': {
+    get: {
+      tags,
+      summary: 'Avtalene med størrelsen og perioden på prislisten (0 varer: ingen prisliste)',
+      responses: {
+        200: ok('Avtalene', {
+          type: 'object',
+          properties: {
+            agreements: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  agreementId: { type: 'string' },
+                  referenceNumber: { type: 'string' },
+                  title: { type: 'string', nullable: true },
+                  items: { type: 'integer' },
+                  firstValidFrom: { type: 'string', format: 'date', nullable: true },
+                  lastValidFrom: { type: 'string', format: 'date', nullable: true },
+                  currencies: { type: 'array', items: { type: 'string' } },
+                },
+              },
+            },
+          },
+        }),
+        ...errors(403),
+      },
+    },
+  },
   '/api/spend/pricelists/{agreement}': {
+    get: {
+      tags,
+      summary: 'Prislisten til en avtale (id eller referansenummer), slik den er lest inn',
+      parameters: [pathParameter('agreement', 'Avtalens id eller referansenummer')],
+      responses: {
+        200: ok('Prislisten', {
+          type: 'object',
+          properties: {
+            agreementId: { type: 'string' },
+            referenceNumber: { type: 'string' },
+            title: { type: 'string', nullable: true },
+            items: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  itemNumber: { type: 'string', nullable: true },
+                  gtin: { type: 'string', nullable: true },
+                  description: { type: 'string', nullable: true },
+                  unit: { type: 'string' },
+                  price: { type: 'string' },
+                  currency: { type: 'string' },
+                  validFrom: { type: 'string', format: 'date' },
+                },
+              },
+            },
+          },
+        }),
+        ...errors(403, 404),
+      },
+    },
     post: {
       tags,
-      summary: 'Last opp prisliste (CSV) for en avtale',
+      summary:
+        'Last opp prisliste (CSV eller Excel, name=….xlsx) for en avtale; erstatter den forrige',
       parameters: [pathParameter('agreement', 'Avtalens id'), fileName],
       requestBody: fileBody('Prislisten', ['text/csv']),
       responses: {
