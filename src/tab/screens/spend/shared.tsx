@@ -1,7 +1,11 @@
 import {
   Button,
+  Card,
+  MessageBar,
+  MessageBarBody,
   makeStyles,
   Spinner,
+  Subtitle1,
   Subtitle2,
   Table,
   TableBody,
@@ -16,10 +20,10 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { ArrowDownload20Regular } from '@fluentui/react-icons';
-import { useMemo, useState } from 'react';
+import { type ReactNode, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { download, qs } from '../../api.ts';
+import { ApiError, download, type FieldIssue, qs } from '../../api.ts';
 import { ErrorBar } from '../../components/common.tsx';
 import { formatDate, formatMoney, formatNumber } from '../../format.ts';
 import { useGet } from '../../hooks.ts';
@@ -222,5 +226,138 @@ export function Drilldown({
         </div>
       )}
     </section>
+  );
+}
+
+/**
+ * One form's submission: busy flag, the API's field issues (shown next to their fields, by field
+ * name or dotted prefix: `currencies.1` belongs to `currencies`), an error for the alert bar, and
+ * the success text for the form's live region.
+ */
+export function useSubmission() {
+  const [busy, setBusy] = useState(false);
+  const [issues, setIssues] = useState<readonly FieldIssue[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState<string | null>(null);
+  async function run(action: () => Promise<string>): Promise<boolean> {
+    setBusy(true);
+    setIssues([]);
+    setError(null);
+    setDone(null);
+    try {
+      setDone(await action());
+      return true;
+    } catch (e) {
+      if (e instanceof ApiError) setIssues(e.issues);
+      setError(e);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+  const issue = (field: string) =>
+    issues
+      .filter((i) => i.field === field || i.field.startsWith(`${field}.`))
+      .map((i) => i.message)
+      .join('; ') || undefined;
+  const field = (name: string) => {
+    const message = issue(name);
+    return message
+      ? { validationMessage: message, validationState: 'error' as const }
+      : { validationState: 'none' as const };
+  };
+  return { busy, error, issues, done, run, field };
+}
+
+/** A form that submits through `onSubmit` (the page does not reload; the API validates). */
+export function SubmitForm({
+  onSubmit,
+  label,
+  testId,
+  children,
+}: {
+  onSubmit: () => Promise<void>;
+  label?: string;
+  testId?: string;
+  children: ReactNode;
+}) {
+  const styles = useSpendStyles();
+  return (
+    <form
+      className={styles.root}
+      noValidate
+      aria-label={label}
+      data-testid={testId}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onSubmit();
+      }}
+    >
+      {children}
+    </form>
+  );
+}
+
+/** A form's end: the error bar, the submit button, and the success text. */
+export function FormEnd({
+  s,
+  label,
+  disabled = false,
+  testId,
+  children,
+}: {
+  s: ReturnType<typeof useSubmission>;
+  label: string;
+  disabled?: boolean;
+  testId: string;
+  children?: ReactNode;
+}) {
+  return (
+    <>
+      <ErrorBar error={s.error} />
+      <div>
+        <Button appearance="primary" type="submit" disabled={s.busy || disabled}>
+          {label}
+        </Button>
+      </div>
+      {children}
+      <Status text={s.done} testId={testId} />
+    </>
+  );
+}
+
+/** The success text of a form, in a polite live region that is always in the page. */
+export function Status({ text, testId }: { text: string | null; testId: string }) {
+  return (
+    <div role="status" aria-live="polite" data-testid={testId}>
+      {text && (
+        <MessageBar intent="success">
+          <MessageBarBody>{text}</MessageBarBody>
+        </MessageBar>
+      )}
+    </div>
+  );
+}
+
+export function Section({
+  title,
+  testId,
+  children,
+}: {
+  title: string;
+  testId: string;
+  children: ReactNode;
+}) {
+  const styles = useSpendStyles();
+  const id = useId();
+  return (
+    <Card data-testid={testId}>
+      <section aria-labelledby={id} className={styles.root}>
+        <Subtitle1 as="h3" id={id}>
+          {title}
+        </Subtitle1>
+        {children}
+      </section>
+    </Card>
   );
 }
