@@ -4,17 +4,26 @@ import { useTranslation } from 'react-i18next';
 import { navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
 import { OrderDetail, Orders } from './spend/Orders.tsx';
+import { PriceLists } from './spend/PriceLists.tsx';
 import { Rates } from './spend/Rates.tsx';
 import { Leakage, Prices, Turnover } from './spend/Reports.tsx';
 import { useSpendStyles } from './spend/shared.tsx';
 import { Upload } from './spend/Upload.tsx';
 import '../strings/spend.ts';
 
-const ADMIN_SECTIONS = ['upload', 'rates', 'turnover', 'leakage', 'prices', 'orders'] as const;
+const ADMIN_SECTIONS = [
+  'upload',
+  'rates',
+  'pricelists',
+  'turnover',
+  'leakage',
+  'prices',
+  'orders',
+] as const;
 
 /**
  * Innkjøpsanalyse: `#/spend/<section>` — for Kontraktservice the invoice import, exchange rates and
- * price indices, the three reports and the orders; for unit users only the orders ("Bestill
+ * price indices, the agreements' price lists, the three reports and the orders; for unit users only the orders ("Bestill
  * innkjøpsanalyse"), `#/spend/orders/<id>`.
  */
 export default function Spend({
@@ -55,6 +64,7 @@ export default function Spend({
       )}
       {section === 'upload' && <Upload onIngested={() => setDataKey((k) => k + 1)} />}
       {section === 'rates' && <Rates onChanged={() => setDataKey((k) => k + 1)} />}
+      {section === 'pricelists' && <PriceLists onChanged={() => setDataKey((k) => k + 1)} />}
       {section === 'turnover' && <Turnover dataKey={dataKey} />}
       {section === 'leakage' && <Leakage dataKey={dataKey} />}
       {section === 'prices' && <Prices dataKey={dataKey} />}

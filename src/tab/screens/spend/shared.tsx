@@ -298,23 +298,27 @@ export function SubmitForm({
   );
 }
 
-/** A form's end: the error bar, the submit button, and the success text. */
+/** A form's end: the error bar (and `details`), the submit button, and the success text. */
 export function FormEnd({
   s,
   label,
   disabled = false,
   testId,
+  details,
   children,
 }: {
   s: ReturnType<typeof useSubmission>;
   label: string;
   disabled?: boolean;
   testId: string;
+  /** Shown right under the error bar (e.g. the list of a file's issues). */
+  details?: ReactNode;
   children?: ReactNode;
 }) {
   return (
     <>
       <ErrorBar error={s.error} />
+      {details}
       <div>
         <Button appearance="primary" type="submit" disabled={s.busy || disabled}>
           {label}
