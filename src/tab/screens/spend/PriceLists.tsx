@@ -98,7 +98,9 @@ export function PriceLists({ onChanged }: { onChanged: () => void }) {
           <AgreementTable agreements={agreements} selected={selected} onSelect={setSelected} />
         )}
       </Section>
-      {chosen && <ItemsSection key={chosen.agreementId} agreement={chosen} dataKey={n} />}
+      {chosen && (
+        <ItemsSection key={chosen.agreementId} agreement={chosen} loadedList={list.data} />
+      )}
       {agreements && (
         <UploadForm
           agreements={agreements}
@@ -216,14 +218,26 @@ function AgreementTable({
   );
 }
 
-function ItemsSection({ agreement, dataKey }: { agreement: AgreementPriceList; dataKey: number }) {
+/**
+ * The items of one agreement's price list, read again each time the agreement table has been read
+ * (`loadedList`: its data, a new object per load) — after it, not at the same time: two spend
+ * reads at once can both run the service's agreement sync, and one of them then fails with 500
+ * (reported to the spend area).
+ */
+function ItemsSection({
+  agreement,
+  loadedList,
+}: {
+  agreement: AgreementPriceList;
+  loadedList: unknown;
+}) {
   const { t, i18n } = useTranslation();
   const lng = i18n.language;
   const styles = useSpendStyles();
   const [showAll, setShowAll] = useState(false);
   const list = useGet<PriceListItems>(
     `/api/spend/pricelists/${encodeURIComponent(agreement.agreementId)}`,
-    dataKey,
+    loadedList,
   );
   const items = list.data?.items ?? [];
   const shown = showAll ? items : items.slice(0, FIRST_ITEMS);
