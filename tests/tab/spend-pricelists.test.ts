@@ -344,6 +344,13 @@ describe('Tab: Prislister (price lists)', () => {
       a.agreementId,
       'the form follows the table',
     );
+    // Chosen in the (long) table: the items are scrolled into view.
+    await page
+      .getByTestId('pricelists-items')
+      .getByRole('heading', { name: `Prisliste for ${a.referenceNumber}` })
+      .waitFor();
+    const box = await page.getByTestId('pricelists-items').boundingBox();
+    assert.ok(box && box.y >= -1 && box.y < 200, `items at y=${box?.y}`);
     await form.getByLabel(/Prisliste \(CSV eller Excel/).setInputFiles({
       name: 'prisliste.xlsx',
       mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',

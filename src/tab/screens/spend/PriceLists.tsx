@@ -16,7 +16,7 @@ import {
   TableRow,
   Text,
 } from '@fluentui/react-components';
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, request } from '../../api.ts';
 import { ErrorBar } from '../../components/common.tsx';
@@ -82,6 +82,7 @@ export function PriceLists({ onChanged }: { onChanged: () => void }) {
   const [n, setN] = useState(0);
   const list = useGet<{ agreements: AgreementPriceList[] }>('/api/spend/pricelists', n);
   const [selected, setSelected] = useState<string | null>(null);
+  const [reveal, setReveal] = useState(false);
   const agreements = list.data?.agreements ?? null;
   const chosen = agreements?.find((a) => a.agreementId === selected) ?? null;
   const imported = () => {
@@ -95,17 +96,32 @@ export function PriceLists({ onChanged }: { onChanged: () => void }) {
         <ErrorBar error={list.error} />
         {list.loading && !agreements && <Spinner size="tiny" label={t('app.loading')} />}
         {agreements && (
-          <AgreementTable agreements={agreements} selected={selected} onSelect={setSelected} />
+          <AgreementTable
+            agreements={agreements}
+            selected={selected}
+            onSelect={(id) => {
+              setSelected(id);
+              setReveal(true);
+            }}
+          />
         )}
       </Section>
       {chosen && (
-        <ItemsSection key={chosen.agreementId} agreement={chosen} loadedList={list.data} />
+        <ItemsSection
+          key={chosen.agreementId}
+          agreement={chosen}
+          loadedList={list.data}
+          reveal={reveal}
+        />
       )}
       {agreements && (
         <UploadForm
           agreements={agreements}
           selected={selected}
-          onSelect={setSelected}
+          onSelect={(id) => {
+            setSelected(id);
+            setReveal(false);
+          }}
           onImported={imported}
         />
       )}
@@ -227,14 +243,23 @@ function AgreementTable({
 function ItemsSection({
   agreement,
   loadedList,
+  reveal,
 }: {
   agreement: AgreementPriceList;
   loadedList: unknown;
+  /** Scroll the items into view when shown (chosen in the table, which may be long). */
+  reveal: boolean;
 }) {
   const { t, i18n } = useTranslation();
   const lng = i18n.language;
   const styles = useSpendStyles();
   const [showAll, setShowAll] = useState(false);
+  const top = useRef<HTMLDivElement>(null);
+  // Once per agreement (the section is keyed by it).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when first shown
+  useEffect(() => {
+    if (reveal) top.current?.scrollIntoView({ block: 'start' });
+  }, []);
   const list = useGet<PriceListItems>(
     `/api/spend/pricelists/${encodeURIComponent(agreement.agreementId)}`,
     loadedList,
@@ -243,60 +268,66 @@ function ItemsSection({
   const shown = showAll ? items : items.slice(0, FIRST_ITEMS);
   const ref = agreement.referenceNumber;
   return (
-    <Section title={t('pricelists.itemsHeading', { ref })} testId="pricelists-items">
-      {agreement.title && <Text>{agreement.title}</Text>}
-      <ErrorBar error={list.error} />
-      {list.loading && !list.data && <Spinner size="tiny" label={t('app.loading')} />}
-      {list.data && items.length === 0 && <Text>{t('pricelists.itemsEmpty', { ref })}</Text>}
-      {items.length > 0 && (
-        <div className={styles.scroll}>
-          <Table
-            size="small"
-            aria-label={t('pricelists.itemsHeading', { ref })}
-            data-testid="pricelists-items-table"
-          >
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>{t('pricelists.itemNumber')}</TableHeaderCell>
-                <TableHeaderCell>{t('pricelists.gtin')}</TableHeaderCell>
-                <TableHeaderCell>{t('pricelists.description')}</TableHeaderCell>
-                <TableHeaderCell>{t('pricelists.unit')}</TableHeaderCell>
-                <TableHeaderCell className={styles.number}>{t('pricelists.price')}</TableHeaderCell>
-                <TableHeaderCell>{t('pricelists.validFrom')}</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {shown.map((item) => (
-                <TableRow
-                  key={`${item.itemNumber ?? ''}|${item.gtin ?? ''}|${item.unit}|${item.validFrom}`}
-                  data-testid="pricelists-item"
-                  data-item={item.itemNumber ?? item.gtin ?? ''}
-                >
-                  <TableCell>{item.itemNumber ?? '–'}</TableCell>
-                  <TableCell>{item.gtin ?? '–'}</TableCell>
-                  <TableCell>{item.description || '–'}</TableCell>
-                  <TableCell>{item.unit}</TableCell>
-                  <TableCell className={styles.number}>
-                    {`${formatPrice(item.price, lng)} ${item.currency}`}
-                  </TableCell>
-                  <TableCell>{formatDate(item.validFrom, lng)}</TableCell>
+    <div ref={top}>
+      <Section title={t('pricelists.itemsHeading', { ref })} testId="pricelists-items">
+        {agreement.title && <Text>{agreement.title}</Text>}
+        <ErrorBar error={list.error} />
+        {list.loading && !list.data && <Spinner size="tiny" label={t('app.loading')} />}
+        {list.data && items.length === 0 && <Text>{t('pricelists.itemsEmpty', { ref })}</Text>}
+        {items.length > 0 && (
+          <div className={styles.scroll}>
+            <Table
+              size="small"
+              aria-label={t('pricelists.itemsHeading', { ref })}
+              data-testid="pricelists-items-table"
+            >
+              <TableHeader>
+                <TableRow>
+                  <TableHeaderCell>{t('pricelists.itemNumber')}</TableHeaderCell>
+                  <TableHeaderCell>{t('pricelists.gtin')}</TableHeaderCell>
+                  <TableHeaderCell>{t('pricelists.description')}</TableHeaderCell>
+                  <TableHeaderCell>{t('pricelists.unit')}</TableHeaderCell>
+                  <TableHeaderCell className={styles.number}>
+                    {t('pricelists.price')}
+                  </TableHeaderCell>
+                  <TableHeaderCell>{t('pricelists.validFrom')}</TableHeaderCell>
                 </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      )}
-      {items.length > FIRST_ITEMS && (
-        <div className={styles.bar}>
-          <Text size={200} className={styles.muted}>
-            {t('pricelists.itemsShown', { shown: shown.length, count: items.length })}
-          </Text>
-          <Button onClick={() => setShowAll((x) => !x)} aria-expanded={showAll}>
-            {showAll ? t('pricelists.showFirst') : t('pricelists.showAll', { count: items.length })}
-          </Button>
-        </div>
-      )}
-    </Section>
+              </TableHeader>
+              <TableBody>
+                {shown.map((item) => (
+                  <TableRow
+                    key={`${item.itemNumber ?? ''}|${item.gtin ?? ''}|${item.unit}|${item.validFrom}`}
+                    data-testid="pricelists-item"
+                    data-item={item.itemNumber ?? item.gtin ?? ''}
+                  >
+                    <TableCell>{item.itemNumber ?? '–'}</TableCell>
+                    <TableCell>{item.gtin ?? '–'}</TableCell>
+                    <TableCell>{item.description || '–'}</TableCell>
+                    <TableCell>{item.unit}</TableCell>
+                    <TableCell className={styles.number}>
+                      {`${formatPrice(item.price, lng)} ${item.currency}`}
+                    </TableCell>
+                    <TableCell>{formatDate(item.validFrom, lng)}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </div>
+        )}
+        {items.length > FIRST_ITEMS && (
+          <div className={styles.bar}>
+            <Text size={200} className={styles.muted}>
+              {t('pricelists.itemsShown', { shown: shown.length, count: items.length })}
+            </Text>
+            <Button onClick={() => setShowAll((x) => !x)} aria-expanded={showAll}>
+              {showAll
+                ? t('pricelists.showFirst')
+                : t('pricelists.showAll', { count: items.length })}
+            </Button>
+          </div>
+        )}
+      </Section>
+    </div>
   );
 }
 
