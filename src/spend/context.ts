@@ -29,29 +29,35 @@ export async function loadAgreements(contracts: AsyncIterable<Contract>): Promis
   return out;
 }
 
-export async function syncAgreements(
+/**
+ * Replaces the stored agreements with these, in one transaction after any other (two requests
+ * refreshing at once would otherwise insert the same keys twice).
+ */
+export function syncAgreements(
   store: DuckSpendStore,
   agreements: readonly Agreement[],
 ): Promise<void> {
-  await store.run('DELETE FROM spend_agreement');
-  const a = await store.connection.createAppender('spend_agreement');
-  for (const x of agreements) {
-    a.appendVarchar(x.id);
-    a.appendVarchar(x.referenceNumber);
-    a.appendVarchar(x.title);
-    if (x.start) a.appendDate(dateValue(toDays(x.start)));
-    else a.appendNull();
-    if (x.end) a.appendDate(dateValue(toDays(x.end)));
-    else a.appendNull();
-    if (x.estimatedValueOre === null) a.appendNull();
-    else a.appendBigInt(BigInt(x.estimatedValueOre));
-    if (x.maxValueOre === null) a.appendNull();
-    else a.appendBigInt(BigInt(x.maxValueOre));
-    a.appendVarchar(x.cpvPrefixes.join(' '));
-    a.appendVarchar(x.supplierOrgnrs.join(' '));
-    a.endRow();
-  }
-  a.closeSync();
+  return inTransaction(store, async () => {
+    await store.run('DELETE FROM spend_agreement');
+    const a = await store.connection.createAppender('spend_agreement');
+    for (const x of agreements) {
+      a.appendVarchar(x.id);
+      a.appendVarchar(x.referenceNumber);
+      a.appendVarchar(x.title);
+      if (x.start) a.appendDate(dateValue(toDays(x.start)));
+      else a.appendNull();
+      if (x.end) a.appendDate(dateValue(toDays(x.end)));
+      else a.appendNull();
+      if (x.estimatedValueOre === null) a.appendNull();
+      else a.appendBigInt(BigInt(x.estimatedValueOre));
+      if (x.maxValueOre === null) a.appendNull();
+      else a.appendBigInt(BigInt(x.maxValueOre));
+      a.appendVarchar(x.cpvPrefixes.join(' '));
+      a.appendVarchar(x.supplierOrgnrs.join(' '));
+      a.endRow();
+    }
+    a.closeSync();
+  });
 }
 
 /**

@@ -137,6 +137,18 @@ describe('spend API: price lists', () => {
     );
   });
 
+  it('answers requests that arrive together (each refreshes the agreements)', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        api.call('ks', i % 2 === 0 ? '/spend/pricelists' : `/spend/pricelists/${paper}`),
+      ),
+    );
+    assert.deepEqual(
+      answers.map((r) => r.status),
+      [200, 200, 200, 200, 200, 200],
+    );
+  });
+
   it('an unknown agreement is 404', async () => {
     assert.equal((await api.call('ks', '/spend/pricelists/finnes-ikke')).status, 404);
     assert.equal((await upload('finnes-ikke', 'p.csv', 'x')).status, 404);
