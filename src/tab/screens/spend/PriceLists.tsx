@@ -236,9 +236,9 @@ function AgreementTable({
 
 /**
  * The items of one agreement's price list, read again each time the agreement table has been read
- * (`loadedList`: its data, a new object per load) — after it, not at the same time: two spend
- * reads at once can both run the service's agreement sync, and one of them then fails with 500
- * (reported to the spend area).
+ * (`loadedList`: its data, a new object per load) — after it, not at the same time: each read
+ * runs the service's agreement sync, and two at once used to collide (500) before the spend
+ * service serialised it.
  */
 function ItemsSection({
   agreement,
