@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, open, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -168,9 +167,13 @@ export class DocumentService {
         done(null, chunk);
       },
     });
+    // The file is created before anything streams: a write stream opening it by itself could
+    // create it after a refused upload had already been cleaned up.
+    const file = await open(path, 'wx');
     try {
-      await pipeline(stream, meter, createWriteStream(path, { flags: 'wx' }));
+      await pipeline(stream, meter, file.createWriteStream());
     } catch (e) {
+      await file.close().catch(() => {});
       await rm(path, { force: true });
       throw e;
     }
