@@ -22,7 +22,15 @@ import { ApiError, request } from '../../api.ts';
 import { ErrorBar } from '../../components/common.tsx';
 import { formatDate, formatFixed, formatNumber } from '../../format.ts';
 import { useGet } from '../../hooks.ts';
-import { FormEnd, Section, SubmitForm, useSpendStyles, useSubmission } from './shared.tsx';
+import {
+  FormEnd,
+  Section,
+  ShowAllButton,
+  SubmitForm,
+  useFirstRows,
+  useSpendStyles,
+  useSubmission,
+} from './shared.tsx';
 
 /** `GET /api/spend/pricelists` (docs/spend.md): every agreement that can carry spend. */
 interface AgreementPriceList {
@@ -143,7 +151,6 @@ function AgreementTable({
   const styles = useSpendStyles();
   const [filter, setFilter] = useState('');
   const [onlyWithList, setOnlyWithList] = useState(false);
-  const [showAll, setShowAll] = useState(false);
   const q = filter.trim().toLocaleLowerCase();
   const matching = agreements.filter(
     (a) =>
@@ -152,7 +159,8 @@ function AgreementTable({
         a.referenceNumber.toLocaleLowerCase().includes(q) ||
         (a.title ?? '').toLocaleLowerCase().includes(q)),
   );
-  const shown = showAll ? matching : matching.slice(0, FIRST_AGREEMENTS);
+  const rows = useFirstRows(matching, FIRST_AGREEMENTS);
+  const shown = rows.shown;
   if (agreements.length === 0) return <Text>{t('pricelists.none')}</Text>;
   return (
     <>
@@ -221,13 +229,13 @@ function AgreementTable({
           </Table>
         </div>
       )}
-      {matching.length > FIRST_AGREEMENTS && (
+      {rows.more && (
         <div>
-          <Button onClick={() => setShowAll((x) => !x)} aria-expanded={showAll}>
-            {showAll
-              ? t('pricelists.showFirstAgreements')
-              : t('pricelists.showAllAgreements', { count: matching.length })}
-          </Button>
+          <ShowAllButton
+            rows={rows}
+            showFirst={t('pricelists.showFirstAgreements')}
+            showAll={t('pricelists.showAllAgreements', { count: matching.length })}
+          />
         </div>
       )}
     </>
@@ -253,7 +261,6 @@ function ItemsSection({
   const { t, i18n } = useTranslation();
   const lng = i18n.language;
   const styles = useSpendStyles();
-  const [showAll, setShowAll] = useState(false);
   const top = useRef<HTMLDivElement>(null);
   // Once per agreement (the section is keyed by it).
   // biome-ignore lint/correctness/useExhaustiveDependencies: only when first shown
@@ -265,7 +272,8 @@ function ItemsSection({
     loadedList,
   );
   const items = list.data?.items ?? [];
-  const shown = showAll ? items : items.slice(0, FIRST_ITEMS);
+  const rows = useFirstRows(items, FIRST_ITEMS);
+  const shown = rows.shown;
   const ref = agreement.referenceNumber;
   return (
     <div ref={top}>
@@ -314,16 +322,16 @@ function ItemsSection({
             </Table>
           </div>
         )}
-        {items.length > FIRST_ITEMS && (
+        {rows.more && (
           <div className={styles.bar}>
             <Text size={200} className={styles.muted}>
               {t('pricelists.itemsShown', { shown: shown.length, count: items.length })}
             </Text>
-            <Button onClick={() => setShowAll((x) => !x)} aria-expanded={showAll}>
-              {showAll
-                ? t('pricelists.showFirst')
-                : t('pricelists.showAll', { count: items.length })}
-            </Button>
+            <ShowAllButton
+              rows={rows}
+              showFirst={t('pricelists.showFirst')}
+              showAll={t('pricelists.showAll', { count: items.length })}
+            />
           </div>
         )}
       </Section>

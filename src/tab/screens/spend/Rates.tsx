@@ -21,7 +21,16 @@ import { ApiError, post, request } from '../../api.ts';
 import { ErrorBar } from '../../components/common.tsx';
 import { formatDate, formatFixed, formatMonth, formatNumber, osloIsoDate } from '../../format.ts';
 import { useGet } from '../../hooks.ts';
-import { FormEnd, Section, Status, SubmitForm, useSpendStyles, useSubmission } from './shared.tsx';
+import {
+  FormEnd,
+  Section,
+  ShowAllButton,
+  Status,
+  SubmitForm,
+  useFirstRows,
+  useSpendStyles,
+  useSubmission,
+} from './shared.tsx';
 
 /** `GET /api/spend/rates` (docs/spend.md). Dates are ISO `YYYY-MM-DD`. */
 interface RatesOverview {
@@ -417,11 +426,11 @@ function IndexSection({
   const { t, i18n } = useTranslation();
   const lng = i18n.language;
   const styles = useSpendStyles();
-  const [showAll, setShowAll] = useState(false);
   const sorted = [...(values ?? [])].sort((a, b) =>
     a.period === b.period ? a.index.localeCompare(b.index) : a.period < b.period ? 1 : -1,
   );
-  const shown = showAll ? sorted : sorted.slice(0, LATEST);
+  const rows = useFirstRows(sorted, LATEST);
+  const shown = rows.shown;
   return (
     <Section title={t('rates.index.heading')} testId="rates-index">
       <Text>{t('rates.index.intro')}</Text>
@@ -460,16 +469,16 @@ function IndexSection({
           </Table>
         </div>
       )}
-      {sorted.length > LATEST && (
+      {rows.more && (
         <div className={styles.bar}>
           <Text size={200} className={styles.muted}>
             {t('rates.index.shown', { shown: shown.length, count: sorted.length })}
           </Text>
-          <Button onClick={() => setShowAll((x) => !x)} aria-expanded={showAll}>
-            {showAll
-              ? t('rates.index.showLatest')
-              : t('rates.index.showAll', { count: sorted.length })}
-          </Button>
+          <ShowAllButton
+            rows={rows}
+            showFirst={t('rates.index.showLatest')}
+            showAll={t('rates.index.showAll', { count: sorted.length })}
+          />
         </div>
       )}
       <div className={styles.grid}>

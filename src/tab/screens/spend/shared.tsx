@@ -365,3 +365,33 @@ export function Section({
     </Card>
   );
 }
+
+/**
+ * The first `first` rows of a long list until the user asks for all: the rows to show, and a
+ * button that switches (rendered only when the list is longer).
+ */
+export function useFirstRows<T>(rows: readonly T[], first: number) {
+  const [all, setAll] = useState(false);
+  return {
+    shown: all ? rows : rows.slice(0, first),
+    more: rows.length > first,
+    all,
+    toggle: () => setAll((x) => !x),
+  };
+}
+
+export function ShowAllButton({
+  rows,
+  showAll,
+  showFirst,
+}: {
+  rows: { all: boolean; toggle: () => void };
+  showAll: string;
+  showFirst: string;
+}) {
+  return (
+    <Button onClick={rows.toggle} aria-expanded={rows.all}>
+      {rows.all ? showFirst : showAll}
+    </Button>
+  );
+}
