@@ -12,6 +12,7 @@ import { exe } from '../archive/samples.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import {
   type AxeViolation,
+  axeSummary,
   devContext,
   ensureTabBuilt,
   launchChromium,
@@ -292,12 +293,7 @@ describe('Tab: documents and archive status', () => {
   });
 
   it('no serious or critical axe violations', () => {
-    const summary = violations.flatMap((v) =>
-      v.list.map(
-        (x) =>
-          `${v.screen}/${v.theme}: ${x.id} (${x.impact}) ${x.nodes.map((n) => n.html).join(' | ')}`,
-      ),
-    );
+    const summary = axeSummary(violations);
     assert.deepEqual(summary, []);
   });
 });

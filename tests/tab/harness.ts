@@ -1,8 +1,10 @@
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { TestServer } from '../support/server.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DIST = join(ROOT, 'dist/tab');
@@ -108,6 +110,18 @@ export interface AxeViolation {
 }
 
 /** Runs axe-core on the page; returns the serious and critical violations. */
+/** One line per violation found on a screen (empty when none), for one assertion at the end. */
+export function axeSummary(
+  found: readonly { screen: string; theme?: string; list: readonly AxeViolation[] }[],
+): string[] {
+  return found.flatMap((v) =>
+    v.list.map(
+      (x) =>
+        `${v.screen}${v.theme ? `/${v.theme}` : ''}: ${x.id} (${x.impact}) ${x.nodes.map((n) => n.html).join(' | ')}`,
+    ),
+  );
+}
+
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   await page.mouse.move(1, 1); // no hover state on whatever the last click touched
   if (!(await page.evaluate(`'axe' in window`))) await page.addScriptTag({ content: AXE });
@@ -130,4 +144,35 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
       ...v,
       nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, html: n.html.slice(0, 200) })),
     }));
+}
+
+/**
+ * A Kontraktservice-only spend section, seen by a contract owner: no tab for it, `#/spend/<hash>`
+ * falls back to the orders, and each of the section's API calls answers 403.
+ */
+export async function ownerLacksSpendSection(
+  browser: Browser,
+  server: TestServer,
+  section: { hash: string; tab: string; testId: string },
+  calls: readonly {
+    method: string;
+    path: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+  }[],
+): Promise<void> {
+  const owner = await devContext(browser, 'eier1');
+  try {
+    const page = await owner.newPage();
+    await page.goto(`${server.url}/tab/#/spend/${section.hash}`);
+    await page.getByTestId('order-form').waitFor();
+    assert.equal(await page.getByRole('tab', { name: section.tab }).count(), 0);
+    assert.equal(await page.getByTestId(section.testId).count(), 0);
+    for (const c of calls) {
+      const r = await server.request('eier1', c.method, c.path, c.body, c.headers ?? {});
+      assert.equal(r.status, 403, `${c.method} ${c.path}`);
+    }
+  } finally {
+    await owner.close();
+  }
 }

@@ -8,6 +8,7 @@ import { seedDemo } from '../../src/demo/seed.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import {
   type AxeViolation,
+  axeSummary,
   devContext,
   ensureTabBuilt,
   launchChromium,
@@ -108,12 +109,7 @@ describe('Tab: routine editor', () => {
   });
 
   it('no serious or critical axe violations', () => {
-    const summary = violations.flatMap((v) =>
-      v.list.map(
-        (x) =>
-          `${v.screen}/${v.theme}: ${x.id} (${x.impact}) ${x.nodes.map((n) => n.html).join(' | ')}`,
-      ),
-    );
+    const summary = axeSummary(violations);
     assert.deepEqual(summary, []);
   });
 });

@@ -9,9 +9,11 @@ import { loadDemoSpend } from '../../src/demo/spend.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import {
   type AxeViolation,
+  axeSummary,
   devContext,
   ensureTabBuilt,
   launchChromium,
+  ownerLacksSpendSection,
   SCREENSHOTS,
   seriousViolations,
 } from './harness.ts';
@@ -434,35 +436,25 @@ describe('Tab: Prislister (price lists)', () => {
   });
 
   it('a contract owner has no «Prislister»; the link falls back and the API refuses', async () => {
-    const owner = await devContext(browser, 'eier1');
-    const op = await owner.newPage();
-    await op.goto(`${s.url}/tab/#/spend/pricelists`);
-    await op.getByTestId('order-form').waitFor();
-    assert.equal(await op.getByRole('tab', { name: 'Prislister' }).count(), 0);
-    assert.equal(await op.getByTestId('pricelists-table').count(), 0);
-    for (const [method, path] of [
-      ['GET', '/api/spend/pricelists'],
-      ['GET', `/api/spend/pricelists/${target.agreementId}`],
-      ['POST', `/api/spend/pricelists/${target.agreementId}?name=p.csv`],
-    ] as const) {
-      const r = await s.request(
-        'eier1',
-        method,
-        path,
-        method === 'POST' ? GOOD_CSV : undefined,
-        method === 'POST' ? { 'content-type': 'text/csv' } : {},
-      );
-      assert.equal(r.status, 403, `${method} ${path}`);
-    }
-    await owner.close();
+    await ownerLacksSpendSection(
+      browser,
+      s,
+      { hash: 'pricelists', tab: 'Prislister', testId: 'pricelists-table' },
+      [
+        { method: 'GET', path: '/api/spend/pricelists' },
+        { method: 'GET', path: `/api/spend/pricelists/${target.agreementId}` },
+        {
+          method: 'POST',
+          path: `/api/spend/pricelists/${target.agreementId}?name=p.csv`,
+          body: GOOD_CSV,
+          headers: { 'content-type': 'text/csv' },
+        },
+      ],
+    );
   });
 
   it('no serious or critical axe violations (light, dark, with the issues)', () => {
-    const summary = violations.flatMap((v) =>
-      v.list.map(
-        (x) => `${v.screen}: ${x.id} (${x.impact}) ${x.nodes.map((n) => n.html).join(' | ')}`,
-      ),
-    );
+    const summary = axeSummary(violations);
     assert.deepEqual(summary, []);
     assert.equal(violations.length, 3);
   });

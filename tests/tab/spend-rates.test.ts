@@ -13,9 +13,11 @@ import { toEhfXml } from '../../src/spend/synthetic.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import {
   type AxeViolation,
+  axeSummary,
   devContext,
   ensureTabBuilt,
   launchChromium,
+  ownerLacksSpendSection,
   SCREENSHOTS,
   seriousViolations,
 } from './harness.ts';
@@ -457,34 +459,24 @@ describe('Tab: Kurser og indekser (exchange rates and price indices)', () => {
   });
 
   it('a contract owner has no «Kurser og indekser»; the link falls back and the API refuses', async () => {
-    const owner = await devContext(browser, 'eier1');
-    const op = await owner.newPage();
-    await op.goto(`${s.url}/tab/#/spend/rates`);
-    await op.getByTestId('order-form').waitFor();
-    assert.equal(await op.getByRole('tab', { name: 'Kurser og indekser' }).count(), 0);
-    assert.equal(await op.getByTestId('rates-table').count(), 0);
-    for (const [method, path] of [
-      ['GET', '/api/spend/rates'],
-      ['GET', '/api/spend/index-values'],
-      ['POST', '/api/spend/rates'],
-    ] as const) {
-      const r = await s.request(
-        'eier1',
-        method,
-        path,
-        method === 'POST' ? { currency: 'EUR', date: invoiceDate, rate: '1' } : undefined,
-      );
-      assert.equal(r.status, 403, `${method} ${path}`);
-    }
-    await owner.close();
+    await ownerLacksSpendSection(
+      browser,
+      s,
+      { hash: 'rates', tab: 'Kurser og indekser', testId: 'rates-table' },
+      [
+        { method: 'GET', path: '/api/spend/rates' },
+        { method: 'GET', path: '/api/spend/index-values' },
+        {
+          method: 'POST',
+          path: '/api/spend/rates',
+          body: { currency: 'EUR', date: invoiceDate, rate: '1' },
+        },
+      ],
+    );
   });
 
   it('no serious or critical axe violations (light, dark, with the field error)', () => {
-    const summary = violations.flatMap((v) =>
-      v.list.map(
-        (x) => `${v.screen}: ${x.id} (${x.impact}) ${x.nodes.map((n) => n.html).join(' | ')}`,
-      ),
-    );
+    const summary = axeSummary(violations);
     assert.deepEqual(summary, []);
     assert.equal(violations.length, 3);
   });

@@ -12,6 +12,7 @@ import { makeZip } from '../spend/zip-writer.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import {
   type AxeViolation,
+  axeSummary,
   devContext,
   ensureTabBuilt,
   launchChromium,
@@ -397,12 +398,7 @@ describe('Tab: spend analysis (Innkjøpsanalyse)', () => {
   });
 
   it('no serious or critical axe violations', () => {
-    const summary = violations.flatMap((v) =>
-      v.list.map(
-        (x) =>
-          `${v.screen}/${v.theme}: ${x.id} (${x.impact}) ${x.nodes.map((n) => n.html).join(' | ')}`,
-      ),
-    );
+    const summary = axeSummary(violations);
     assert.deepEqual(summary, []);
   });
 });

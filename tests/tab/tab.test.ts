@@ -8,6 +8,7 @@ import { followUpFor } from '../../src/followup/wire.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import {
   type AxeViolation,
+  axeSummary,
   ensureTabBuilt,
   launchChromium,
   SCREENSHOTS,
@@ -330,14 +331,7 @@ describe('Teams tab in Chromium', () => {
       }
     }
     await page.emulateMedia({ colorScheme: 'light' });
-    const bad = violations.filter((v) => v.list.length > 0);
-    const summary = bad.flatMap((v) =>
-      v.list.map(
-        (x) =>
-          `${v.screen}/${v.theme}: ${x.id} (${x.impact}) ${x.nodes.map((n) => n.html).join(' | ')}`,
-      ),
-    );
-    assert.deepEqual(summary, []);
+    assert.deepEqual(axeSummary(violations), []);
   });
 
   it('the reader sees that a confidential field is withheld, not its value, and has no admin screen', async () => {

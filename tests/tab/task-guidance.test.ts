@@ -9,6 +9,7 @@ import { contractInput } from '../support/fixtures.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import {
   type AxeViolation,
+  axeSummary,
   devContext,
   ensureTabBuilt,
   launchChromium,
@@ -216,12 +217,7 @@ describe('Tab: a task’s description and evidence', () => {
   });
 
   it('no serious or critical axe violations', () => {
-    const summary = violations.flatMap((v) =>
-      v.list.map(
-        (x) =>
-          `${v.screen}/${v.theme}: ${x.id} (${x.impact}) ${x.nodes.map((n) => n.html).join(' | ')}`,
-      ),
-    );
+    const summary = axeSummary(violations);
     assert.deepEqual(summary, []);
   });
 });
