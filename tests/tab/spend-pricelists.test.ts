@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import ExcelJS from 'exceljs';
@@ -396,14 +397,17 @@ describe('Tab: Prislister (price lists)', () => {
   it('refuses a file over 32 MiB before sending it', async () => {
     const before = posts.length;
     const form = page.getByTestId('pricelists-upload');
-    await form.getByLabel(/Prisliste \(CSV eller Excel/).setInputFiles({
-      name: 'stor.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.alloc(32 * 1024 * 1024 + 1, 0x41),
-    });
+    // A sparse file on disk: the browser is given its path, not 32 MiB over the wire (which took
+    // up to the locator's timeout under load).
+    const dir = mkdtempSync(join(tmpdir(), 'stor-prisliste-'));
+    const big = join(dir, 'stor.csv');
+    writeFileSync(big, '');
+    truncateSync(big, 32 * 1024 * 1024 + 1);
+    await form.getByLabel(/Prisliste \(CSV eller Excel/).setInputFiles(big);
     await form.getByRole('button', { name: 'Last opp prislisten' }).click();
     await form.getByRole('alert').getByText('«stor.csv» er større enn 32 MiB.').waitFor();
     assert.equal(posts.length, before, 'nothing was sent');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('renders in nynorsk and English', async () => {
