@@ -47,6 +47,26 @@ describe('CsvBytes', () => {
       doc({}),
       doc({ docId: 2, supplierName: 'Sitat "AS", avd. Øst\nlinje 2', number: '' }),
       doc({ docId: 3, supplierName: 'Emoji 😀 og ﬁ-ligatur', nokOre: -5, file: null }),
+      // Numbers at every digit boundary, the ends of the safe range, -0 and values that are not
+      // safe integers (written digit by digit, or by the general path, exactly like String(n)).
+      ...[
+        0,
+        -0,
+        9,
+        10,
+        99,
+        100,
+        123_456_789,
+        -1_000_000,
+        2 ** 53 - 1,
+        -(2 ** 53 - 1),
+        2 ** 53,
+        1.5,
+        -0.25,
+        1e21,
+      ].map((n, i) => doc({ docId: 10 + i, taxExclusiveMinor: n, nokOre: -n, rateMicro: n })),
+      // Plain ASCII text up to DEL, a quote at either end, and non-ASCII only at the end.
+      doc({ docId: 30, supplierName: '~\x7f ascii, med komma', number: '"A"', file: 'end-ø' }),
     ];
     const bytes = new CsvBytes(8); // far too small: must grow
     for (let i = 0; i < 300; i++) for (const r of rows) bytes.row(r.docId, documentValues(r));
@@ -66,6 +86,7 @@ describe('CsvBytes', () => {
         buyerReference: '"; DROP TABLE x; --',
       }),
       doc({ docId: 2, supplierName: 'Æ Ø Å "sitat"\r\nny linje 😀', buyerReference: null }),
+      doc({ docId: 3, taxExclusiveMinor: 2 ** 53 - 1, nokOre: -(2 ** 53 - 1), rateMicro: -0 }),
     ];
     const bytes = new CsvBytes(16);
     for (const r of rows) bytes.row(r.docId, documentValues(r));
@@ -78,11 +99,23 @@ describe('CsvBytes', () => {
         supplier_name: string;
         number: string;
         buyer_reference: string | null;
-      }>('SELECT supplier_name, number, buyer_reference FROM spend_document ORDER BY doc_id');
+        total: string;
+        nok: string;
+        rate: string;
+      }>(
+        `SELECT supplier_name, number, buyer_reference, tax_exclusive_minor::VARCHAR AS total,
+                nok_ore::VARCHAR AS nok, rate_micro::VARCHAR AS rate
+           FROM spend_document ORDER BY doc_id`,
+      );
       assert.deepEqual(
         back.map((r) => [r.supplier_name, r.number, r.buyer_reference]),
         rows.map((r) => [r.supplierName, r.number, r.buyerReference]),
       );
+      assert.deepEqual(back[2] && [back[2].total, back[2].nok, back[2].rate], [
+        '9007199254740991',
+        '-9007199254740991',
+        '0',
+      ]);
     } finally {
       store.close();
     }
