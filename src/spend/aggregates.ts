@@ -56,10 +56,14 @@ export async function whileIngesting<T>(store: DuckSpendStore, fn: () => Promise
   }
 }
 
-/** Runs `fn` after every earlier aggregate update of this store has finished. */
+/**
+ * Runs `fn` after every earlier aggregate update of this store has finished, with the store's
+ * connection to itself (other requests' statements wait instead of running inside its transaction).
+ */
 function serialised<T>(store: DuckSpendStore, fn: () => Promise<T>): Promise<T> {
   const previous = locks.get(store) ?? Promise.resolve();
-  const next = previous.then(fn, fn);
+  const run = () => store.exclusively(fn);
+  const next = previous.then(run, run);
   locks.set(
     store,
     next.catch(() => {}),

@@ -338,28 +338,31 @@ export async function loadIndexSeries(store: DuckSpendStore): Promise<Map<string
 
 // ---------------------------------------------------------------- price lists
 
-export async function savePriceList(
+/** Replaces the price lists of the agreements in `entries`, in one transaction. */
+export function savePriceList(
   store: DuckSpendStore,
   entries: readonly PriceListEntry[],
 ): Promise<void> {
-  const ids = [...new Set(entries.map((e) => e.agreementId))];
-  for (const id of ids)
-    await store.run('DELETE FROM spend_price_list WHERE agreement_id = $id', { id });
-  const a = await store.connection.createAppender('spend_price_list');
-  for (const e of entries) {
-    a.appendVarchar(e.agreementId);
-    if (e.itemNumber === null) a.appendNull();
-    else a.appendVarchar(e.itemNumber);
-    if (e.gtin === null) a.appendNull();
-    else a.appendVarchar(e.gtin);
-    a.appendVarchar(e.description);
-    a.appendVarchar(e.unit);
-    a.appendBigInt(BigInt(e.priceMicro));
-    a.appendVarchar(e.currency);
-    a.appendDate(dateValue(toDays(e.validFrom)));
-    a.endRow();
-  }
-  a.closeSync();
+  return inTransaction(store, async () => {
+    const ids = [...new Set(entries.map((e) => e.agreementId))];
+    for (const id of ids)
+      await store.run('DELETE FROM spend_price_list WHERE agreement_id = $id', { id });
+    const a = await store.connection.createAppender('spend_price_list');
+    for (const e of entries) {
+      a.appendVarchar(e.agreementId);
+      if (e.itemNumber === null) a.appendNull();
+      else a.appendVarchar(e.itemNumber);
+      if (e.gtin === null) a.appendNull();
+      else a.appendVarchar(e.gtin);
+      a.appendVarchar(e.description);
+      a.appendVarchar(e.unit);
+      a.appendBigInt(BigInt(e.priceMicro));
+      a.appendVarchar(e.currency);
+      a.appendDate(dateValue(toDays(e.validFrom)));
+      a.endRow();
+    }
+    a.closeSync();
+  });
 }
 
 /** Recomputes the allowed prices (price lists × index adjustment) used by price control. */

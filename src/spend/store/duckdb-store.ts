@@ -5,6 +5,7 @@
  * One file beside the register database; the register (contracts) stays in its own store.
  */
 
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -462,6 +463,11 @@ export class ChunkWriter {
 
 export class DuckSpendStore {
   private singleThreaded = 0;
+  /** Statements on the main connection run one at a time, in this queue (see `exclusively`). */
+  private queue: Promise<void> = Promise.resolve();
+  /** The section that has the main connection to itself, if any. */
+  private owner: symbol | null = null;
+  private readonly section = new AsyncLocalStorage<symbol>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -517,16 +523,52 @@ export class DuckSpendStore {
     return new DuckSpendStore(instance, connection, threads);
   }
 
+  /**
+   * Runs `fn` with the main connection to itself: a statement from anywhere else waits until `fn`
+   * is done. One DuckDB connection runs one statement at a time and has one transaction: requests
+   * that used it at once failed now and then ("Attempting to execute an unsuccessful or closed
+   * pending query result"), or read another request's uncommitted state (an agreement table just
+   * emptied for a refresh). Re-entrant within `fn`.
+   */
+  exclusively<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.owner !== null && this.section.getStore() === this.owner) return fn();
+    return this.inTurn(async () => {
+      const token = Symbol('exclusive');
+      this.owner = token;
+      try {
+        return await this.section.run(token, fn);
+      } finally {
+        this.owner = null;
+      }
+    });
+  }
+
+  /** Runs `fn` when the connection is free (at once inside the section that holds it). */
+  private async inTurn<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.owner !== null && this.section.getStore() === this.owner) return fn();
+    const previous = this.queue;
+    let release = () => {};
+    this.queue = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await previous;
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+
   async rows<T = Record<string, DuckDBValue>>(
     sql: string,
     values?: Record<string, DuckDBValue> | DuckDBValue[],
   ): Promise<T[]> {
-    const reader = await this.connection.runAndReadAll(sql, values);
+    const reader = await this.inTurn(() => this.connection.runAndReadAll(sql, values));
     return reader.getRowObjectsJS() as T[];
   }
 
   async run(sql: string, values?: Record<string, DuckDBValue> | DuckDBValue[]): Promise<void> {
-    await this.connection.run(sql, values);
+    await this.inTurn(() => this.connection.run(sql, values));
   }
 
   /** Keys of every stored document, for duplicate detection across batches. */
@@ -555,22 +597,24 @@ export class DuckSpendStore {
       const lineFile = join(dir, 'l.csv');
       writeFileSync(docFile, documents);
       writeFileSync(lineFile, lines);
-      await this.connection.run('BEGIN TRANSACTION');
-      try {
-        if (documents.length > 0) {
-          await this.connection.run(
-            `COPY spend_document FROM '${sqlPath(docFile)}' ${CSV_OPTIONS}`,
-          );
+      await this.exclusively(async () => {
+        await this.connection.run('BEGIN TRANSACTION');
+        try {
+          if (documents.length > 0) {
+            await this.connection.run(
+              `COPY spend_document FROM '${sqlPath(docFile)}' ${CSV_OPTIONS}`,
+            );
+          }
+          if (lines.length > 0)
+            await this.connection.run(
+              `COPY spend_line_data FROM '${sqlPath(lineFile)}' ${CSV_OPTIONS}`,
+            );
+          await this.connection.run('COMMIT');
+        } catch (e) {
+          await this.connection.run('ROLLBACK');
+          throw e;
         }
-        if (lines.length > 0)
-          await this.connection.run(
-            `COPY spend_line_data FROM '${sqlPath(lineFile)}' ${CSV_OPTIONS}`,
-          );
-        await this.connection.run('COMMIT');
-      } catch (e) {
-        await this.connection.run('ROLLBACK');
-        throw e;
-      }
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
