@@ -16,7 +16,7 @@ import {
   type PriceListEntry,
 } from '../core/spend/pricing.ts';
 import { parseRate, type RatePoint, RateTable } from '../core/spend/rates.ts';
-import { inTransaction, markAggregatesStale } from './aggregates.ts';
+import { changingSpendData, inTransaction, markAggregatesStale } from './aggregates.ts';
 import { type DuckSpendStore, toDays } from './store/duckdb-store.ts';
 
 /** Agreements of the register, as spend analysis sees them; also written to the store. */
@@ -65,44 +65,48 @@ export function syncAgreements(
  * (the pure matcher in core) over the distinct match inputs, which are far fewer than lines, and
  * written back with one UPDATE … FROM.
  */
-export async function rematch(store: DuckSpendStore, matcher: AgreementMatcher): Promise<number> {
-  const keys = await store.rows<{
-    supplier_orgnr: string | null;
-    d: string;
-    contract_reference: string | null;
-    order_reference: string | null;
-    cpv: string | null;
-  }>(
-    `SELECT DISTINCT supplier_orgnr, strftime(issue_date, '%Y-%m-%d') AS d, contract_reference,
+export function rematch(store: DuckSpendStore, matcher: AgreementMatcher): Promise<number> {
+  // One transaction with the connection to itself: the keys read are the lines updated (an
+  // ingest or request in between would otherwise add lines the UPDATE misses, or use the appender's
+  // connection mid-statement), and the aggregates turn stale with the change.
+  return changingSpendData(store, async () => {
+    const keys = await store.rows<{
+      supplier_orgnr: string | null;
+      d: string;
+      contract_reference: string | null;
+      order_reference: string | null;
+      cpv: string | null;
+    }>(
+      `SELECT DISTINCT supplier_orgnr, strftime(issue_date, '%Y-%m-%d') AS d, contract_reference,
             order_reference, cpv FROM spend_line`,
-  );
-  await store.run(`CREATE OR REPLACE TEMP TABLE match_result (
+    );
+    await store.run(`CREATE OR REPLACE TEMP TABLE match_result (
       supplier_orgnr VARCHAR, d DATE, contract_reference VARCHAR, order_reference VARCHAR, cpv VARCHAR,
       agreement_id VARCHAR, match_reason VARCHAR, unmatched_class VARCHAR, related_agreement_id VARCHAR)`);
-  const a = await store.connection.createAppender('match_result');
-  const put = (v: string | null) => (v === null ? a.appendNull() : a.appendVarchar(v));
-  for (const k of keys) {
-    const m = matcher.match({
-      supplierOrgnr: k.supplier_orgnr,
-      issueDate: k.d,
-      contractReference: k.contract_reference,
-      orderReference: k.order_reference,
-      cpv: k.cpv,
-    });
-    put(k.supplier_orgnr);
-    a.appendDate(dateValue(toDays(k.d)));
-    put(k.contract_reference);
-    put(k.order_reference);
-    put(k.cpv);
-    put(m.agreementId);
-    put(m.reason);
-    put(m.unmatched);
-    put(m.relatedAgreementId);
-    a.endRow();
-  }
-  a.closeSync();
-  // The match inputs are the document's (date, supplier, references) and the line's category.
-  await store.run(`UPDATE spend_line_data AS l SET agreement_id = r.agreement_id, match_reason = r.match_reason,
+    const a = await store.connection.createAppender('match_result');
+    const put = (v: string | null) => (v === null ? a.appendNull() : a.appendVarchar(v));
+    for (const k of keys) {
+      const m = matcher.match({
+        supplierOrgnr: k.supplier_orgnr,
+        issueDate: k.d,
+        contractReference: k.contract_reference,
+        orderReference: k.order_reference,
+        cpv: k.cpv,
+      });
+      put(k.supplier_orgnr);
+      a.appendDate(dateValue(toDays(k.d)));
+      put(k.contract_reference);
+      put(k.order_reference);
+      put(k.cpv);
+      put(m.agreementId);
+      put(m.reason);
+      put(m.unmatched);
+      put(m.relatedAgreementId);
+      a.endRow();
+    }
+    a.closeSync();
+    // The match inputs are the document's (date, supplier, references) and the line's category.
+    await store.run(`UPDATE spend_line_data AS l SET agreement_id = r.agreement_id, match_reason = r.match_reason,
         unmatched_class = r.unmatched_class, related_agreement_id = r.related_agreement_id
       FROM spend_document d, match_result r
      WHERE d.doc_id = l.doc_id
@@ -111,8 +115,8 @@ export async function rematch(store: DuckSpendStore, matcher: AgreementMatcher):
        AND d.contract_reference IS NOT DISTINCT FROM r.contract_reference
        AND d.order_reference IS NOT DISTINCT FROM r.order_reference
        AND l.cpv IS NOT DISTINCT FROM r.cpv`);
-  await markAggregatesStale(store);
-  return keys.length;
+    return keys.length;
+  });
 }
 
 // ---------------------------------------------------------------- exchange rates

@@ -134,6 +134,50 @@ describe('pre-aggregated report tables', () => {
     }
   });
 
+  it('a re-match beside ingests and reports: no request fails, every total exact', async () => {
+    // The re-match reads the match keys, fills a temporary table through an appender and updates
+    // the lines: one transaction that other requests on the connection must wait for.
+    const y = generateYear({ invoices: 300, seed: 29 });
+    const spend = await SpendService.open({
+      file: ':memory:',
+      contracts: contractsOf(y.contracts),
+      clock: () => new Date('2024-12-31T12:00:00Z'),
+    });
+    try {
+      await spend.refreshAgreements();
+      const parts = [0, 1, 2, 3, 4, 5].map((i) => y.documents.slice(i * 50, i * 50 + 50));
+      for (const part of parts) {
+        const settled = await Promise.allSettled([
+          spend.ingest(files(part), { workers: 1 }),
+          spend.refresh(),
+          spend.leakage({ today: '2024-12-31' }),
+          spend.refresh(),
+          spend.turnover(),
+        ]);
+        const failed = settled.filter((s) => s.status === 'rejected');
+        assert.deepEqual(failed, []);
+      }
+      const leakage = await spend.leakage({ today: '2024-12-31' });
+      const cls = Object.fromEntries(
+        leakage.byClass.map((c) => [c.unmatchedClass, c.last4YearsOre]),
+      );
+      assert.equal(cls.other_supplier_in_category, y.truth.otherSupplierOre);
+      assert.equal(cls.no_agreement, y.truth.noAgreementOre);
+      assert.equal(leakage.matchedOre, y.truth.matchedOre);
+      const turnover = await spend.turnover();
+      assert.deepEqual(
+        Object.fromEntries(
+          turnover.agreements
+            .filter((a) => a.turnoverOre !== 0)
+            .map((a) => [a.agreementId, a.turnoverOre]),
+        ),
+        await rawTurnover(spend),
+      );
+    } finally {
+      spend.close();
+    }
+  });
+
   it('are not updated half-way through an ingest (its chunks commit out of document order)', async () => {
     const spend = await SpendService.open({ file: ':memory:', contracts: contractsOf([]) });
     try {
