@@ -1,4 +1,5 @@
 /** Norwegian number, money and date formats (Intl nb-NO / nn-NO / en-GB), by UI language. */
+import { minorDigits } from '../core/spend/decimal.ts';
 
 const localeOf = (lng: string): string =>
   lng === 'en' ? 'en-GB' : lng === 'nn' ? 'nn-NO' : 'nb-NO';
@@ -24,6 +25,23 @@ export function formatMoney(ore: number | null | undefined, lng: string): string
     }),
   );
   return f.format(ore / 100);
+}
+
+/**
+ * An amount in another currency, from its minor units (the currency's own decimals: JPY none,
+ * KWD three), with the currency code: −2 800,00 EUR.
+ */
+export function formatCurrencyMinor(minor: number, currency: string, lng: string): string {
+  const digits = minorDigits(currency);
+  return fmt(`cur:${lng}:${currency}`, () =>
+    Intl.NumberFormat(localeOf(lng), {
+      style: 'currency',
+      currency,
+      currencyDisplay: 'code',
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }),
+  ).format(minor / 10 ** digits);
 }
 
 export function formatNumber(n: number | null | undefined, lng: string, digits = 0): string {

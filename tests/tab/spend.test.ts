@@ -211,7 +211,10 @@ describe('Tab: spend analysis (Innkjøpsanalyse)', () => {
     const overRow = page.locator(`[data-testid=turnover-row][data-agreement="${over.id}"]`);
     await nearRow.getByText('Over 80 %').waitFor();
     await overRow.getByText('Over 100 %').waitFor();
-    await page.getByTestId('turnover-alerts').waitFor();
+    await page
+      .getByTestId('turnover-alerts')
+      .getByText('1 avtale har passert 80 %, og 1 avtale har passert 100 % av maksimalverdien.')
+      .waitFor();
     const report = await api<Turnover>('/api/spend/reports/turnover');
     const a = report.agreements.find((x) => x.agreementId === near.id);
     assert.equal(a?.alert, 'warning_80');
@@ -224,6 +227,11 @@ describe('Tab: spend analysis (Innkjøpsanalyse)', () => {
     await nearRow.getByRole('button', { name: /Vis detaljer/ }).click();
     const details = page.getByTestId('turnover-details');
     await details.getByTestId('drilldown').getByText('TAB-A-1/2').waitFor();
+    // How each line was matched, in words.
+    assert.equal(
+      await details.getByTestId('drilldown').getByText('Avtalereferanse på fakturaen').count(),
+      2,
+    );
     await page.screenshot({ path: join(SCREENSHOTS, 'spend-turnover-light.png'), fullPage: true });
     const [dl] = await Promise.all([
       page.waitForEvent('download'),
@@ -244,6 +252,12 @@ describe('Tab: spend analysis (Innkjøpsanalyse)', () => {
     await classes.waitFor();
     await classes.getByRole('button', { name: 'Leverandør uten avtale' }).click();
     await page.getByTestId('drilldown').getByText('TAB-L-1/1').waitFor();
+    // A line in euro without a rate: no NOK value, the euro amount in Norwegian format.
+    await page
+      .getByTestId('drilldown')
+      .getByText(/^–\s\(−2\s800,00\sEUR\)$/)
+      .first()
+      .waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'spend-leakage-light.png'), fullPage: true });
     const [dl] = await Promise.all([
       page.waitForEvent('download'),

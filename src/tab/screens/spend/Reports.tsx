@@ -53,6 +53,8 @@ import {
 } from './shared.tsx';
 
 const kr = (ore: number) => Math.round(ore / 100);
+/** Horizontal bar charts: room on the right for the last tick label (it sits on the edge). */
+const CHART_MARGIN = { top: 5, right: 36, bottom: 5, left: 5 };
 
 /** Agreement names for the reports that carry only ids (from the turnover report's metadata). */
 function useAgreementNames(key: number) {
@@ -103,7 +105,18 @@ export function Turnover({ dataKey }: { dataKey: number }) {
       </div>
       {r.alerts.length > 0 && (
         <MessageBar intent={over > 0 ? 'error' : 'warning'} data-testid="turnover-alerts">
-          <MessageBarBody>{t('spend.alertsSummary', { warn, over })}</MessageBarBody>
+          <MessageBarBody>
+            {warn > 0 && over > 0
+              ? t('spend.alertsBoth', {
+                  warn: t('spend.alertsWarn', { count: warn }),
+                  over: t('spend.alertsOver', { count: over }),
+                })
+              : t('spend.alertsOne', {
+                  what: t(warn > 0 ? 'spend.alertsWarn' : 'spend.alertsOver', {
+                    count: warn > 0 ? warn : over,
+                  }),
+                })}
+          </MessageBarBody>
         </MessageBar>
       )}
       <Card>
@@ -116,7 +129,12 @@ export function Turnover({ dataKey }: { dataKey: number }) {
           })}
         >
           <ResponsiveContainer>
-            <BarChart data={chart} layout="vertical" accessibilityLayer={false}>
+            <BarChart
+              data={chart}
+              layout="vertical"
+              margin={CHART_MARGIN}
+              accessibilityLayer={false}
+            >
               <CartesianGrid stroke={colours.grid} horizontal={false} />
               <XAxis type="number" unit=" %" tick={{ fill: colours.text }} stroke={colours.grid} />
               <YAxis
@@ -620,9 +638,19 @@ export function Prices({ dataKey }: { dataKey: number }) {
                   .join(', ')}
               >
                 <ResponsiveContainer>
-                  <BarChart data={chart} layout="vertical" accessibilityLayer={false}>
+                  <BarChart
+                    data={chart}
+                    layout="vertical"
+                    margin={CHART_MARGIN}
+                    accessibilityLayer={false}
+                  >
                     <CartesianGrid stroke={colours.grid} horizontal={false} />
-                    <XAxis type="number" tick={{ fill: colours.text }} stroke={colours.grid} />
+                    <XAxis
+                      type="number"
+                      tick={{ fill: colours.text }}
+                      tickFormatter={(v: number) => formatNumber(v, lng)}
+                      stroke={colours.grid}
+                    />
                     <YAxis
                       type="category"
                       dataKey="name"

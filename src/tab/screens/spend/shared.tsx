@@ -25,7 +25,7 @@ import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ApiError, download, type FieldIssue, qs } from '../../api.ts';
 import { ErrorBar } from '../../components/common.tsx';
-import { formatDate, formatMoney, formatNumber } from '../../format.ts';
+import { formatCurrencyMinor, formatDate, formatMoney, formatNumber } from '../../format.ts';
 import { useGet } from '../../hooks.ts';
 import { useSession } from '../../session.tsx';
 
@@ -212,12 +212,16 @@ export function Drilldown({
                   </TableCell>
                   <TableCell className={styles.number}>
                     {formatMoney(l.net_nok_ore, lng)}
-                    {l.currency !== 'NOK' ? ` (${l.currency} ${l.net_minor / 100})` : ''}
+                    {l.currency !== 'NOK'
+                      ? ` (${formatCurrencyMinor(l.net_minor, l.currency, lng)})`
+                      : ''}
                   </TableCell>
                   <TableCell>
                     {l.unmatched_class
                       ? t(`spend.class.${l.unmatched_class}`, { defaultValue: l.unmatched_class })
-                      : (l.match_reason ?? '–')}
+                      : l.match_reason
+                        ? t(`spend.matchReason.${l.match_reason}`, { defaultValue: l.match_reason })
+                        : '–'}
                   </TableCell>
                 </TableRow>
               ))}
