@@ -1,5 +1,5 @@
 /** Norwegian number, money and date formats (Intl nb-NO / nn-NO / en-GB), by UI language. */
-import { minorDigits } from '../core/spend/decimal.ts';
+import { isCurrencyCode, minorDigits } from '../core/spend/decimal.ts';
 
 const localeOf = (lng: string): string =>
   lng === 'en' ? 'en-GB' : lng === 'nn' ? 'nn-NO' : 'nb-NO';
@@ -32,7 +32,14 @@ export function formatMoney(ore: number | null | undefined, lng: string): string
  * KWD three), with the currency code: −2 800,00 EUR.
  */
 export function formatCurrencyMinor(minor: number, currency: string, lng: string): string {
+  return formatCurrency(minor / 10 ** minorDigits(currency), currency, lng);
+}
+
+/** An amount in a currency's major unit (48 515 436,50 NOK; 5 900,00 EUR). */
+export function formatCurrency(amount: number, currency: string, lng: string): string {
   const digits = minorDigits(currency);
+  // Intl throws on a code that is not three letters; show such a one beside the number.
+  if (!isCurrencyCode(currency)) return `${formatFixed(amount, lng, digits)} ${currency}`;
   return fmt(`cur:${lng}:${currency}`, () =>
     Intl.NumberFormat(localeOf(lng), {
       style: 'currency',
@@ -41,7 +48,7 @@ export function formatCurrencyMinor(minor: number, currency: string, lng: string
       minimumFractionDigits: digits,
       maximumFractionDigits: digits,
     }),
-  ).format(minor / 10 ** digits);
+  ).format(amount);
 }
 
 export function formatNumber(n: number | null | undefined, lng: string, digits = 0): string {

@@ -193,6 +193,9 @@ describe('Tab: spend analysis (Innkjøpsanalyse)', () => {
     const text = (await summary.textContent()) ?? '';
     assert.match(text, /Duplikater1/);
     assert.match(text, /Fakturaer\d+/);
+    // Each currency's net total in Norwegian format with its code (the euro files sum to 5 900).
+    assert.match(text, /Netto per valuta: EUR5\s900,00\sEUR/);
+    assert.match(text, /Netto per valuta: NOK[\d\s]+,\d\d\sNOK/);
     const errors = page.getByTestId('spend-errors');
     await errors.getByText(/xxe\.xml/).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'spend-upload-light.png'), fullPage: true });

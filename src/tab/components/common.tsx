@@ -23,6 +23,12 @@ const statusColour: Record<
   draft: 'informative',
 };
 
+/**
+ * Margins of a horizontal bar chart (recharts, layout="vertical"): the last tick label of the value
+ * axis sits on the plot's right edge and was cut off without room for it.
+ */
+export const HBAR_MARGIN = { top: 5, right: 36, bottom: 5, left: 5 };
+
 export function StatusBadge({ status }: { status: ContractStatus }) {
   const { t } = useTranslation();
   return (

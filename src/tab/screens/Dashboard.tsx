@@ -25,7 +25,7 @@ import {
   YAxis,
 } from 'recharts';
 import type { PortfolioSummary } from '../../core/portfolio.ts';
-import { ErrorBar } from '../components/common.tsx';
+import { ErrorBar, HBAR_MARGIN } from '../components/common.tsx';
 import { cpvDivisionName } from '../cpv.ts';
 import { endpoints } from '../endpoints.ts';
 import { formatMoney, formatMonth, formatNumber, formatPercent } from '../format.ts';
@@ -281,7 +281,7 @@ export default function Dashboard() {
                 data={categories}
                 layout="vertical"
                 accessibilityLayer={false}
-                margin={{ left: 8 }}
+                margin={{ ...HBAR_MARGIN, left: 8 }}
               >
                 <CartesianGrid stroke={colours.grid} horizontal={false} />
                 <XAxis type="number" allowDecimals={false} tick={axis} stroke={colours.grid} />
@@ -338,6 +338,7 @@ export default function Dashboard() {
                     .slice(0, 15)
                     .map((c) => ({ ...c, pct: Math.round((c.ratio ?? 0) * 100) }))}
                   layout="vertical"
+                  margin={HBAR_MARGIN}
                   accessibilityLayer={false}
                 >
                   <CartesianGrid stroke={colours.grid} horizontal={false} />

@@ -38,8 +38,14 @@ import type {
   TurnoverReport,
 } from '../../../spend/reports.ts';
 import { qs } from '../../api.ts';
-import { ErrorBar } from '../../components/common.tsx';
-import { formatMoney, formatMonth, formatNumber, formatPercent } from '../../format.ts';
+import { ErrorBar, HBAR_MARGIN } from '../../components/common.tsx';
+import {
+  formatCurrencyMinor,
+  formatMoney,
+  formatMonth,
+  formatNumber,
+  formatPercent,
+} from '../../format.ts';
 import { useGet } from '../../hooks.ts';
 import { contractHref } from '../../router.ts';
 import {
@@ -53,8 +59,6 @@ import {
 } from './shared.tsx';
 
 const kr = (ore: number) => Math.round(ore / 100);
-/** Horizontal bar charts: room on the right for the last tick label (it sits on the edge). */
-const CHART_MARGIN = { top: 5, right: 36, bottom: 5, left: 5 };
 
 /** Agreement names for the reports that carry only ids (from the turnover report's metadata). */
 function useAgreementNames(key: number) {
@@ -132,7 +136,7 @@ export function Turnover({ dataKey }: { dataKey: number }) {
             <BarChart
               data={chart}
               layout="vertical"
-              margin={CHART_MARGIN}
+              margin={HBAR_MARGIN}
               accessibilityLayer={false}
             >
               <CartesianGrid stroke={colours.grid} horizontal={false} />
@@ -548,7 +552,7 @@ export function Prices({ dataKey }: { dataKey: number }) {
         <TableCell className={styles.number}>
           {x.currency === 'NOK'
             ? formatMoney(x.overpaidMinor, lng)
-            : `${x.currency} ${formatNumber(x.overpaidMinor / 100, lng, 2)}`}
+            : formatCurrencyMinor(x.overpaidMinor, x.currency, lng)}
         </TableCell>
         {what === 'agreement' && (
           <TableCell>
@@ -620,9 +624,7 @@ export function Prices({ dataKey }: { dataKey: number }) {
                 <Figure
                   key={cur}
                   label={`${t('spend.overpaid')} (${cur})`}
-                  value={
-                    cur === 'NOK' ? formatMoney(v, lng) : `${cur} ${formatNumber(v / 100, lng, 2)}`
-                  }
+                  value={cur === 'NOK' ? formatMoney(v, lng) : formatCurrencyMinor(v, cur, lng)}
                 />
               ))}
             </div>
@@ -641,7 +643,7 @@ export function Prices({ dataKey }: { dataKey: number }) {
                   <BarChart
                     data={chart}
                     layout="vertical"
-                    margin={CHART_MARGIN}
+                    margin={HBAR_MARGIN}
                     accessibilityLayer={false}
                   >
                     <CartesianGrid stroke={colours.grid} horizontal={false} />

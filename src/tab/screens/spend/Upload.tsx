@@ -21,7 +21,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get, qs, request, uploadWithProgress } from '../../api.ts';
 import { ErrorBar } from '../../components/common.tsx';
-import { formatNumber, formatPercent } from '../../format.ts';
+import { formatCurrency, formatNumber, formatPercent } from '../../format.ts';
 import {
   type Delimiter,
   LedgerMappingForm,
@@ -326,7 +326,7 @@ export function Upload({ onIngested }: { onIngested: () => void }) {
               <Figure
                 key={cur}
                 label={`${t('spend.totals')}: ${cur}`}
-                value={`${cur} ${formatNumber(v, lng, 2)}`}
+                value={formatCurrency(v, cur, lng)}
               />
             ))}
           </div>
