@@ -372,6 +372,15 @@ describe('Tab: spend analysis (Innkjøpsanalyse)', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Kjør analysen' }).click();
     await page.getByTestId('order-detail').getByText('Ferdig', { exact: true }).waitFor();
     await page.getByTestId('order-result').waitFor();
+    // The agreement's own spend: nothing outside it, said in words rather than an empty table.
+    await page
+      .getByTestId('order-detail')
+      .getByText('Ingen kjøp utenfor avtale i utvalget.')
+      .waitFor();
+    await page
+      .getByTestId('order-detail')
+      .getByText('Excel-resultatet i arkivet, på avtalen: Arkivert')
+      .waitFor();
     for (const theme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: theme });
       await page.waitForTimeout(150);

@@ -69,7 +69,11 @@ export interface AnalysisOrder {
   readonly handledBy: { readonly id: string; readonly name: string } | null;
   readonly comment: string | null;
   readonly summary: OrderSummary | null;
-  readonly document: { readonly id: string; readonly status: string } | null;
+  readonly document: {
+    readonly id: string;
+    readonly status: string;
+    readonly failureReason: string | null;
+  } | null;
   readonly cancelReason: string | null;
   readonly failureReason: string | null;
 }
@@ -432,7 +436,7 @@ export function OrderDetail({ id }: { id: string }) {
         {notice && <Text>{notice}</Text>}
       </div>
       <Card>
-        <div className={styles.bar}>
+        <div className={styles.headingRow}>
           <Subtitle1 as="h3">{t('orders.heading')}</Subtitle1>
           <StateBadge state={o.state} />
         </div>
@@ -490,6 +494,7 @@ export function OrderDetail({ id }: { id: string }) {
             {t('orders.archived', {
               status: t(`docStatus.${o.document.status}`, { defaultValue: o.document.status }),
             })}
+            {o.document.failureReason ? ` (${o.document.failureReason})` : ''}
           </Text>
         )}
       </Card>
@@ -561,45 +566,51 @@ function OrderResultView({ result }: { result: OrderResult }) {
         </Card>
         <Card className={styles.scroll}>
           <Subtitle1 as="h3">{t('spend.classes')}</Subtitle1>
-          <Table size="small" aria-label={t('spend.classes')}>
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>{t('spend.classes')}</TableHeaderCell>
-                <TableHeaderCell>{t('spend.amount')}</TableHeaderCell>
-                <TableHeaderCell>{t('spend.lines')}</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {result.leakage.map((x) => (
-                <TableRow key={x.class}>
-                  <TableCell>{t(`spend.class.${x.class}`, { defaultValue: x.class })}</TableCell>
-                  <TableCell className={styles.number}>{formatMoney(x.nokOre, lng)}</TableCell>
-                  <TableCell className={styles.number}>{formatNumber(x.lines, lng)}</TableCell>
+          {result.leakage.length === 0 && <Text>{t('orders.noLeakage')}</Text>}
+          {result.leakage.length > 0 && (
+            <Table size="small" aria-label={t('spend.classes')}>
+              <TableHeader>
+                <TableRow>
+                  <TableHeaderCell>{t('spend.classes')}</TableHeaderCell>
+                  <TableHeaderCell>{t('spend.amount')}</TableHeaderCell>
+                  <TableHeaderCell>{t('spend.lines')}</TableHeaderCell>
                 </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+              </TableHeader>
+              <TableBody>
+                {result.leakage.map((x) => (
+                  <TableRow key={x.class}>
+                    <TableCell>{t(`spend.class.${x.class}`, { defaultValue: x.class })}</TableCell>
+                    <TableCell className={styles.number}>{formatMoney(x.nokOre, lng)}</TableCell>
+                    <TableCell className={styles.number}>{formatNumber(x.lines, lng)}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          )}
           <Subtitle1 as="h3">{t('spend.prices')}</Subtitle1>
-          <Table size="small" aria-label={t('spend.prices')}>
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>{t('spend.item')}</TableHeaderCell>
-                <TableHeaderCell>{t('spend.supplier')}</TableHeaderCell>
-                <TableHeaderCell>{t('spend.overpaid')}</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {result.overpayments.map((x) => (
-                <TableRow key={`${x.agreementId}-${x.supplierKey}-${x.item}`}>
-                  <TableCell>{x.item}</TableCell>
-                  <TableCell>{x.supplierKey}</TableCell>
-                  <TableCell className={styles.number}>
-                    {formatMoney(x.overpaymentOre, lng)}
-                  </TableCell>
+          {result.overpayments.length === 0 && <Text>{t('orders.noOverpayment')}</Text>}
+          {result.overpayments.length > 0 && (
+            <Table size="small" aria-label={t('spend.prices')}>
+              <TableHeader>
+                <TableRow>
+                  <TableHeaderCell>{t('spend.item')}</TableHeaderCell>
+                  <TableHeaderCell>{t('spend.supplier')}</TableHeaderCell>
+                  <TableHeaderCell>{t('spend.overpaid')}</TableHeaderCell>
                 </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+              </TableHeader>
+              <TableBody>
+                {result.overpayments.map((x) => (
+                  <TableRow key={`${x.agreementId}-${x.supplierKey}-${x.item}`}>
+                    <TableCell>{x.item}</TableCell>
+                    <TableCell>{x.supplierKey}</TableCell>
+                    <TableCell className={styles.number}>
+                      {formatMoney(x.overpaymentOre, lng)}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          )}
         </Card>
       </div>
     </>
