@@ -124,6 +124,16 @@ export function axeSummary(
 
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   await page.mouse.move(1, 1); // no hover state on whatever the last click touched
+  // …and no colour half-way through a transition (a button fading out of its hover or pressed
+  // state measured as low contrast now and then on a busy machine). Spinners' endless animations
+  // are not transitions and do not count.
+  await page
+    .waitForFunction(
+      `document.getAnimations().every((a) => !(a instanceof CSSTransition) || a.playState !== 'running')`,
+      undefined,
+      { timeout: 2000 },
+    )
+    .catch(() => {});
   if (!(await page.evaluate(`'axe' in window`))) await page.addScriptTag({ content: AXE });
   const result = (await page.evaluate(async () => {
     const axe = (

@@ -111,7 +111,7 @@ describe('Tab: ledger CSV upload with column mapping', () => {
     assert.match(text, /Posteringer3/);
     assert.match(text, /Kreditnotaer1/);
     assert.match(text, /Duplikater0/);
-    assert.match(text, /NOK 14[\s\u00a0]000/);
+    assert.match(text, /Netto per valuta: NOK14[\s\u00a0]000,00[\s\u00a0]NOK/);
     const errors = page.getByTestId('spend-errors');
     await errors.getByText('hovedbok.csv, linje 5').waitFor();
     await errors.getByText(/ugyldig organisasjonsnummer «12345678»/).waitFor();
