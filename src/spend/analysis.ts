@@ -4,7 +4,7 @@
  * category, supplier, agreement). SQL over the DuckDB store; amounts are integer øre (NOK) except
  * over-payments, which are in their invoice currency's minor units.
  */
-import { PRICE_CHECK_SQL } from './reports.ts';
+import { PRICE_CHECK_SQL, supplierNames } from './reports.ts';
 import type { DuckSpendStore } from './store/duckdb-store.ts';
 
 export interface AnalysisScope {
@@ -104,12 +104,16 @@ export async function scopedAnalysis(
     params,
   );
   const bySupplier = await store.rows(
-    `SELECT l.supplier_key AS s, any_value(d.supplier_name) AS name, sum(l.net_nok_ore)::BIGINT AS ore,
+    `SELECT l.supplier_key AS s, sum(l.net_nok_ore)::BIGINT AS ore,
             coalesce(sum(l.net_nok_ore) FILTER (WHERE l.agreement_id IS NOT NULL), 0)::BIGINT AS matched,
             count(*)::BIGINT AS lines
-       FROM spend_line l JOIN spend_document d USING (doc_id)
+       FROM spend_line l
       WHERE ${where} GROUP BY 1 ORDER BY ore DESC, s LIMIT ${limit}`,
     params,
+  );
+  const names = await supplierNames(
+    store,
+    bySupplier.map((r) => String(r.s)),
   );
   const byAgreement = await store.rows(
     `SELECT l.agreement_id AS a, any_value(g.reference_number) AS ref, sum(l.net_nok_ore)::BIGINT AS ore
@@ -155,7 +159,7 @@ export async function scopedAnalysis(
     })),
     bySupplier: bySupplier.map((r) => ({
       supplierKey: String(r.s),
-      supplierName: r.name === null ? null : String(r.name),
+      supplierName: names[String(r.s)] ?? null,
       nokOre: num(r.ore),
       matchedOre: num(r.matched),
       lines: num(r.lines),

@@ -74,15 +74,22 @@ export async function turnoverWorkbook(r: TurnoverReport): Promise<Buffer> {
     ['Per enhet', r.byUnit],
     ['Per leverandør', r.bySupplier],
   ] as const) {
+    const suppliers = list === r.bySupplier;
     addSheet(
       wb,
       name,
       [
         { header: 'Avtalenummer', key: 'ref' },
         { header: name.replace('Per ', ''), key: 'key' },
+        ...(suppliers ? [{ header: 'Navn', key: 'name', width: 40 }] : []),
         { header: 'Beløp (kr)', key: 'ore', money: true },
       ],
-      list.map((b) => ({ ref: ref.get(b.agreementId) ?? b.agreementId, key: b.key, ore: b.ore })),
+      list.map((b) => ({
+        ref: ref.get(b.agreementId) ?? b.agreementId,
+        key: b.key,
+        name: suppliers ? (r.supplierNames[b.key] ?? null) : null,
+        ore: b.ore,
+      })),
     );
   }
   return toBuffer(wb);
@@ -160,8 +167,11 @@ export async function priceControlWorkbook(r: PriceControlReport): Promise<Buffe
   addSheet(
     wb,
     'Per leverandør',
-    cols({ header: 'Leverandør', key: 'supplierKey' }),
-    r.bySupplier.map((x) => ({ ...x })),
+    [{ header: 'Leverandør', key: 'supplierKey' }, ...cols({ header: 'Navn', key: 'name' })],
+    r.bySupplier.map((x) => ({
+      ...x,
+      name: x.supplierKey === null ? null : (r.supplierNames[x.supplierKey] ?? null),
+    })),
   );
   addSheet(
     wb,

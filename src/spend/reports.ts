@@ -2,6 +2,7 @@
  * The three spend reports, as SQL over the DuckDB store. Amounts are integer øre (NOK) or minor
  * units; sums are exact (BIGINT/HUGEINT), never floating point.
  */
+import { listValue } from '@duckdb/node-api';
 import { ensureAggregates } from './aggregates.ts';
 import { PRICE_CHECK_SQL } from './price-check-sql.ts';
 import type { DuckSpendStore } from './store/duckdb-store.ts';
@@ -24,6 +25,26 @@ const monthKey = (v: unknown): string => {
 };
 const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const s = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+/**
+ * Supplier names for the supplier keys a report shows: the name on the supplier's latest invoice
+ * (a supplier may rename). Keys without a name on any invoice are left out.
+ */
+export async function supplierNames(
+  store: DuckSpendStore,
+  keys: Iterable<string | null>,
+): Promise<Record<string, string>> {
+  const list = [...new Set([...keys].filter((k): k is string => k !== null))];
+  if (list.length === 0) return {};
+  const rows = await store.rows<{ k: string; n: string }>(
+    `WITH wanted AS (SELECT unnest($keys) AS k)
+     SELECT d.supplier_key AS k, arg_max(d.supplier_name, d.issue_date) AS n
+       FROM spend_document d JOIN wanted w ON d.supplier_key = w.k
+      WHERE d.supplier_name IS NOT NULL GROUP BY 1`,
+    { keys: listValue(list) },
+  );
+  return Object.fromEntries(rows.map((r) => [r.k, r.n]));
+}
 
 // ---------------------------------------------------------------- turnover per agreement
 
@@ -50,6 +71,8 @@ export interface TurnoverReport {
   readonly byMonth: TurnoverBreakdown[];
   readonly byUnit: TurnoverBreakdown[];
   readonly bySupplier: TurnoverBreakdown[];
+  /** Names of the suppliers in `bySupplier`, by key. */
+  readonly supplierNames: Record<string, string>;
   /** Alerts at 80 % and 100 % of the maximum value: each becomes a follow-up task. */
   readonly alerts: AgreementTurnover[];
 }
@@ -172,6 +195,10 @@ export async function turnoverReport(
     byMonth: sortKeys(byMonth),
     byUnit: sortKeys(byUnit),
     bySupplier: sortKeys(bySupplier),
+    supplierNames: await supplierNames(
+      store,
+      bySupplier.map((b) => b.key),
+    ),
     alerts: agreements.filter((a) => a.alert !== 'none'),
   };
 }
@@ -304,6 +331,8 @@ export interface PriceControlReport {
   readonly byAgreement: OverpaymentRow[];
   readonly bySupplier: OverpaymentRow[];
   readonly byItem: OverpaymentRow[];
+  /** Names of the suppliers in `bySupplier`, by key. */
+  readonly supplierNames: Record<string, string>;
 }
 
 export async function priceControlReport(
@@ -370,6 +399,10 @@ export async function priceControlReport(
     byAgreement: byAgreement.sort(byOver),
     bySupplier: bySupplier.sort(byOver),
     byItem: byItem.sort(byOver),
+    supplierNames: await supplierNames(
+      store,
+      bySupplier.map((r) => r.supplierKey),
+    ),
   };
 }
 
@@ -395,7 +428,7 @@ export async function lineDrilldown(
   const limit = Math.min(5000, Math.max(1, Math.floor(filter.limit ?? 500)));
   const rows = await store.rows(
     `SELECT d.number, d.doc_type, d.file, strftime(l.issue_date, '%Y-%m-%d') AS issue_date,
-            l.line_no, l.supplier_key, l.unit, l.item_name, l.seller_item_id, l.gtin, l.cpv,
+            l.line_no, l.supplier_key, d.supplier_name, l.unit, l.item_name, l.seller_item_id, l.gtin, l.cpv,
             l.currency, l.net_minor, l.net_nok_ore, l.agreement_id, l.match_reason, l.unmatched_class
        FROM spend_line l JOIN spend_document d USING (doc_id)
       WHERE ${where.join(' AND ')}

@@ -9,6 +9,7 @@ import type { Contract } from '../../src/core/contract.ts';
 import { ensureAggregates, whileIngesting } from '../../src/spend/aggregates.ts';
 import { savePriceList } from '../../src/spend/context.ts';
 import { PRICE_CHECK_SQL } from '../../src/spend/price-check-sql.ts';
+import { lineDrilldown } from '../../src/spend/reports.ts';
 import { SpendService } from '../../src/spend/service.ts';
 import { generateYear, toEhfXml } from '../../src/spend/synthetic.ts';
 
@@ -173,6 +174,61 @@ describe('pre-aggregated report tables', () => {
         ),
         await rawTurnover(spend),
       );
+    } finally {
+      spend.close();
+    }
+  });
+
+  it('name the suppliers after their latest invoice: turnover, price control, drill-down', async () => {
+    const y = generateYear({ invoices: 200, seed: 31 });
+    // One supplier renamed itself on its latest invoice(s).
+    const key = y.documents.find((d) => d.contractReference)?.supplierKey as string;
+    const own = y.documents.filter((d) => d.supplierKey === key);
+    const latest = own
+      .map((d) => d.issueDate)
+      .sort()
+      .at(-1) as string;
+    const docs = y.documents.map((d) =>
+      d.supplierKey === key && d.issueDate === latest ? { ...d, supplierName: 'Nytt Navn' } : d,
+    );
+    const spend = await SpendService.open({
+      file: ':memory:',
+      contracts: contractsOf(y.contracts),
+      clock: () => new Date('2024-12-31T12:00:00Z'),
+    });
+    try {
+      for (const [period, v] of y.index.values)
+        await spend.store.run(
+          `INSERT INTO spend_index_value VALUES ('${y.index.name}', '${period}', ${v}, 'test')`,
+        );
+      await spend.refreshAgreements();
+      await savePriceList(spend.store, y.priceLists);
+      await spend.refreshPrices();
+      await spend.ingest(files(docs), { workers: 1 });
+
+      const turnover = await spend.turnover();
+      assert.ok(turnover.bySupplier.length > 1);
+      assert.equal(turnover.supplierNames[key], 'Nytt Navn');
+      for (const b of turnover.bySupplier)
+        assert.equal(
+          turnover.supplierNames[b.key],
+          b.key === key ? 'Nytt Navn' : `Leverandør ${b.key}`,
+        );
+      const prices = await spend.priceControl();
+      assert.ok(prices.bySupplier.length > 0);
+      for (const r of prices.bySupplier) {
+        const k = r.supplierKey as string;
+        assert.equal(prices.supplierNames[k], k === key ? 'Nytt Navn' : `Leverandør ${k}`);
+      }
+      // Each line keeps the name on its own invoice.
+      const lines = await lineDrilldown(spend.store, { supplierKey: key, limit: 5000 });
+      assert.equal(
+        lines.filter((l) => l.supplier_name === 'Nytt Navn').length,
+        docs
+          .filter((d) => d.supplierKey === key && d.issueDate === latest)
+          .reduce((n, d) => n + d.lines.length, 0),
+      );
+      assert.ok(lines.some((l) => l.supplier_name === `Leverandør ${key}`));
     } finally {
       spend.close();
     }

@@ -316,6 +316,19 @@ describe('synthetic year: reports find exactly what was planted', () => {
       );
       const firstOver = wb.worksheets[0]?.getRow(2).getCell(4).value;
       assert.equal(firstOver, (prices.byAgreement[0]?.overpaidMinor as number) / 100);
+      // The supplier sheet names each supplier beside its key.
+      const bySupplier = wb.getWorksheet('Per leverandør');
+      assert.ok(bySupplier);
+      assert.deepEqual((bySupplier.getRow(1).values as unknown[]).slice(1), [
+        'Leverandør',
+        'Navn',
+        'Valuta',
+        'Linjer med avvik',
+        'Overfakturert',
+      ]);
+      const topSupplier = prices.bySupplier[0]?.supplierKey as string;
+      assert.equal(bySupplier.getRow(2).getCell(1).value, topSupplier);
+      assert.equal(bySupplier.getRow(2).getCell(2).value, `Leverandør ${topSupplier}`);
     } finally {
       spend.close();
     }
@@ -336,6 +349,11 @@ describe('synthetic year: reports find exactly what was planted', () => {
       const book = new ExcelJS.Workbook();
       await book.xlsx.load((await turnoverWorkbook(t)) as unknown as ArrayBuffer);
       assert.equal(book.worksheets.length, 4);
+      const sheet = book.getWorksheet('Per leverandør');
+      assert.equal(sheet?.getRow(1).getCell(3).value, 'Navn');
+      const first = t.bySupplier[0] as { key: string };
+      assert.equal(sheet?.getRow(2).getCell(2).value, first.key);
+      assert.equal(sheet?.getRow(2).getCell(3).value, `Leverandør ${first.key}`);
     } finally {
       spend.close();
     }

@@ -230,6 +230,13 @@ describe('Tab: spend analysis (Innkjøpsanalyse)', () => {
     await nearRow.getByRole('button', { name: /Vis detaljer/ }).click();
     const details = page.getByTestId('turnover-details');
     await details.getByTestId('drilldown').getByText('TAB-A-1/2').waitFor();
+    // Suppliers by the name on their invoices, with the org. number beneath.
+    const supplier = near.suppliers[0] as { orgnr: string; name: string };
+    await details.getByRole('table', { name: 'Per leverandør' }).getByText(supplier.name).waitFor();
+    assert.equal(
+      await details.getByTestId('drilldown').getByText(supplier.name, { exact: true }).count(),
+      2,
+    );
     // How each line was matched, in words.
     assert.equal(
       await details.getByTestId('drilldown').getByText('Avtalereferanse på fakturaen').count(),
@@ -279,6 +286,9 @@ describe('Tab: spend analysis (Innkjøpsanalyse)', () => {
     assert.ok(report.deviatingLines >= 1, 'the planted price deviation is found');
     await figures.getByText(String(report.deviatingLines), { exact: true }).first().waitFor();
     await page.getByTestId('prices-item').getByText('VARE-1').waitFor();
+    const supplier = near.suppliers[0] as { orgnr: string; name: string };
+    await page.getByTestId('prices-supplier').getByText(supplier.name).waitFor();
+    await page.getByTestId('prices-supplier').getByText(supplier.orgnr).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'spend-prices-light.png'), fullPage: true });
     const [dl] = await Promise.all([
       page.waitForEvent('download'),

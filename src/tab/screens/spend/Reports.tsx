@@ -53,6 +53,7 @@ import {
   ExportButton,
   Figure,
   MonthlyKrChart,
+  Supplier,
   tooltipStyle,
   useChartColours,
   useSpendStyles,
@@ -252,7 +253,11 @@ function TurnoverDetails({
   const months = report.byMonth
     .filter((b) => b.agreementId === id)
     .map((b) => ({ name: formatMonth(b.key, lng), kr: kr(b.ore) }));
-  const breakdown = (list: TurnoverReport['byUnit'], label: string) => (
+  const breakdown = (
+    list: TurnoverReport['byUnit'],
+    label: string,
+    names?: TurnoverReport['supplierNames'],
+  ) => (
     <Table size="extra-small" aria-label={label}>
       <TableHeader>
         <TableRow>
@@ -266,7 +271,9 @@ function TurnoverDetails({
           .sort((x, y) => y.ore - x.ore)
           .map((b) => (
             <TableRow key={b.key}>
-              <TableCell>{b.key}</TableCell>
+              <TableCell>
+                {names ? <Supplier supplierKey={b.key} name={names[b.key]} /> : b.key}
+              </TableCell>
               <TableCell className={styles.number}>{formatMoney(b.ore, lng)}</TableCell>
             </TableRow>
           ))}
@@ -282,7 +289,7 @@ function TurnoverDetails({
         <MonthlyKrChart months={months} className={styles.chart} />
         <div>
           {breakdown(report.byUnit, t('spend.byUnit'))}
-          {breakdown(report.bySupplier, t('spend.bySupplier'))}
+          {breakdown(report.bySupplier, t('spend.bySupplier'), report.supplierNames)}
         </div>
       </div>
       <Drilldown
@@ -542,8 +549,8 @@ export function Prices({ dataKey }: { dataKey: number }) {
         <TableCell>
           {what === 'agreement' && x.agreementId ? (
             <AgreementLink id={x.agreementId} names={names} />
-          ) : what === 'supplier' ? (
-            x.supplierKey
+          ) : what === 'supplier' && x.supplierKey ? (
+            <Supplier supplierKey={x.supplierKey} name={r?.supplierNames[x.supplierKey]} />
           ) : (
             x.item
           )}

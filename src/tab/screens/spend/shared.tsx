@@ -153,12 +153,28 @@ export function Figure({ label, value }: { label: string; value: string }) {
   );
 }
 
+/** A supplier as its name (from its invoices) with its key (org. number) beneath, or the key alone. */
+export function Supplier({ supplierKey, name }: { supplierKey: string; name?: string | null }) {
+  const styles = useSpendStyles();
+  if (!name) return <>{supplierKey}</>;
+  return (
+    <>
+      <span>{name}</span>
+      <br />
+      <Text size={200} className={styles.muted}>
+        {supplierKey}
+      </Text>
+    </>
+  );
+}
+
 interface Line {
   number: string;
   doc_type: string;
   issue_date: string;
   line_no: string;
   supplier_key: string;
+  supplier_name: string | null;
   unit: string | null;
   item_name: string | null;
   seller_item_id: string | null;
@@ -211,7 +227,9 @@ export function Drilldown({
                     {l.number}/{l.line_no}
                   </TableCell>
                   <TableCell>{formatDate(l.issue_date, lng)}</TableCell>
-                  <TableCell>{l.supplier_key}</TableCell>
+                  <TableCell>
+                    <Supplier supplierKey={l.supplier_key} name={l.supplier_name} />
+                  </TableCell>
                   <TableCell>{l.unit ?? '–'}</TableCell>
                   <TableCell>
                     {l.item_name ?? '–'}
