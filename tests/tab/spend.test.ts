@@ -262,6 +262,25 @@ describe('Tab: spend analysis (Innkjøpsanalyse)', () => {
     await classes.waitFor();
     await classes.getByRole('button', { name: 'Leverandør uten avtale' }).click();
     await page.getByTestId('drilldown').getByText('TAB-L-1/1').waitFor();
+    // The category with its division's name; lists with nothing in them say so.
+    await page
+      .getByRole('table', { name: 'Kjøp uten avtale per kategori mot terskelverdiene' })
+      .getByText('301 · Kontormaskiner og IT-utstyr')
+      .waitFor();
+    assert.equal(await page.getByText('Ingen funnet.', { exact: true }).count(), 2);
+    // Spend outside the agreements, with its share of the total.
+    const report = await api<{ totalOre: number; matchedOre: number }>(
+      '/api/spend/reports/leakage',
+    );
+    const outside = new Intl.NumberFormat('nb-NO', {
+      style: 'currency',
+      currency: 'NOK',
+      maximumFractionDigits: 0,
+    }).format((report.totalOre - report.matchedOre) / 100);
+    const share = new Intl.NumberFormat('nb-NO', { maximumFractionDigits: 1 }).format(
+      ((report.totalOre - report.matchedOre) * 100) / report.totalOre,
+    );
+    await page.getByText(`${outside} (${share} %)`, { exact: true }).waitFor();
     // A line in euro without a rate: no NOK value, the euro amount in Norwegian format.
     await page
       .getByTestId('drilldown')

@@ -107,6 +107,7 @@ export const spendStrings = defineStrings({
       last12: 'Siste 12 måneder',
       last4y: 'Siste 4 år',
       matched: 'Innenfor avtale',
+      outside: 'Utenfor avtale',
       total: 'Totalt',
       matchReason: {
         contract_reference: 'Avtalereferanse på fakturaen',
@@ -127,6 +128,7 @@ export const spendStrings = defineStrings({
       threshold_national: 'Over nasjonal terskel',
       threshold_none: 'Under terskel',
       otherSupplierByAgreement: 'Annen leverandør, per avtale som dekker kategorien',
+      noneFound: 'Ingen funnet.',
       afterExpiryByAgreement: 'Kjøp etter utløp, per avtale',
       tolerance: 'Toleranse (%)',
       checked: 'Kontrollerte linjer',
@@ -419,6 +421,7 @@ export const spendStrings = defineStrings({
       last12: 'Siste 12 månader',
       last4y: 'Siste 4 år',
       matched: 'Innanfor avtale',
+      outside: 'Utanfor avtale',
       total: 'Totalt',
       matchReason: {
         contract_reference: 'Avtalereferanse på fakturaen',
@@ -439,6 +442,7 @@ export const spendStrings = defineStrings({
       threshold_national: 'Over den nasjonale terskelen',
       threshold_none: 'Under terskelen',
       otherSupplierByAgreement: 'Annan leverandør, per avtale som dekkjer kategorien',
+      noneFound: 'Ingen funne.',
       afterExpiryByAgreement: 'Kjøp etter at avtalen gjekk ut, per avtale',
       tolerance: 'Toleranse (%)',
       checked: 'Kontrollerte linjer',
@@ -731,6 +735,7 @@ export const spendStrings = defineStrings({
       last12: 'Last 12 months',
       last4y: 'Last 4 years',
       matched: 'Under agreement',
+      outside: 'Outside agreements',
       total: 'Total',
       matchReason: {
         contract_reference: 'Contract reference on the invoice',
@@ -751,6 +756,7 @@ export const spendStrings = defineStrings({
       threshold_national: 'Above national threshold',
       threshold_none: 'Below threshold',
       otherSupplierByAgreement: 'Other supplier, per agreement covering the category',
+      noneFound: 'None found.',
       afterExpiryByAgreement: 'Spend after expiry, per agreement',
       tolerance: 'Tolerance (%)',
       checked: 'Lines checked',

@@ -39,6 +39,7 @@ import type {
 } from '../../../spend/reports.ts';
 import { qs } from '../../api.ts';
 import { ErrorBar, HBAR_MARGIN } from '../../components/common.tsx';
+import { cpvDivisionName } from '../../cpv.ts';
 import {
   formatCurrencyMinor,
   formatMoney,
@@ -60,6 +61,13 @@ import {
 } from './shared.tsx';
 
 const kr = (ore: number) => Math.round(ore / 100);
+
+/** A CPV category prefix with the name of its division: «301 · Kontormaskiner og IT-utstyr». */
+const categoryLabel = (code: string | null, lng: string): string => {
+  if (!code) return '–';
+  const name = cpvDivisionName(code.slice(0, 2), lng);
+  return name ? `${code} · ${name}` : code;
+};
 
 /** Agreement names for the reports that carry only ids (from the turnover report's metadata). */
 function useAgreementNames(key: number) {
@@ -327,6 +335,9 @@ export function Leakage({ dataKey }: { dataKey: number }) {
     };
   });
   const drill = (title: string, filter: Record<string, string>) => setOpen({ title, filter });
+  const outsideOre = r.totalOre - r.matchedOre;
+  const outsideShare =
+    r.totalOre > 0 ? formatNumber((outsideOre * 100) / r.totalOre, lng, 1) : null;
   return (
     <div className={styles.root}>
       <div className={styles.bar}>
@@ -336,6 +347,10 @@ export function Leakage({ dataKey }: { dataKey: number }) {
         <div className={styles.figures}>
           <Figure label={t('spend.total')} value={formatMoney(r.totalOre, lng)} />
           <Figure label={t('spend.matched')} value={formatMoney(r.matchedOre, lng)} />
+          <Figure
+            label={t('spend.outside')}
+            value={`${formatMoney(outsideOre, lng)}${outsideShare === null ? '' : ` (${outsideShare} %)`}`}
+          />
         </div>
       </Card>
       <Card>
@@ -430,43 +445,46 @@ export function Leakage({ dataKey }: { dataKey: number }) {
       <div className={styles.grid}>
         <Card className={styles.scroll}>
           <Subtitle1 as="h3">{t('spend.noAgreementByCategory')}</Subtitle1>
-          <Table size="small" aria-label={t('spend.noAgreementByCategory')}>
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>{t('spend.category')}</TableHeaderCell>
-                <TableHeaderCell>{t('spend.last12')}</TableHeaderCell>
-                <TableHeaderCell>{t('spend.last4y')}</TableHeaderCell>
-                <TableHeaderCell>{t('spend.threshold')}</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {r.noAgreementByCategory.map((c) => (
-                <TableRow key={c.category}>
-                  <TableCell>{c.category || '–'}</TableCell>
-                  <TableCell className={styles.number}>
-                    {formatMoney(c.last12MonthsOre, lng)}
-                  </TableCell>
-                  <TableCell className={styles.number}>
-                    {formatMoney(c.last4YearsOre, lng)}
-                  </TableCell>
-                  <TableCell>
-                    <Badge
-                      appearance="tint"
-                      color={
-                        c.threshold4Years === 'eea'
-                          ? 'danger'
-                          : c.threshold4Years === 'national'
-                            ? 'warning'
-                            : 'informative'
-                      }
-                    >
-                      {t(`spend.threshold_${c.threshold4Years}`)}
-                    </Badge>
-                  </TableCell>
+          {r.noAgreementByCategory.length === 0 && <Text block>{t('spend.noneFound')}</Text>}
+          {r.noAgreementByCategory.length > 0 && (
+            <Table size="small" aria-label={t('spend.noAgreementByCategory')}>
+              <TableHeader>
+                <TableRow>
+                  <TableHeaderCell>{t('spend.category')}</TableHeaderCell>
+                  <TableHeaderCell>{t('spend.last12')}</TableHeaderCell>
+                  <TableHeaderCell>{t('spend.last4y')}</TableHeaderCell>
+                  <TableHeaderCell>{t('spend.threshold')}</TableHeaderCell>
                 </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+              </TableHeader>
+              <TableBody>
+                {r.noAgreementByCategory.map((c) => (
+                  <TableRow key={c.category}>
+                    <TableCell>{categoryLabel(c.category, lng)}</TableCell>
+                    <TableCell className={styles.number}>
+                      {formatMoney(c.last12MonthsOre, lng)}
+                    </TableCell>
+                    <TableCell className={styles.number}>
+                      {formatMoney(c.last4YearsOre, lng)}
+                    </TableCell>
+                    <TableCell>
+                      <Badge
+                        appearance="tint"
+                        color={
+                          c.threshold4Years === 'eea'
+                            ? 'danger'
+                            : c.threshold4Years === 'national'
+                              ? 'warning'
+                              : 'informative'
+                        }
+                      >
+                        {t(`spend.threshold_${c.threshold4Years}`)}
+                      </Badge>
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          )}
         </Card>
         <Card className={styles.scroll}>
           {(
@@ -481,37 +499,40 @@ export function Leakage({ dataKey }: { dataKey: number }) {
           ).map(([label, list]) => (
             <div key={label}>
               <Subtitle1 as="h3">{t(`spend.${label}`)}</Subtitle1>
-              <Table size="small" aria-label={t(`spend.${label}`)}>
-                <TableHeader>
-                  <TableRow>
-                    <TableHeaderCell>{t('spend.agreement')}</TableHeaderCell>
-                    <TableHeaderCell>{t('spend.amount')}</TableHeaderCell>
-                    <TableHeaderCell>{t('spend.drilldown')}</TableHeaderCell>
-                  </TableRow>
-                </TableHeader>
-                <TableBody>
-                  {list.map((x) => (
-                    <TableRow key={x.agreementId}>
-                      <TableCell>
-                        <AgreementLink id={x.agreementId} names={names} />
-                      </TableCell>
-                      <TableCell className={styles.number}>{formatMoney(x.ore, lng)}</TableCell>
-                      <TableCell>
-                        <Button
-                          size="small"
-                          onClick={() =>
-                            drill(names.get(x.agreementId)?.referenceNumber ?? x.agreementId, {
-                              agreementId: x.agreementId,
-                            })
-                          }
-                        >
-                          {t('spend.details')}
-                        </Button>
-                      </TableCell>
+              {list.length === 0 && <Text block>{t('spend.noneFound')}</Text>}
+              {list.length > 0 && (
+                <Table size="small" aria-label={t(`spend.${label}`)}>
+                  <TableHeader>
+                    <TableRow>
+                      <TableHeaderCell>{t('spend.agreement')}</TableHeaderCell>
+                      <TableHeaderCell>{t('spend.amount')}</TableHeaderCell>
+                      <TableHeaderCell>{t('spend.drilldown')}</TableHeaderCell>
                     </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
+                  </TableHeader>
+                  <TableBody>
+                    {list.map((x) => (
+                      <TableRow key={x.agreementId}>
+                        <TableCell>
+                          <AgreementLink id={x.agreementId} names={names} />
+                        </TableCell>
+                        <TableCell className={styles.number}>{formatMoney(x.ore, lng)}</TableCell>
+                        <TableCell>
+                          <Button
+                            size="small"
+                            onClick={() =>
+                              drill(names.get(x.agreementId)?.referenceNumber ?? x.agreementId, {
+                                agreementId: x.agreementId,
+                              })
+                            }
+                          >
+                            {t('spend.details')}
+                          </Button>
+                        </TableCell>
+                      </TableRow>
+                    ))}
+                  </TableBody>
+                </Table>
+              )}
             </div>
           ))}
         </Card>
