@@ -229,6 +229,14 @@ describe('Teams tab in Chromium', () => {
       .waitFor();
     assert.notEqual(await end.textContent(), before);
     await page.getByTestId(`option-${option.id}`).getByText('Utløst').waitFor();
+    // The change log names the decision and shows the option that changed, in words.
+    const decided = page
+      .getByTestId('history')
+      .getByRole('row')
+      .filter({ hasText: 'Opsjon utløst' });
+    await decided
+      .getByText(`Opsjoner: ${d}.${m}.${y} (Ikke avgjort) → ${d}.${m}.${y} (Utløst)`)
+      .waitFor();
     const planAfter = await api<{ items: { dueDate: string }[] }>(
       `/api/followup/contracts/${c.id}/plan`,
     );
@@ -345,6 +353,19 @@ describe('Teams tab in Chromium', () => {
     await rp.getByRole('button', { name: /Astrid Berge/ }).click();
     await rp.getByRole('heading', { name: 'Endringslogg' }).waitFor();
     await rp.getByTestId('withheld').first().waitFor();
+    // The plan is not the reader's: the API's reason once, not «Du har ikke tilgang.» twice.
+    await rp
+      .getByText('Du har ikke tilgang til oppfølgingsplanen for denne avtalen', { exact: true })
+      .waitFor();
+    // The demo import in the change log: by the system, values as text (no JSON lists).
+    const history = rp.getByTestId('history');
+    await history.getByRole('cell', { name: 'Systemet' }).first().waitFor();
+    const imported = (await history.textContent()) ?? '';
+    assert.match(imported, /Importert/);
+    assert.doesNotMatch(imported, /\["|\{"|option\./);
+    // An import lists the values it set, with no before → after.
+    const importRow = history.getByRole('row').filter({ hasText: 'Importert' }).first();
+    assert.doesNotMatch((await importRow.textContent()) ?? '', /→/);
     const text = (await rp.locator('body').textContent()) ?? '';
     assert.ok(
       !text.includes(c.description.slice(0, 40)),

@@ -82,6 +82,10 @@ export function ConfidentialMark({ legalBasis }: { legalBasis: string }) {
   );
 }
 
+/** «Du har ikke tilgang.» before the API's reason, unless the reason already says so. */
+const forbiddenText = (lead: string, reason: string): string =>
+  !reason ? lead : reason.startsWith(lead.replace(/\.$/, '')) ? reason : `${lead} ${reason}`;
+
 export function ErrorBar({ error }: { error: unknown }) {
   const { t } = useTranslation();
   if (!error) return null;
@@ -90,7 +94,7 @@ export function ErrorBar({ error }: { error: unknown }) {
       ? error.status === 404
         ? t('common.notFound')
         : error.status === 403
-          ? `${t('common.forbidden')} ${error.message}`
+          ? forbiddenText(t('common.forbidden'), error.message)
           : error.message
       : error instanceof Error
         ? error.message

@@ -38,7 +38,13 @@ import { formatDate, formatDateTime, formatMoney, formatPercent } from '../forma
 import { useGet } from '../hooks.ts';
 import { contractHref, navigate } from '../router.ts';
 import { unitName, userName, useSession } from '../session.tsx';
-import type { ApiContract, AuditEntry, ConfidentialField, TaskView } from '../types.ts';
+import type {
+  ApiContract,
+  AuditChange,
+  AuditEntry,
+  ConfidentialField,
+  TaskView,
+} from '../types.ts';
 
 interface CeilingUsage {
   readonly contractId: string;
@@ -599,7 +605,35 @@ function History({ entries }: { entries: readonly AuditEntry[] }) {
     if (typeof v === 'boolean') return t(v ? 'common.yes' : 'common.no');
     if (typeof v === 'number' && field.endsWith('Ore')) return formatMoney(v, lng);
     if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return formatDate(v, lng);
-    return typeof v === 'string' ? v : JSON.stringify(v);
+    // Lists (CPV codes, suppliers) as text, not JSON: a supplier by its name and org. number.
+    const one = (x: unknown): string => {
+      if (x && typeof x === 'object' && 'newEndDate' in x) {
+        const o = x as { newEndDate: string; state: string };
+        return `${formatDate(o.newEndDate, lng)} (${t(`optionState.${o.state}`, { defaultValue: o.state })})`;
+      }
+      if (x && typeof x === 'object' && 'name' in x) {
+        const o = x as { name: unknown; orgnr?: unknown };
+        return o.orgnr ? `${String(o.name)} (${String(o.orgnr)})` : String(o.name);
+      }
+      return typeof x === 'string' ? x : JSON.stringify(x);
+    };
+    if (Array.isArray(v)) return v.length === 0 ? '–' : v.map(one).join(', ');
+    return one(v);
+  };
+  /** A new contract (created or imported) lists its values; a change shows before → after. */
+  const change = (action: string, ch: AuditChange): string => {
+    const label = t(`field.${ch.field.split('.')[0]}`, { defaultValue: ch.field });
+    if (action === 'create' || action === 'import') return `${label}: ${fmt(ch.field, ch.to)}`;
+    let { from, to } = ch;
+    // A list whose entries changed in place (an option decided): only the entries that changed.
+    if (Array.isArray(from) && Array.isArray(to) && from.length === to.length) {
+      const before = from;
+      const after = to;
+      const same = before.map((x, i) => JSON.stringify(x) === JSON.stringify(after[i]));
+      from = before.filter((_, i) => !same[i]);
+      to = after.filter((_, i) => !same[i]);
+    }
+    return `${label}: ${fmt(ch.field, from)} → ${fmt(ch.field, to)}`;
   };
   if (entries.length === 0) return <Text>{t('contract.noHistory')}</Text>;
   return (
@@ -616,15 +650,17 @@ function History({ entries }: { entries: readonly AuditEntry[] }) {
         {[...entries].reverse().map((e, i) => (
           <TableRow key={e.id ?? `${e.at}-${i}`}>
             <TableCell>{formatDateTime(e.at, i18n.language)}</TableCell>
-            <TableCell>{userName(session, e.actorId)}</TableCell>
-            <TableCell>{t(`history.action.${e.action}`, { defaultValue: e.action })}</TableCell>
+            <TableCell>
+              {e.actorId.startsWith('system:') ? t('history.system') : userName(session, e.actorId)}
+            </TableCell>
+            <TableCell>
+              {/* Actions such as `option.exercised` are keys `option_exercised` (a dot would nest). */}
+              {t(`history.action.${e.action.replace(/\./g, '_')}`, { defaultValue: e.action })}
+            </TableCell>
             <TableCell>
               {(e.changes ?? [])
                 .slice(0, 8)
-                .map(
-                  (ch) =>
-                    `${t(`field.${ch.field.split('.')[0]}`, { defaultValue: ch.field })}: ${fmt(ch.field, ch.from)} → ${fmt(ch.field, ch.to)}`,
-                )
+                .map((ch) => change(e.action, ch))
                 .join('; ')}
               {(e.changes?.length ?? 0) > 8 ? ' …' : ''}
             </TableCell>

@@ -216,6 +216,7 @@ const nb = {
     who: 'Hvem',
     what: 'Hendelse',
     changes: 'Endringer',
+    system: 'Systemet',
     action: {
       create: 'Opprettet',
       update: 'Endret',
@@ -573,6 +574,7 @@ const nn: Same<typeof nb> = {
     who: 'Kven',
     what: 'Hending',
     changes: 'Endringar',
+    system: 'Systemet',
     action: {
       create: 'Oppretta',
       update: 'Endra',
@@ -929,6 +931,7 @@ const en: Same<typeof nb> = {
     who: 'Who',
     what: 'Event',
     changes: 'Changes',
+    system: 'The system',
     action: {
       create: 'Created',
       update: 'Changed',
