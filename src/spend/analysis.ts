@@ -45,6 +45,7 @@ export interface AnalysisResult {
   readonly overpayments: {
     agreementId: string;
     supplierKey: string;
+    supplierName: string | null;
     item: string | null;
     currency: string;
     overpaymentOre: number;
@@ -111,10 +112,6 @@ export async function scopedAnalysis(
       WHERE ${where} GROUP BY 1 ORDER BY ore DESC, s LIMIT ${limit}`,
     params,
   );
-  const names = await supplierNames(
-    store,
-    bySupplier.map((r) => String(r.s)),
-  );
   const byAgreement = await store.rows(
     `SELECT l.agreement_id AS a, any_value(g.reference_number) AS ref, sum(l.net_nok_ore)::BIGINT AS ore
        FROM spend_line l LEFT JOIN spend_agreement g ON g.agreement_id = l.agreement_id
@@ -135,6 +132,10 @@ export async function scopedAnalysis(
       ORDER BY over DESC, agreement_id, item LIMIT ${limit}`,
     params,
   );
+  const names = await supplierNames(store, [
+    ...bySupplier.map((r) => String(r.s)),
+    ...over.map((r) => String(r.supplier_key)),
+  ]);
   const [overTotal] = await store.rows(
     `WITH c AS (${PRICE_CHECK_SQL(0, where)})
      SELECT coalesce(sum(over_minor), 0)::BIGINT AS over FROM c WHERE currency = 'NOK'`,
@@ -173,6 +174,7 @@ export async function scopedAnalysis(
     overpayments: over.map((r) => ({
       agreementId: String(r.agreement_id),
       supplierKey: String(r.supplier_key),
+      supplierName: names[String(r.supplier_key)] ?? null,
       item: r.item === null ? null : String(r.item),
       currency: String(r.currency),
       overpaymentOre: num(r.over),

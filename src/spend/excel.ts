@@ -285,6 +285,7 @@ export async function analysisWorkbook(
     [
       { header: 'Avtale', key: 'agreementId' },
       { header: 'Leverandør', key: 'supplierKey' },
+      { header: 'Navn', key: 'supplierName', width: 40 },
       { header: 'Vare', key: 'item' },
       { header: 'Valuta', key: 'currency' },
       { header: 'Linjer med avvik', key: 'lines' },

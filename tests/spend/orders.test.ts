@@ -278,6 +278,14 @@ describe('ordering an analysis', () => {
       wb.worksheets.map((w) => w.name),
       ['Sammendrag', 'Per måned', 'Per leverandør', 'Per avtale', 'Utenfor avtale', 'Prisavvik'],
     );
+    // Suppliers are named beside their keys, in the price deviations too.
+    const deviations = wb.getWorksheet('Prisavvik');
+    assert.ok(deviations);
+    assert.deepEqual((deviations.getRow(1).values as unknown[]).slice(1, 4), [
+      'Avtale',
+      'Leverandør',
+      'Navn',
+    ]);
     assert.equal(res.summary.totalOre > 0, true);
   });
 

@@ -406,6 +406,12 @@ describe('Tab: spend analysis (Innkjøpsanalyse)', () => {
       .getByTestId('order-detail')
       .getByText('Ingen kjøp utenfor avtale i utvalget.')
       .waitFor();
+    // The price deviation names its supplier.
+    await page
+      .getByTestId('order-detail')
+      .getByRole('table', { name: 'Priskontroll' })
+      .getByText((near.suppliers[0] as { name: string }).name)
+      .waitFor();
     await page
       .getByTestId('order-detail')
       .getByText('Excel-resultatet i arkivet, på avtalen: Arkivert')

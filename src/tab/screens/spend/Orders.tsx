@@ -40,7 +40,7 @@ import {
 import { useGet } from '../../hooks.ts';
 import { contractHref, navigate } from '../../router.ts';
 import { unitName, useSession } from '../../session.tsx';
-import { Figure, MonthlyKrChart, useSpendStyles } from './shared.tsx';
+import { Figure, MonthlyKrChart, Supplier, useSpendStyles } from './shared.tsx';
 
 /** The order as docs/spend.md "API: Bestill innkjøpsanalyse" describes it. */
 export interface AnalysisOrder {
@@ -101,6 +101,7 @@ interface OrderResult {
   readonly overpayments: {
     agreementId: string;
     supplierKey: string;
+    supplierName: string | null;
     item: string;
     overpaymentOre: number;
     lines: number;
@@ -556,7 +557,9 @@ function OrderResultView({ result }: { result: OrderResult }) {
             <TableBody>
               {result.bySupplier.map((x) => (
                 <TableRow key={x.supplierKey}>
-                  <TableCell>{x.supplierName || x.supplierKey}</TableCell>
+                  <TableCell>
+                    <Supplier supplierKey={x.supplierKey} name={x.supplierName} />
+                  </TableCell>
                   <TableCell className={styles.number}>{formatMoney(x.nokOre, lng)}</TableCell>
                   <TableCell className={styles.number}>{formatMoney(x.matchedOre, lng)}</TableCell>
                 </TableRow>
@@ -602,7 +605,9 @@ function OrderResultView({ result }: { result: OrderResult }) {
                 {result.overpayments.map((x) => (
                   <TableRow key={`${x.agreementId}-${x.supplierKey}-${x.item}`}>
                     <TableCell>{x.item}</TableCell>
-                    <TableCell>{x.supplierKey}</TableCell>
+                    <TableCell>
+                      <Supplier supplierKey={x.supplierKey} name={x.supplierName} />
+                    </TableCell>
                     <TableCell className={styles.number}>
                       {formatMoney(x.overpaymentOre, lng)}
                     </TableCell>
