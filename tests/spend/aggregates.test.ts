@@ -45,23 +45,52 @@ async function rawTurnover(spend: SpendService, from?: string, to?: string) {
   return Object.fromEntries(rows.map((r) => [r.a, Number(r.o)]));
 }
 
+type Year = ReturnType<typeof generateYear>;
+
+/** A store with the year's agreements, price index and price lists, ready for its invoices. */
+async function openWithPrices(y: Year): Promise<SpendService> {
+  const spend = await SpendService.open({
+    file: ':memory:',
+    contracts: contractsOf(y.contracts),
+    clock: () => new Date('2024-12-31T12:00:00Z'),
+  });
+  for (const [period, v] of y.index.values)
+    await spend.store.run(
+      `INSERT INTO spend_index_value VALUES ('${y.index.name}', '${period}', ${v}, 'test')`,
+    );
+  await spend.refreshAgreements();
+  await savePriceList(spend.store, y.priceLists);
+  await spend.refreshPrices();
+  return spend;
+}
+
+/** The leakage report finds exactly the planted amounts over four years. */
+async function assertPlantedLeakage(spend: SpendService, y: Year): Promise<void> {
+  const leakage = await spend.leakage({ today: '2024-12-31' });
+  const cls = Object.fromEntries(leakage.byClass.map((c) => [c.unmatchedClass, c.last4YearsOre]));
+  assert.equal(cls.other_supplier_in_category, y.truth.otherSupplierOre);
+  assert.equal(cls.no_agreement, y.truth.noAgreementOre);
+  assert.equal(leakage.matchedOre, y.truth.matchedOre);
+}
+
+/** Turnover per agreement from the aggregates equals the sum of the lines. */
+async function assertTurnoverIsTheLines(spend: SpendService): Promise<void> {
+  const turnover = await spend.turnover();
+  assert.deepEqual(
+    Object.fromEntries(
+      turnover.agreements
+        .filter((a) => a.turnoverOre !== 0)
+        .map((a) => [a.agreementId, a.turnoverOre]),
+    ),
+    await rawTurnover(spend),
+  );
+}
+
 describe('pre-aggregated report tables', () => {
   it('appended in parts, rebuilt when stale: always exactly what the lines give', async () => {
     const y = generateYear({ invoices: 500, seed: 13 });
-    const spend = await SpendService.open({
-      file: ':memory:',
-      contracts: contractsOf(y.contracts),
-      clock: () => new Date('2024-12-31T12:00:00Z'),
-    });
+    const spend = await openWithPrices(y);
     try {
-      for (const [period, v] of y.index.values)
-        await spend.store.run(
-          `INSERT INTO spend_index_value VALUES ('${y.index.name}', '${period}', ${v}, 'test')`,
-        );
-      await spend.refreshAgreements();
-      await savePriceList(spend.store, y.priceLists);
-      await spend.refreshPrices();
-
       // Three ingests, a report after each (each appends to the aggregates); the last part repeats
       // 40 documents of the first, within the same run (duplicates removed from written chunks).
       const parts = [y.documents.slice(0, 150), y.documents.slice(150, 320)];
@@ -90,15 +119,7 @@ describe('pre-aggregated report tables', () => {
       assert.equal(p0.totalOverpaidMinor.NOK, y.truth.overpaidOre);
       assert.equal(p0.deviatingLines, y.truth.deviatingLines);
 
-      const turnover = await spend.turnover();
-      assert.deepEqual(
-        Object.fromEntries(
-          turnover.agreements
-            .filter((a) => a.turnoverOre !== 0)
-            .map((a) => [a.agreementId, a.turnoverOre]),
-        ),
-        await rawTurnover(spend),
-      );
+      await assertTurnoverIsTheLines(spend);
       // Whole months come from the monthly table, a mid-month period from the lines: both exact.
       for (const [from, to] of [
         ['2024-03-01', '2024-06-30'],
@@ -116,13 +137,7 @@ describe('pre-aggregated report tables', () => {
         );
       }
 
-      const leakage = await spend.leakage({ today: '2024-12-31' });
-      const cls = Object.fromEntries(
-        leakage.byClass.map((c) => [c.unmatchedClass, c.last4YearsOre]),
-      );
-      assert.equal(cls.other_supplier_in_category, y.truth.otherSupplierOre);
-      assert.equal(cls.no_agreement, y.truth.noAgreementOre);
-      assert.equal(leakage.matchedOre, y.truth.matchedOre);
+      await assertPlantedLeakage(spend, y);
 
       // Re-matching marks the tables stale: the next report rebuilds them, with the same result.
       await spend.refresh();
@@ -139,13 +154,8 @@ describe('pre-aggregated report tables', () => {
     // The re-match reads the match keys, fills a temporary table through an appender and updates
     // the lines: one transaction that other requests on the connection must wait for.
     const y = generateYear({ invoices: 300, seed: 29 });
-    const spend = await SpendService.open({
-      file: ':memory:',
-      contracts: contractsOf(y.contracts),
-      clock: () => new Date('2024-12-31T12:00:00Z'),
-    });
+    const spend = await openWithPrices(y);
     try {
-      await spend.refreshAgreements();
       const parts = [0, 1, 2, 3, 4, 5].map((i) => y.documents.slice(i * 50, i * 50 + 50));
       for (const part of parts) {
         const settled = await Promise.allSettled([
@@ -158,22 +168,8 @@ describe('pre-aggregated report tables', () => {
         const failed = settled.filter((s) => s.status === 'rejected');
         assert.deepEqual(failed, []);
       }
-      const leakage = await spend.leakage({ today: '2024-12-31' });
-      const cls = Object.fromEntries(
-        leakage.byClass.map((c) => [c.unmatchedClass, c.last4YearsOre]),
-      );
-      assert.equal(cls.other_supplier_in_category, y.truth.otherSupplierOre);
-      assert.equal(cls.no_agreement, y.truth.noAgreementOre);
-      assert.equal(leakage.matchedOre, y.truth.matchedOre);
-      const turnover = await spend.turnover();
-      assert.deepEqual(
-        Object.fromEntries(
-          turnover.agreements
-            .filter((a) => a.turnoverOre !== 0)
-            .map((a) => [a.agreementId, a.turnoverOre]),
-        ),
-        await rawTurnover(spend),
-      );
+      await assertPlantedLeakage(spend, y);
+      await assertTurnoverIsTheLines(spend);
     } finally {
       spend.close();
     }
@@ -191,19 +187,8 @@ describe('pre-aggregated report tables', () => {
     const docs = y.documents.map((d) =>
       d.supplierKey === key && d.issueDate === latest ? { ...d, supplierName: 'Nytt Navn' } : d,
     );
-    const spend = await SpendService.open({
-      file: ':memory:',
-      contracts: contractsOf(y.contracts),
-      clock: () => new Date('2024-12-31T12:00:00Z'),
-    });
+    const spend = await openWithPrices(y);
     try {
-      for (const [period, v] of y.index.values)
-        await spend.store.run(
-          `INSERT INTO spend_index_value VALUES ('${y.index.name}', '${period}', ${v}, 'test')`,
-        );
-      await spend.refreshAgreements();
-      await savePriceList(spend.store, y.priceLists);
-      await spend.refreshPrices();
       await spend.ingest(files(docs), { workers: 1 });
 
       const turnover = await spend.turnover();
