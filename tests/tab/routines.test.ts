@@ -40,6 +40,43 @@ describe('Tab: routine editor', () => {
     await s?.close();
   });
 
+  it('names the settings a rule or reminder takes its value from, with their current values', async () => {
+    const withSetting = (await routines()).find((r) =>
+      r.activities.some(
+        (a) => a.rule.kind === 'recurring' && typeof a.rule.everyMonths === 'object',
+      ),
+    ) as Routine;
+    assert.ok(withSetting, 'a default routine with a recurring rule from a setting');
+    const r = await s.request('kontraktservice', 'GET', '/api/followup/settings');
+    const values = (r.json() as { values: Record<string, unknown> }).values;
+    await page.goto(`${s.url}/tab/#/admin`);
+    await page.getByRole('table', { name: 'Aktiviteter' }).waitFor();
+    await page.getByRole('combobox', { name: 'Rutine' }).selectOption(withSetting.id);
+    const table = page.getByRole('table', { name: 'Aktiviteter' });
+    await table
+      .getByText(
+        `hver ${values.riskUpdateEveryMonths}. måned · fra innstillingen «Oppdater risikovurderingen hver (måneder)»`,
+      )
+      .waitFor();
+    // Reminders from the usual lead times: the value as placeholder, the setting by its label.
+    await table
+      .getByText('Tom: fra innstillingen «Vanlig varsling (dager før fristen)»')
+      .first()
+      .waitFor();
+    const placeholders = await table
+      .getByRole('textbox', { name: 'Dager før frist' })
+      .evaluateAll((inputs) => inputs.map((i) => i.getAttribute('placeholder')));
+    assert.ok(placeholders.includes((values.defaultLeadTimesDays as number[]).join(', ')));
+    // No setting key in sight.
+    const text = (await table.textContent()) ?? '';
+    assert.doesNotMatch(text, /EveryMonths|LeadTimesDays/);
+    // An activity with conditions says how many (not «Vilkår 1», the first condition's heading).
+    const conditions = withSetting.activities.find((a) => a.appliesWhen.length > 0)?.appliesWhen;
+    assert.ok(conditions);
+    assert.match(text, new RegExp(`· ${conditions.length} vilkår`));
+    assert.doesNotMatch(text, /Vilkår \d/);
+  });
+
   it('edits a due-date rule and a condition, shows a bad parameter next to its field, adds and removes activities', async () => {
     const first = (await routines())[0] as Routine;
     const activity = first.activities[0] as Routine['activities'][number];

@@ -116,6 +116,8 @@ function Routines() {
   const { t, i18n } = useTranslation();
   const styles = useStyles();
   const list = useGet<{ items: Routine[] }>(endpoints.routines);
+  // The settings a rule or reminder refers to are shown with their labels and current values.
+  const settings = useGet<FollowUpSettings>(endpoints.settings);
   const [selected, setSelected] = useState<string | null>(null);
   const [draft, setDraft] = useState<Routine | null>(null);
   const [issues, setIssues] = useState<readonly FieldIssue[]>([]);
@@ -219,11 +221,11 @@ function Routines() {
                     </Button>
                   </TableCell>
                   <TableCell>
-                    <Text size={200}>{ruleText(a.rule, t)}</Text>
+                    <Text size={200}>{ruleText(a.rule, t, settings.data?.values)}</Text>
                     {a.appliesWhen.length > 0 && (
                       <Text size={200}>
                         {' '}
-                        · {t('ruleEdit.condition', { n: a.appliesWhen.length })}
+                        · {t('ruleEdit.conditionCount', { count: a.appliesWhen.length })}
                       </Text>
                     )}
                     <br />
@@ -258,13 +260,21 @@ function Routines() {
                   <TableCell>
                     <Field
                       label={t('admin.leadTimesDays')}
-                      hint={leadSetting ? t('admin.fromSetting', { name: leadSetting }) : undefined}
+                      hint={
+                        leadSetting
+                          ? t('admin.fromSetting', { name: settingLabel(leadSetting, t) })
+                          : undefined
+                      }
                       validationMessage={issue(`activities.${i}.leadTimesDays`)}
                       validationState={issue(`activities.${i}.leadTimesDays`) ? 'error' : 'none'}
                     >
                       <Input
                         value={lead}
-                        placeholder={leadSetting ?? ''}
+                        placeholder={
+                          leadSetting
+                            ? (settingShort(settings.data?.values[leadSetting]) ?? '')
+                            : ''
+                        }
                         onChange={(_e, d) => {
                           const v = d.value.trim();
                           setActivity(i, {
@@ -335,28 +345,54 @@ function Routines() {
   );
 }
 
+/** A setting as Kontraktservice knows it: its label in «», not its key. */
+const settingLabel = (name: string, t: (k: string, o?: Record<string, unknown>) => string) =>
+  `«${t(`settingValue.${name}`, { defaultValue: name })}»`;
+
+/** A setting's current value, short: 12, «30, 7», or 12/6/3 per risk level (low/medium/high). */
+function settingShort(v: SettingValue | undefined): string | null {
+  if (v === undefined) return null;
+  if (typeof v === 'number') return String(v);
+  if (Array.isArray(v)) return v.join(', ');
+  return RISKS.map((r) => v[r]).join('/');
+}
+
+/**
+ * The due rule in words, a parameter taken from a setting shown with the setting's current value
+ * and named after the rule («hver 12. måned · fra innstillingen «Oppdater risikovurderingen …»»).
+ */
 function ruleText(
   rule: ActivityDraft['rule'],
   t: (k: string, o?: Record<string, unknown>) => string,
+  settings: FollowUpSettings['values'] | undefined,
 ) {
-  const p = (v: unknown) =>
-    typeof v === 'number'
-      ? String(v)
-      : v && typeof v === 'object' && 'setting' in v
-        ? `«${String((v as { setting: string }).setting)}»`
-        : '0';
-  switch (rule.kind) {
-    case 'after_start':
-      return t('rule.after_start', { months: p(rule.months), days: p(rule.days) });
-    case 'before_end':
-      return t('rule.before_end', { months: p(rule.months), days: p(rule.days) });
-    case 'before_option_deadline':
-      return t('rule.before_option_deadline', { months: p(rule.months), days: p(rule.days) });
-    case 'price_adjustment':
-      return t('rule.price_adjustment', { months: p(rule.monthsBefore) });
-    case 'recurring':
-      return t('rule.recurring', { months: p(rule.everyMonths) });
-  }
+  const used: string[] = [];
+  const p = (v: unknown) => {
+    if (typeof v === 'number') return String(v);
+    if (v && typeof v === 'object' && 'setting' in v) {
+      const name = String((v as { setting: string }).setting);
+      used.push(name);
+      return settingShort(settings?.[name]) ?? '…';
+    }
+    return '0';
+  };
+  const text = (() => {
+    switch (rule.kind) {
+      case 'after_start':
+        return t('rule.after_start', { months: p(rule.months), days: p(rule.days) });
+      case 'before_end':
+        return t('rule.before_end', { months: p(rule.months), days: p(rule.days) });
+      case 'before_option_deadline':
+        return t('rule.before_option_deadline', { months: p(rule.months), days: p(rule.days) });
+      case 'price_adjustment':
+        return t('rule.price_adjustment', { months: p(rule.monthsBefore) });
+      case 'recurring':
+        return t('rule.recurring', { months: p(rule.everyMonths) });
+    }
+  })();
+  return used.length === 0
+    ? text
+    : `${text} · ${t('rule.fromSetting', { names: used.map((n) => settingLabel(n, t)).join(', ') })}`;
 }
 
 type SettingValue = FollowUpSettings['values'][string];

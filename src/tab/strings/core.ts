@@ -336,6 +336,7 @@ const nb = {
     before_option_deadline: '{{months}} mnd. + {{days}} dager før opsjonsfrist',
     price_adjustment: '{{months}} mnd. før prisregulering',
     recurring: 'hver {{months}}. måned',
+    fromSetting: 'fra innstillingen {{names}}',
   },
   settings: {
     level: 'Nivå',
@@ -694,6 +695,7 @@ const nn: Same<typeof nb> = {
     before_option_deadline: '{{months}} mnd. + {{days}} dagar før opsjonsfristen',
     price_adjustment: '{{months}} mnd. før prisregulering',
     recurring: 'kvar {{months}}. månad',
+    fromSetting: 'frå innstillinga {{names}}',
   },
   settings: {
     level: 'Nivå',
@@ -1046,6 +1048,7 @@ const en: Same<typeof nb> = {
     before_option_deadline: '{{months}} mo. + {{days}} days before option deadline',
     price_adjustment: '{{months}} mo. before price adjustment',
     recurring: 'every {{months}} months',
+    fromSetting: 'from the setting {{names}}',
   },
   settings: {
     level: 'Level',
