@@ -77,6 +77,35 @@ describe('Tab: routine editor', () => {
     assert.doesNotMatch(text, /Vilkår \d/);
   });
 
+  it('thresholds: an amount is shown and typed in kroner and stored in øre; a bad one is refused by its field', async () => {
+    const settings = async () =>
+      (
+        (await s.request('kontraktservice', 'GET', '/api/followup/settings')).json() as {
+          values: Record<string, unknown>;
+        }
+      ).values;
+    const before = (await settings()).payConditionsThresholdOre as number;
+    await page.goto(`${s.url}/tab/#/admin`);
+    await page.getByRole('tab', { name: 'Terskler og varslingstider' }).click();
+    const field = page.getByRole('textbox', {
+      name: 'Terskel for kontroll av lønns- og arbeidsvilkår (kr)',
+    });
+    await field.waitFor();
+    assert.equal(await field.inputValue(), String(before / 100));
+    await field.fill('2 500 000');
+    await page.getByRole('button', { name: 'Lagre' }).click();
+    await page.getByText('Lagret.').waitFor();
+    assert.equal((await settings()).payConditionsThresholdOre, 250_000_000);
+    await field.fill('mye');
+    await page.getByRole('button', { name: 'Lagre' }).click();
+    await field
+      .locator('xpath=ancestor::div[contains(@class,"fui-Field")][1]')
+      .locator('.fui-Field__validationMessage')
+      .waitFor();
+    assert.equal((await settings()).payConditionsThresholdOre, 250_000_000);
+    await page.getByRole('tab', { name: 'Rutiner' }).click();
+  });
+
   it('edits a due-date rule and a condition, shows a bad parameter next to its field, adds and removes activities', async () => {
     const first = (await routines())[0] as Routine;
     const activity = first.activities[0] as Routine['activities'][number];

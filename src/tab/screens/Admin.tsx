@@ -29,6 +29,7 @@ import { Dropdown, Option } from '../components/Choice.tsx';
 import { ErrorBar } from '../components/common.tsx';
 import { localText } from '../components/localText.ts';
 import { endpoints } from '../endpoints.ts';
+import { oreToKronerText, parseKroner } from '../format.ts';
 import { useGet } from '../hooks.ts';
 import { useSession } from '../session.tsx';
 import type { Unit, User } from '../types.ts';
@@ -410,7 +411,7 @@ function Settings() {
     if (!loaded.data) return;
     setDraft(loaded.data);
     const tx: Record<string, string> = {};
-    for (const [k, v] of Object.entries(loaded.data.values)) tx[k] = valueText(v, t);
+    for (const [k, v] of Object.entries(loaded.data.values)) tx[k] = valueText(k, v, t);
     setTexts(tx);
   }, [loaded.data, t]);
   if (loaded.loading) return <Spinner label={t('app.loading')} />;
@@ -438,7 +439,7 @@ function Settings() {
     setError(null);
     setSaved(false);
     const values: Record<string, SettingValue> = {};
-    for (const [k, v] of Object.entries(draft.values)) values[k] = parseValue(texts[k] ?? '', v);
+    for (const [k, v] of Object.entries(draft.values)) values[k] = parseValue(k, texts[k] ?? '', v);
     try {
       await request('PUT', endpoints.settings, { body: { ...draft, values } });
       setSaved(true);
@@ -520,18 +521,25 @@ function riskOf(name: string): (typeof RISKS)[number] | null {
   );
 }
 
-/** Setting values as text: numbers, lists ("14, 3"), per risk ("Låg 12, Middels 6, Høg 3"). */
-function valueText(v: SettingValue, t: (k: string) => string): string {
-  if (typeof v === 'number') return String(v);
+/** Settings in øre (their key ends in «Ore») are shown and typed in kroner. */
+const isMoney = (key: string) => key.endsWith('Ore');
+
+/**
+ * Setting values as text: numbers, kroner for amounts ("2300000"), lists ("14, 3"), per risk
+ * ("Låg 12, Middels 6, Høg 3").
+ */
+function valueText(key: string, v: SettingValue, t: (k: string) => string): string {
+  if (typeof v === 'number') return isMoney(key) ? oreToKronerText(v) : String(v);
   if (Array.isArray(v)) return v.join(', ');
   return RISKS.map((r) => `${t(`risk.${r}`)} ${v[r]}`).join(', ');
 }
-function parseValue(text: string, previous: SettingValue): SettingValue {
+function parseValue(key: string, text: string, previous: SettingValue): SettingValue {
   const parts = text
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (typeof previous === 'number') return Number(text.replace(/\s/g, ''));
+  if (typeof previous === 'number')
+    return isMoney(key) ? (parseKroner(text) ?? Number.NaN) : Number(text.replace(/\s/g, ''));
   if (Array.isArray(previous)) {
     return previous.length > 0 && typeof previous[0] === 'string'
       ? parts

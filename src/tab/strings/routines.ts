@@ -59,7 +59,7 @@ export const routineStrings = defineStrings({
         'Risikovurdering av lønns- og arbeidsvilkår (dager etter start)',
       payDocumentCheckEveryMonths:
         'Dokumentkontroll av lønns- og arbeidsvilkår hver (måneder, per risikonivå)',
-      payConditionsThresholdOre: 'Terskel for kontroll av lønns- og arbeidsvilkår (øre)',
+      payConditionsThresholdOre: 'Terskel for kontroll av lønns- og arbeidsvilkår (kr)',
       generallyApplicableSectors: 'Bransjer med allmenngjort tariffavtale',
     },
   },
@@ -120,7 +120,7 @@ export const routineStrings = defineStrings({
         'Risikovurdering av løns- og arbeidsvilkår (dagar etter start)',
       payDocumentCheckEveryMonths:
         'Dokumentkontroll av løns- og arbeidsvilkår kvar (månader, per risikonivå)',
-      payConditionsThresholdOre: 'Terskel for kontroll av løns- og arbeidsvilkår (øre)',
+      payConditionsThresholdOre: 'Terskel for kontroll av løns- og arbeidsvilkår (kr)',
       generallyApplicableSectors: 'Bransjar med allmenngjord tariffavtale',
     },
   },
@@ -182,7 +182,7 @@ export const routineStrings = defineStrings({
         'Pay and working conditions risk assessment (days after start)',
       payDocumentCheckEveryMonths:
         'Pay and working conditions document check every (months, per risk level)',
-      payConditionsThresholdOre: 'Threshold for pay and working conditions control (øre)',
+      payConditionsThresholdOre: 'Threshold for pay and working conditions control (NOK)',
       generallyApplicableSectors: 'Sectors with generally applicable collective agreements',
     },
   },
