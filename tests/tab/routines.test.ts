@@ -75,6 +75,22 @@ describe('Tab: routine editor', () => {
     assert.ok(conditions);
     assert.match(text, new RegExp(`· ${conditions.length} vilkår`));
     assert.doesNotMatch(text, /Vilkår \d/);
+    // In the rule editor the field keeps the setting's name; its hint explains it.
+    const risk = withSetting.activities.find(
+      (a) =>
+        a.rule.kind === 'recurring' &&
+        typeof a.rule.everyMonths === 'object' &&
+        a.rule.everyMonths.setting === 'riskUpdateEveryMonths',
+    );
+    assert.ok(risk);
+    await page.getByRole('button', { name: `Frist og vilkår: ${risk.title.nb}` }).click();
+    await page
+      .getByTestId(`rules-${risk.id}`)
+      .getByText(
+        `Innstillingen «Oppdater risikovurderingen hver (måneder)», nå ${values.riskUpdateEveryMonths}. Skriv et tall for en egen verdi.`,
+      )
+      .waitFor();
+    await page.getByRole('button', { name: `Frist og vilkår: ${risk.title.nb}` }).click();
   });
 
   it('thresholds: an amount is shown and typed in kroner and stored in øre; a bad one is refused by its field', async () => {

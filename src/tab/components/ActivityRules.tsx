@@ -77,11 +77,14 @@ export function ActivityRules({
   index,
   onChange,
   issue,
+  describeSetting,
 }: {
   activity: Activity;
   index: number;
   onChange: (patch: Partial<Activity>) => void;
   issue: (path: string) => string | undefined;
+  /** A parameter that names a setting, explained: its label and current value. */
+  describeSetting?: (name: string) => string;
 }) {
   const { t } = useTranslation();
   const styles = useStyles();
@@ -91,6 +94,11 @@ export function ActivityRules({
     <Field
       key={key}
       label={label}
+      hint={
+        value !== undefined && typeof value === 'object' && describeSetting
+          ? describeSetting(value.setting)
+          : undefined
+      }
       validationMessage={at(`rule.${key}`)}
       validationState={at(`rule.${key}`) ? 'error' : 'none'}
     >

@@ -304,6 +304,12 @@ function Routines() {
                             .join('; ') || undefined
                         }
                         onChange={(patch) => setActivity(i, patch)}
+                        describeSetting={(name) =>
+                          t('ruleEdit.settingHint', {
+                            name: settingLabel(name, t),
+                            value: settingShort(settings.data?.values[name]) ?? '…',
+                          })
+                        }
                       />
                     </TableCell>
                   </TableRow>
