@@ -75,6 +75,29 @@ describe('Tab: routine editor', () => {
     assert.ok(conditions);
     assert.match(text, new RegExp(`· ${conditions.length} vilkår`));
     assert.doesNotMatch(text, /Vilkår \d/);
+    // A setting with a value per risk level says which value is which.
+    const perRisk = (await routines()).find((r) =>
+      r.activities.some(
+        (a) =>
+          a.rule.kind === 'recurring' &&
+          typeof a.rule.everyMonths === 'object' &&
+          a.rule.everyMonths.setting === 'statusMeetingEveryMonths',
+      ),
+    ) as Routine;
+    assert.ok(perRisk);
+    const meetings = values.statusMeetingEveryMonths as {
+      low: number;
+      medium: number;
+      high: number;
+    };
+    await page.getByRole('combobox', { name: 'Rutine' }).selectOption(perRisk.id);
+    await table
+      .getByText(
+        `hver ${meetings.low}/${meetings.medium}/${meetings.high}. måned (lav/middels/høy) · fra innstillingen «Statusmøte hver (måneder, per risikonivå)»`,
+      )
+      .first()
+      .waitFor();
+    await page.getByRole('combobox', { name: 'Rutine' }).selectOption(withSetting.id);
     // In the rule editor the field keeps the setting's name; its hint explains it.
     const risk = withSetting.activities.find(
       (a) =>

@@ -365,8 +365,9 @@ function settingShort(v: SettingValue | undefined): string | null {
 }
 
 /**
- * The due rule in words, a parameter taken from a setting shown with the setting's current value
- * and named after the rule («hver 12. måned · fra innstillingen «Oppdater risikovurderingen …»»).
+ * The due rule in words. A parameter taken from a setting shows the setting's current value, and
+ * the setting is named after the rule («hver 12. måned · fra innstillingen «Oppdater …»»); values
+ * per risk level say which is which («hver 12/6/3. måned (lav/middels/høy) · …»).
  */
 function ruleText(
   rule: ActivityDraft['rule'],
@@ -374,12 +375,15 @@ function ruleText(
   settings: FollowUpSettings['values'] | undefined,
 ) {
   const used: string[] = [];
+  let perRisk = false;
   const p = (v: unknown) => {
     if (typeof v === 'number') return String(v);
     if (v && typeof v === 'object' && 'setting' in v) {
       const name = String((v as { setting: string }).setting);
+      const value = settings?.[name];
       used.push(name);
-      return settingShort(settings?.[name]) ?? '…';
+      perRisk ||= value !== undefined && typeof value === 'object' && !Array.isArray(value);
+      return settingShort(value) ?? '…';
     }
     return '0';
   };
@@ -397,9 +401,10 @@ function ruleText(
         return t('rule.recurring', { months: p(rule.everyMonths) });
     }
   })();
+  const risks = perRisk ? ` (${RISKS.map((r) => t(`risk.${r}`).toLowerCase()).join('/')})` : '';
   return used.length === 0
     ? text
-    : `${text} · ${t('rule.fromSetting', { names: used.map((n) => settingLabel(n, t)).join(', ') })}`;
+    : `${text}${risks} · ${t('rule.fromSetting', { names: used.map((n) => settingLabel(n, t)).join(', ') })}`;
 }
 
 type SettingValue = FollowUpSettings['values'][string];
