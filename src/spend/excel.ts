@@ -176,8 +176,15 @@ export async function priceControlWorkbook(r: PriceControlReport): Promise<Buffe
   addSheet(
     wb,
     'Per vare',
-    [{ header: 'Avtale', key: 'agreementId' }, ...cols({ header: 'Vare', key: 'item' })],
-    r.byItem.map((x) => ({ ...x })),
+    [
+      { header: 'Avtale', key: 'agreementId' },
+      { header: 'Vare', key: 'item' },
+      ...cols({ header: 'Beskrivelse', key: 'description', width: 40 }),
+    ],
+    r.byItem.map((x) => ({
+      ...x,
+      description: r.itemNames[`${x.agreementId}|${x.item}`] ?? null,
+    })),
   );
   return toBuffer(wb);
 }

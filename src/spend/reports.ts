@@ -333,6 +333,40 @@ export interface PriceControlReport {
   readonly byItem: OverpaymentRow[];
   /** Names of the suppliers in `bySupplier`, by key. */
   readonly supplierNames: Record<string, string>;
+  /** Descriptions of the items in `byItem` from their agreement's price list, by `agreement|item`. */
+  readonly itemNames: Record<string, string>;
+}
+
+/**
+ * Price-list descriptions of the items a report shows, by `agreementId|item` (the item being the
+ * item number, or the GTIN when the invoice had no item number, as in the price check).
+ */
+async function itemNames(
+  store: DuckSpendStore,
+  rows: readonly { agreementId: string | null; item: string | null }[],
+): Promise<Record<string, string>> {
+  const wanted = rows.filter(
+    (r): r is { agreementId: string; item: string } => r.agreementId !== null && r.item !== null,
+  );
+  if (wanted.length === 0) return {};
+  const found = await store.rows<{ a: string; i: string; n: string }>(
+    // Joined on (agreement, item) twice, item number first, then GTIN: equi-joins, not an OR.
+    `WITH wanted AS (SELECT unnest($agreements) AS a, unnest($items) AS i),
+          listed AS (
+            SELECT agreement_id AS a, item_number AS i, description, 0 AS rank
+              FROM spend_price_list WHERE item_number IS NOT NULL
+            UNION ALL
+            SELECT agreement_id AS a, gtin AS i, description, 1 AS rank
+              FROM spend_price_list WHERE gtin IS NOT NULL)
+     SELECT w.a, w.i, arg_min(l.description, l.rank) AS n
+       FROM wanted w JOIN listed l ON l.a = w.a AND l.i = w.i
+      WHERE l.description IS NOT NULL AND l.description <> '' GROUP BY 1, 2`,
+    {
+      agreements: listValue(wanted.map((r) => r.agreementId)),
+      items: listValue(wanted.map((r) => r.item)),
+    },
+  );
+  return Object.fromEntries(found.map((r) => [`${r.a}|${r.i}`, r.n]));
 }
 
 export async function priceControlReport(
@@ -403,6 +437,7 @@ export async function priceControlReport(
       store,
       bySupplier.map((r) => r.supplierKey),
     ),
+    itemNames: await itemNames(store, byItem),
   };
 }
 

@@ -205,6 +205,14 @@ describe('pre-aggregated report tables', () => {
         const k = r.supplierKey as string;
         assert.equal(prices.supplierNames[k], k === key ? 'Nytt Navn' : `Leverandør ${k}`);
       }
+      // Items by their price list's description (item number first, then GTIN).
+      assert.ok(prices.byItem.length > 0);
+      for (const r of prices.byItem) {
+        const listed = y.priceLists.find(
+          (p) => p.agreementId === r.agreementId && (p.itemNumber === r.item || p.gtin === r.item),
+        );
+        assert.equal(prices.itemNames[`${r.agreementId}|${r.item}`], listed?.description);
+      }
       // Each line keeps the name on its own invoice.
       const lines = await lineDrilldown(spend.store, { supplierKey: key, limit: 5000 });
       assert.equal(

@@ -326,6 +326,14 @@ describe('synthetic year: reports find exactly what was planted', () => {
         'Linjer med avvik',
         'Overfakturert',
       ]);
+      const byItem = wb.getWorksheet('Per vare');
+      assert.ok(byItem);
+      const firstItem = prices.byItem[0] as { agreementId: string; item: string };
+      assert.equal(byItem.getRow(1).getCell(3).value, 'Beskrivelse');
+      assert.equal(
+        byItem.getRow(2).getCell(3).value,
+        prices.itemNames[`${firstItem.agreementId}|${firstItem.item}`],
+      );
       const topSupplier = prices.bySupplier[0]?.supplierKey as string;
       assert.equal(bySupplier.getRow(2).getCell(1).value, topSupplier);
       assert.equal(bySupplier.getRow(2).getCell(2).value, `Leverandør ${topSupplier}`);

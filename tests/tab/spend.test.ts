@@ -305,6 +305,8 @@ describe('Tab: spend analysis (Innkjøpsanalyse)', () => {
     assert.ok(report.deviatingLines >= 1, 'the planted price deviation is found');
     await figures.getByText(String(report.deviatingLines), { exact: true }).first().waitFor();
     await page.getByTestId('prices-item').getByText('VARE-1').waitFor();
+    // The item by its price list's description, the item number beneath.
+    await page.getByTestId('prices-item').getByText('Vare 1', { exact: true }).waitFor();
     const supplier = near.suppliers[0] as { orgnr: string; name: string };
     await page.getByTestId('prices-supplier').getByText(supplier.name).waitFor();
     await page.getByTestId('prices-supplier').getByText(supplier.orgnr).waitFor();

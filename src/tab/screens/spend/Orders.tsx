@@ -40,7 +40,7 @@ import {
 import { useGet } from '../../hooks.ts';
 import { contractHref, navigate } from '../../router.ts';
 import { unitName, useSession } from '../../session.tsx';
-import { Figure, MonthlyKrChart, Supplier, useSpendStyles } from './shared.tsx';
+import { Figure, MonthlyKrChart, Named, useSpendStyles } from './shared.tsx';
 
 /** The order as docs/spend.md "API: Bestill innkjøpsanalyse" describes it. */
 export interface AnalysisOrder {
@@ -558,7 +558,7 @@ function OrderResultView({ result }: { result: OrderResult }) {
               {result.bySupplier.map((x) => (
                 <TableRow key={x.supplierKey}>
                   <TableCell>
-                    <Supplier supplierKey={x.supplierKey} name={x.supplierName} />
+                    <Named code={x.supplierKey} name={x.supplierName} />
                   </TableCell>
                   <TableCell className={styles.number}>{formatMoney(x.nokOre, lng)}</TableCell>
                   <TableCell className={styles.number}>{formatMoney(x.matchedOre, lng)}</TableCell>
@@ -606,7 +606,7 @@ function OrderResultView({ result }: { result: OrderResult }) {
                   <TableRow key={`${x.agreementId}-${x.supplierKey}-${x.item}`}>
                     <TableCell>{x.item}</TableCell>
                     <TableCell>
-                      <Supplier supplierKey={x.supplierKey} name={x.supplierName} />
+                      <Named code={x.supplierKey} name={x.supplierName} />
                     </TableCell>
                     <TableCell className={styles.number}>
                       {formatMoney(x.overpaymentOre, lng)}

@@ -54,7 +54,7 @@ import {
   ExportButton,
   Figure,
   MonthlyKrChart,
-  Supplier,
+  Named,
   tooltipStyle,
   useChartColours,
   useSpendStyles,
@@ -279,9 +279,7 @@ function TurnoverDetails({
           .sort((x, y) => y.ore - x.ore)
           .map((b) => (
             <TableRow key={b.key}>
-              <TableCell>
-                {names ? <Supplier supplierKey={b.key} name={names[b.key]} /> : b.key}
-              </TableCell>
+              <TableCell>{names ? <Named code={b.key} name={names[b.key]} /> : b.key}</TableCell>
               <TableCell className={styles.number}>{formatMoney(b.ore, lng)}</TableCell>
             </TableRow>
           ))}
@@ -571,9 +569,11 @@ export function Prices({ dataKey }: { dataKey: number }) {
           {what === 'agreement' && x.agreementId ? (
             <AgreementLink id={x.agreementId} names={names} />
           ) : what === 'supplier' && x.supplierKey ? (
-            <Supplier supplierKey={x.supplierKey} name={r?.supplierNames[x.supplierKey]} />
+            <Named code={x.supplierKey} name={r?.supplierNames[x.supplierKey]} />
+          ) : x.item ? (
+            <Named code={x.item} name={r?.itemNames[`${x.agreementId}|${x.item}`]} />
           ) : (
-            x.item
+            '–'
           )}
         </TableCell>
         <TableCell className={styles.number}>{formatNumber(x.lines, lng)}</TableCell>

@@ -153,16 +153,19 @@ export function Figure({ label, value }: { label: string; value: string }) {
   );
 }
 
-/** A supplier as its name (from its invoices) with its key (org. number) beneath, or the key alone. */
-export function Supplier({ supplierKey, name }: { supplierKey: string; name?: string | null }) {
+/**
+ * A supplier or an item as its name with its code beneath (org. number, item number), or the
+ * code alone when there is no name.
+ */
+export function Named({ code, name }: { code: string; name?: string | null }) {
   const styles = useSpendStyles();
-  if (!name) return <>{supplierKey}</>;
+  if (!name) return <>{code}</>;
   return (
     <>
       <span>{name}</span>
       <br />
       <Text size={200} className={styles.muted}>
-        {supplierKey}
+        {code}
       </Text>
     </>
   );
@@ -228,7 +231,7 @@ export function Drilldown({
                   </TableCell>
                   <TableCell>{formatDate(l.issue_date, lng)}</TableCell>
                   <TableCell>
-                    <Supplier supplierKey={l.supplier_key} name={l.supplier_name} />
+                    <Named code={l.supplier_key} name={l.supplier_name} />
                   </TableCell>
                   <TableCell>{l.unit ?? '–'}</TableCell>
                   <TableCell>
