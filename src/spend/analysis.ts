@@ -4,7 +4,7 @@
  * category, supplier, agreement). SQL over the DuckDB store; amounts are integer øre (NOK) except
  * over-payments, which are in their invoice currency's minor units.
  */
-import { PRICE_CHECK_SQL, supplierNames } from './reports.ts';
+import { itemNames, PRICE_CHECK_SQL, supplierNames } from './reports.ts';
 import type { DuckSpendStore } from './store/duckdb-store.ts';
 
 export interface AnalysisScope {
@@ -47,6 +47,8 @@ export interface AnalysisResult {
     supplierKey: string;
     supplierName: string | null;
     item: string | null;
+    /** The item's description on its agreement's price list. */
+    itemName: string | null;
     currency: string;
     overpaymentOre: number;
     lines: number;
@@ -132,6 +134,13 @@ export async function scopedAnalysis(
       ORDER BY over DESC, agreement_id, item LIMIT ${limit}`,
     params,
   );
+  const items = await itemNames(
+    store,
+    over.map((r) => ({
+      agreementId: String(r.agreement_id),
+      item: r.item === null ? null : String(r.item),
+    })),
+  );
   const names = await supplierNames(store, [
     ...bySupplier.map((r) => String(r.s)),
     ...over.map((r) => String(r.supplier_key)),
@@ -176,6 +185,7 @@ export async function scopedAnalysis(
       supplierKey: String(r.supplier_key),
       supplierName: names[String(r.supplier_key)] ?? null,
       item: r.item === null ? null : String(r.item),
+      itemName: items[`${String(r.agreement_id)}|${String(r.item)}`] ?? null,
       currency: String(r.currency),
       overpaymentOre: num(r.over),
       lines: num(r.lines),

@@ -294,6 +294,7 @@ export async function analysisWorkbook(
       { header: 'Leverandør', key: 'supplierKey' },
       { header: 'Navn', key: 'supplierName', width: 40 },
       { header: 'Vare', key: 'item' },
+      { header: 'Beskrivelse', key: 'itemName', width: 40 },
       { header: 'Valuta', key: 'currency' },
       { header: 'Linjer med avvik', key: 'lines' },
       { header: 'Merbetaling', key: 'overpaymentOre', money: true },

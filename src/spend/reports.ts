@@ -341,7 +341,7 @@ export interface PriceControlReport {
  * Price-list descriptions of the items a report shows, by `agreementId|item` (the item being the
  * item number, or the GTIN when the invoice had no item number, as in the price check).
  */
-async function itemNames(
+export async function itemNames(
   store: DuckSpendStore,
   rows: readonly { agreementId: string | null; item: string | null }[],
 ): Promise<Record<string, string>> {

@@ -281,10 +281,12 @@ describe('ordering an analysis', () => {
     // Suppliers are named beside their keys, in the price deviations too.
     const deviations = wb.getWorksheet('Prisavvik');
     assert.ok(deviations);
-    assert.deepEqual((deviations.getRow(1).values as unknown[]).slice(1, 4), [
+    assert.deepEqual((deviations.getRow(1).values as unknown[]).slice(1, 6), [
       'Avtale',
       'Leverandør',
       'Navn',
+      'Vare',
+      'Beskrivelse',
     ]);
     assert.equal(res.summary.totalOre > 0, true);
   });

@@ -416,6 +416,11 @@ describe('Tab: spend analysis (Innkjøpsanalyse)', () => {
       .waitFor();
     await page
       .getByTestId('order-detail')
+      .getByRole('table', { name: 'Priskontroll' })
+      .getByText('Vare 1', { exact: true })
+      .waitFor();
+    await page
+      .getByTestId('order-detail')
       .getByText('Excel-resultatet i arkivet, på avtalen: Arkivert')
       .waitFor();
     for (const theme of ['light', 'dark'] as const) {

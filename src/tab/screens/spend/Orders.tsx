@@ -102,6 +102,7 @@ interface OrderResult {
     agreementId: string;
     supplierKey: string;
     supplierName: string | null;
+    itemName: string | null;
     item: string;
     overpaymentOre: number;
     lines: number;
@@ -604,7 +605,9 @@ function OrderResultView({ result }: { result: OrderResult }) {
               <TableBody>
                 {result.overpayments.map((x) => (
                   <TableRow key={`${x.agreementId}-${x.supplierKey}-${x.item}`}>
-                    <TableCell>{x.item}</TableCell>
+                    <TableCell>
+                      {x.item ? <Named code={x.item} name={x.itemName} /> : '–'}
+                    </TableCell>
                     <TableCell>
                       <Named code={x.supplierKey} name={x.supplierName} />
                     </TableCell>
