@@ -184,14 +184,22 @@ export const PAY_SECTORS = {
 
 type ContractType = (typeof CONTRACT_TYPES)[number];
 
-/** One kind of agreement: the words, codes and value ranges the generator draws from. */
+/** A title with the CPV codes that fit it; the first code is the main category. */
+export interface Titled {
+  /** `{sted}`, `{skole}` and `{sykehjem}` are filled in by the generator. */
+  readonly title: string;
+  readonly cpv: readonly string[];
+}
+
+/**
+ * One line of business: the titles (each with its own CPV codes), words for the suppliers' names,
+ * terms and value ranges the generator draws from. A template is narrow enough that any of its
+ * suppliers could deliver any of its titles.
+ */
 export interface AgreementTemplate {
   readonly key: string;
-  /** `{sted}`, `{skole}` and `{sykehjem}` are filled in by the generator. */
-  readonly titles: readonly string[];
+  readonly titles: readonly Titled[];
   readonly description: string;
-  /** Real CPV codes; the first is the main category. */
-  readonly cpv: readonly string[];
   readonly type: ContractType;
   /** Pay-and-conditions sector, when the work falls under a generally applicable agreement. */
   readonly sector: string | null;
@@ -209,18 +217,18 @@ export interface AgreementTemplate {
 }
 
 const t = (x: AgreementTemplate) => x;
+const T = (title: string, ...cpv: string[]): Titled => ({ title, cpv });
 
 export const TEMPLATES: readonly AgreementTemplate[] = [
   t({
     key: 'renhold',
     titles: [
-      'Renhold av kommunale bygg i {sted}',
-      'Rammeavtale om renholdstjenester',
-      'Renhold av {skole}',
+      T('Renhold av kommunale bygg i {sted}', '90911200-8', '90910000-9'),
+      T('Rammeavtale om renholdstjenester', '90910000-9', '90911200-8', '90919200-4'),
+      T('Renhold av {skole}', '90919300-5', '90911200-8'),
     ],
     description:
       'Daglig renhold, periodisk renhold og hovedrengjøring av kommunale formålsbygg. Leverandøren skal bruke miljømerkede renholdsmidler og ha godkjenning i Arbeidstilsynets register over renholdsvirksomheter.',
-    cpv: ['90910000-9', '90911200-8'],
     type: 'services',
     sector: PAY_SECTORS.cleaning,
     supplierWords: ['Renhold', 'Rent', 'Service', 'Facility'],
@@ -237,14 +245,13 @@ export const TEMPLATES: readonly AgreementTemplate[] = [
   t({
     key: 'bygg',
     titles: [
-      'Rehabilitering av {skole}',
-      'Nytt sykehjem i {sted}',
-      'Totalentreprise for ny barnehage i {sted}',
-      'Ombygging av {sykehjem}',
+      T('Rehabilitering av {skole}', '45214200-2', '45453000-7'),
+      T('Nytt sykehjem i {sted}', '45215100-8', '45210000-2'),
+      T('Totalentreprise for ny barnehage i {sted}', '45214100-1', '45210000-2'),
+      T('Ombygging av {sykehjem}', '45453000-7', '45210000-2'),
     ],
     description:
       'Totalentreprise etter NS 8407 for rehabilitering og ombygging. Arbeidet omfatter riving, bygningsmessige arbeider, tekniske fag og utomhusanlegg. Krav om lærlinger og HMS-kort for alle på byggeplassen.',
-    cpv: ['45000000-7', '45210000-2', '45453000-7'],
     type: 'construction',
     sector: PAY_SECTORS.construction,
     supplierWords: ['Bygg', 'Entreprenør', 'Byggeservice', 'Totalentreprise'],
@@ -258,19 +265,16 @@ export const TEMPLATES: readonly AgreementTemplate[] = [
     index: 'Byggekostnadsindeks (SSB)',
   }),
   t({
-    key: 'handverk',
+    key: 'snekker',
     titles: [
-      'Rammeavtale om snekkertjenester',
-      'Rammeavtale om malerarbeid',
-      'Rammeavtale om rørleggertjenester',
-      'Mindre bygningsmessige arbeider i {sted}',
+      T('Rammeavtale om snekkertjenester', '45421000-4', '45422000-1'),
+      T('Mindre bygningsmessige arbeider i {sted}', '45453000-7', '45421000-4'),
     ],
     description:
-      'Avrop på håndverkertjenester til vedlikehold av kommunens bygningsmasse. Avrop etter timepris og påslag på materialer. Leverandøren må dokumentere lønns- og arbeidsvilkår på forespørsel.',
-    cpv: ['45421000-4', '45442100-8', '45330000-9'],
+      'Avrop på snekker- og tømrertjenester til vedlikehold av kommunens bygningsmasse, etter timepris og påslag på materialer. Leverandøren må dokumentere lønns- og arbeidsvilkår på forespørsel.',
     type: 'construction',
     sector: PAY_SECTORS.construction,
-    supplierWords: ['Snekkeri', 'Maler', 'Rør', 'Håndverk'],
+    supplierWords: ['Snekkeri', 'Tømrer', 'Byggservice'],
     units: ['u-drift-vedlikehold'],
     valueNok: [2_000_000, 60_000_000],
     framework: true,
@@ -278,15 +282,48 @@ export const TEMPLATES: readonly AgreementTemplate[] = [
     index: 'KPI',
   }),
   t({
+    key: 'maler',
+    titles: [
+      T('Rammeavtale om malerarbeid', '45442100-8', '45440000-3'),
+      T('Innvendig maling av {skole}', '45442100-8'),
+    ],
+    description:
+      'Avrop på maler- og overflatearbeider i kommunale bygg, med krav til miljømerkede produkter og lønns- og arbeidsvilkår etter allmenngjort tariff.',
+    type: 'construction',
+    sector: PAY_SECTORS.construction,
+    supplierWords: ['Maler', 'Malerservice', 'Farge og Interiør'],
+    units: ['u-drift-vedlikehold'],
+    valueNok: [1_000_000, 30_000_000],
+    framework: true,
+    terms: ['Timepris kr 690 eks. mva.', 'Materialer til nettopris pluss 10 %'],
+    index: 'KPI',
+  }),
+  t({
+    key: 'rorlegger',
+    titles: [
+      T('Rammeavtale om rørleggertjenester', '45330000-9', '45332000-3'),
+      T('Utskifting av sanitæranlegg ved {skole}', '45330000-9'),
+    ],
+    description:
+      'Avrop på rørleggertjenester, service og utskifting av sanitær- og varmeanlegg i kommunale bygg, med døgnvakt for vannlekkasjer.',
+    type: 'construction',
+    sector: PAY_SECTORS.construction,
+    supplierWords: ['Rør', 'Rørlegger', 'VVS'],
+    units: ['u-drift-vedlikehold'],
+    valueNok: [1_200_000, 40_000_000],
+    framework: true,
+    terms: ['Timepris kr 795 eks. mva.', 'Utrykning innen 2 timer ved lekkasje'],
+    index: 'KPI',
+  }),
+  t({
     key: 'elektro',
     titles: [
-      'Rammeavtale om elektrikertjenester',
-      'Elektroarbeid ved {skole}',
-      'Utskifting av belysning i {sted}',
+      T('Rammeavtale om elektrikertjenester', '45310000-3', '45311000-0'),
+      T('Elektroarbeid ved {skole}', '45311000-0', '45310000-3'),
+      T('Utskifting av belysning i {sted}', '45316000-5', '45311000-0'),
     ],
     description:
       'Elektriske installasjonsarbeider, service og feilretting i kommunale bygg, herunder nødlys og brannalarmanlegg. Installatøren skal være registrert i DSBs elvirksomhetsregister.',
-    cpv: ['45310000-3', '45311000-0'],
     type: 'construction',
     sector: PAY_SECTORS.electrical,
     supplierWords: ['Elektro', 'Elektriske', 'Installasjon'],
@@ -297,38 +334,52 @@ export const TEMPLATES: readonly AgreementTemplate[] = [
     index: 'KPI',
   }),
   t({
-    key: 'vedlikehold-teknisk',
+    key: 'heis',
     titles: [
-      'Service og vedlikehold av heiser',
-      'Service på ventilasjonsanlegg i {sted}',
-      'Drift av varmeanlegg',
+      T('Service og vedlikehold av heiser', '50750000-7'),
+      T('Modernisering av heiser i {sted}', '50750000-7', '45313100-5'),
     ],
     description:
-      'Forebyggende vedlikehold, lovpålagte kontroller og feilretting på tekniske anlegg etter fast serviceavtale.',
-    cpv: ['50750000-7', '50712000-9', '50700000-2'],
+      'Forebyggende vedlikehold, lovpålagte kontroller og feilretting på heisanlegg etter fast serviceavtale.',
     type: 'services',
     sector: null,
-    supplierWords: ['Heis', 'Ventilasjon', 'Teknikk', 'Energi'],
+    supplierWords: ['Heis', 'Heisservice', 'Løfteteknikk'],
     units: ['u-drift-vedlikehold'],
     valueNok: [600_000, 12_000_000],
     framework: true,
-    terms: ['Fast årspris per anlegg', 'Utrykning innen 2 timer ved driftsstans'],
+    terms: ['Fast årspris per heis', 'Utrykning innen 2 timer ved driftsstans'],
+    index: 'KPI',
+  }),
+  t({
+    key: 'ventilasjon',
+    titles: [
+      T('Service på ventilasjonsanlegg i {sted}', '50712000-9', '50700000-2'),
+      T('Drift av varmeanlegg', '50720000-8', '50700000-2'),
+    ],
+    description:
+      'Forebyggende vedlikehold, filterbytte og feilretting på ventilasjons- og varmeanlegg etter fast serviceavtale.',
+    type: 'services',
+    sector: null,
+    supplierWords: ['Ventilasjon', 'Klima', 'Teknikk', 'Inneklima'],
+    units: ['u-drift-vedlikehold'],
+    valueNok: [600_000, 12_000_000],
+    framework: true,
+    terms: ['Fast årspris per anlegg', 'Filterbytte to ganger per år inkludert'],
     index: 'KPI',
   }),
   t({
     key: 'mat',
     titles: [
-      'Rammeavtale om matvarer til kommunale kjøkken',
-      'Rammeavtale om frukt og grønt',
-      'Rammeavtale om meieriprodukter',
-      'Matvarer til barnehager',
+      T('Rammeavtale om matvarer til kommunale kjøkken', '15000000-8', '15800000-6'),
+      T('Rammeavtale om frukt og grønt', '15300000-1'),
+      T('Rammeavtale om meieriprodukter', '15500000-3'),
+      T('Matvarer til barnehager', '15000000-8', '15300000-1'),
     ],
     description:
       'Levering av næringsmidler til sykehjem, barnehager og skolekantiner. Krav til økologisk andel, redusert matsvinn og leveranse med nullutslippskjøretøy i sentrum.',
-    cpv: ['15000000-8', '15300000-1', '15500000-3', '15800000-6'],
     type: 'goods',
     sector: null,
-    supplierWords: ['Mat', 'Storhusholdning', 'Frukt', 'Meieri'],
+    supplierWords: ['Mat', 'Storhusholdning', 'Engros', 'Matgrossist'],
     units: ['u-barnehage', 'u-sykehjem'],
     valueNok: [3_000_000, 90_000_000],
     framework: true,
@@ -338,13 +389,12 @@ export const TEMPLATES: readonly AgreementTemplate[] = [
   t({
     key: 'catering',
     titles: [
-      'Kantinedrift i rådhuset',
-      'Catering til møter og arrangementer',
-      'Skolemåltid ved {skole}',
+      T('Kantinedrift i rådhuset', '55510000-8', '55520000-1'),
+      T('Catering til møter og arrangementer', '55520000-1'),
+      T('Skolemåltid ved {skole}', '55524000-9', '55520000-1'),
     ],
     description:
       'Drift av kantine og levering av catering. Leverandøren skal følge Helsedirektoratets retningslinjer for mat og måltider.',
-    cpv: ['55520000-1', '55510000-8'],
     type: 'services',
     sector: PAY_SECTORS.catering,
     supplierWords: ['Catering', 'Kantine', 'Mat og Drikke'],
@@ -357,14 +407,13 @@ export const TEMPLATES: readonly AgreementTemplate[] = [
   t({
     key: 'medisinsk',
     titles: [
-      'Rammeavtale om medisinske forbruksvarer',
-      'Rammeavtale om inkontinensprodukter',
-      'Rammeavtale om smittevernutstyr',
-      'Sykehjemssenger og madrasser',
+      T('Rammeavtale om medisinske forbruksvarer', '33140000-3', '33141000-0'),
+      T('Rammeavtale om inkontinensprodukter', '33141000-0', '33140000-3'),
+      T('Rammeavtale om smittevernutstyr', '33140000-3', '18424300-0'),
+      T('Sykehjemssenger og madrasser', '33192000-2'),
     ],
     description:
       'Levering av medisinske forbruksvarer og hjelpemidler til sykehjem og hjemmebaserte tjenester, med opplæring av personell og returordning.',
-    cpv: ['33140000-3', '33141000-0', '33192000-2'],
     type: 'goods',
     sector: null,
     supplierWords: ['Medical', 'Medisinsk', 'Helseprodukter', 'Care'],
@@ -376,10 +425,12 @@ export const TEMPLATES: readonly AgreementTemplate[] = [
   }),
   t({
     key: 'legemidler',
-    titles: ['Legemidler til sykehjem og legevakt', 'Multidose og farmasøytiske tjenester'],
+    titles: [
+      T('Legemidler til sykehjem og legevakt', '33600000-6'),
+      T('Multidose og farmasøytiske tjenester', '33600000-6', '85149000-5'),
+    ],
     description:
       'Levering av legemidler i multidose og farmasøytisk rådgivning til kommunens helseinstitusjoner, inkludert legemiddelgjennomganger.',
-    cpv: ['33600000-6', '85149000-5'],
     type: 'goods',
     sector: null,
     supplierWords: ['Apotek', 'Farmasi'],
@@ -392,14 +443,13 @@ export const TEMPLATES: readonly AgreementTemplate[] = [
   t({
     key: 'helse-sosial',
     titles: [
-      'Brukerstyrt personlig assistanse (BPA)',
-      'Avlastningstjenester for barn og unge',
-      'Heldøgns omsorgstjenester i {sted}',
-      'Dagaktivitetstilbud for personer med demens',
+      T('Brukerstyrt personlig assistanse (BPA)', '85312000-9', '85000000-9'),
+      T('Avlastningstjenester for barn og unge', '85311000-2', '85310000-5'),
+      T('Heldøgns omsorgstjenester i {sted}', '85311000-2', '85000000-9'),
+      T('Dagaktivitetstilbud for personer med demens', '85312000-9', '85310000-5'),
     ],
     description:
       'Kjøp av helse- og omsorgstjenester etter helse- og omsorgstjenesteloven. Leverandøren skal ha godkjent internkontroll og bemanning med riktig kompetanse.',
-    cpv: ['85000000-9', '85310000-5', '85311000-2', '85312000-9'],
     type: 'health_social',
     sector: null,
     supplierWords: ['Omsorg', 'Assistanse', 'Helse', 'Livskvalitet'],
@@ -410,20 +460,35 @@ export const TEMPLATES: readonly AgreementTemplate[] = [
     index: 'KPI',
   }),
   t({
-    key: 'ikt',
+    key: 'ikt-utstyr',
     titles: [
-      'Rammeavtale om PC-er og nettbrett',
-      'Fagsystem for barnehage',
-      'Drift av sak- og arkivsystem',
-      'Lisenser og programvare',
-      'Konsulenttjenester innen IKT',
+      T('Rammeavtale om PC-er og nettbrett', '30213000-5', '30213200-7'),
+      T('Skjermer og tilbehør til {skole}', '30231000-7', '30213000-5'),
     ],
     description:
-      'Anskaffelse av IKT-utstyr, programvare og tilhørende tjenester, med krav til informasjonssikkerhet, databehandleravtale og universell utforming.',
-    cpv: ['30213000-5', '48000000-8', '72000000-5', '72260000-5'],
+      'Levering av datautstyr med klargjøring, garanti og retur for gjenbruk, med krav til informasjonssikkerhet og miljømerking.',
     type: 'goods',
     sector: null,
-    supplierWords: ['Data', 'IT', 'Digital', 'Systemer'],
+    supplierWords: ['Data', 'IT-utstyr', 'Datautstyr'],
+    units: ['u-digitalisering', 'u-skole', 'u-barnehage'],
+    valueNok: [800_000, 110_000_000],
+    framework: true,
+    terms: ['Rabatt 12 % på listepris', 'Klargjøring inkludert', 'Garanti 4 år'],
+    index: null,
+  }),
+  t({
+    key: 'ikt-system',
+    titles: [
+      T('Fagsystem for barnehage', '48000000-8', '72260000-5'),
+      T('Drift av sak- og arkivsystem', '72260000-5', '48311000-1'),
+      T('Lisenser og programvare', '48000000-8'),
+      T('Konsulenttjenester innen IKT', '72000000-5'),
+    ],
+    description:
+      'Anskaffelse av programvare, drift og tilhørende tjenester, med krav til informasjonssikkerhet, databehandleravtale og universell utforming.',
+    type: 'services',
+    sector: null,
+    supplierWords: ['IT', 'Digital', 'Systemer', 'Software'],
     units: ['u-digitalisering', 'u-skole', 'u-barnehage'],
     valueNok: [800_000, 110_000_000],
     framework: true,
@@ -431,19 +496,16 @@ export const TEMPLATES: readonly AgreementTemplate[] = [
     index: 'KPI',
   }),
   t({
-    key: 'kontor',
+    key: 'kontorrekvisita',
     titles: [
-      'Rammeavtale om kontorrekvisita',
-      'Rammeavtale om kopipapir',
-      'Rammeavtale om kontormøbler',
-      'Skolemøbler til {skole}',
+      T('Rammeavtale om kontorrekvisita', '30192000-1'),
+      T('Rammeavtale om kopipapir', '30197630-1', '30192000-1'),
     ],
     description:
-      'Levering av kontorrekvisita, papir og møbler til alle kommunens enheter, med bestilling i e-handelsløsningen og samlet faktura per måned.',
-    cpv: ['30192000-1', '30197630-1', '39100000-3', '39160000-1'],
+      'Levering av kontorrekvisita og papir til alle kommunens enheter, med bestilling i e-handelsløsningen og samlet faktura per måned.',
     type: 'goods',
     sector: null,
-    supplierWords: ['Kontor', 'Møbler', 'Interiør'],
+    supplierWords: ['Kontor', 'Kontorservice', 'Papir'],
     units: ['u-skole', 'u-barnehage', 'u-personal'],
     valueNok: [400_000, 25_000_000],
     framework: true,
@@ -451,18 +513,34 @@ export const TEMPLATES: readonly AgreementTemplate[] = [
     index: 'KPI',
   }),
   t({
+    key: 'mobler',
+    titles: [
+      T('Rammeavtale om kontormøbler', '39130000-2', '39100000-3'),
+      T('Skolemøbler til {skole}', '39160000-1'),
+    ],
+    description:
+      'Levering og montering av møbler til kommunens kontorer, skoler og barnehager, med krav til ergonomi, miljømerking og gjenbruk.',
+    type: 'goods',
+    sector: null,
+    supplierWords: ['Møbler', 'Interiør', 'Innredning'],
+    units: ['u-skole', 'u-barnehage', 'u-personal'],
+    valueNok: [400_000, 25_000_000],
+    framework: true,
+    terms: ['Rabatt 30 % på listepris', 'Montering inkludert', 'Garanti 10 år'],
+    index: 'KPI',
+  }),
+  t({
     key: 'laeremidler',
     titles: [
-      'Læremidler til grunnskolen',
-      'Leker og forbruksmateriell til barnehager',
-      'Skolebøker og digitale læremidler',
+      T('Læremidler til grunnskolen', '22111000-1'),
+      T('Leker og forbruksmateriell til barnehager', '37520000-9'),
+      T('Skolebøker og digitale læremidler', '22111000-1', '48190000-6'),
     ],
     description:
       'Trykte og digitale læremidler i samsvar med læreplanverket, samt leker og forbruksmateriell til barnehager.',
-    cpv: ['22111000-1', '37520000-9', '48190000-6'],
     type: 'goods',
     sector: null,
-    supplierWords: ['Forlag', 'Læring', 'Leker'],
+    supplierWords: ['Læremidler', 'Læring', 'Skole og Barnehage'],
     units: ['u-skole', 'u-barnehage', 'u-fjellsdalen-bhg'],
     valueNok: [300_000, 30_000_000],
     framework: true,
@@ -472,17 +550,15 @@ export const TEMPLATES: readonly AgreementTemplate[] = [
   t({
     key: 'transport',
     titles: [
-      'Skoleskyss for elever med særskilte behov',
-      'Transport av brukere til dagsenter',
-      'Varetransport mellom kommunale lager',
+      T('Skoleskyss for elever med særskilte behov', '60130000-8', '60140000-1'),
+      T('Transport av brukere til dagsenter', '60140000-1', '60130000-8'),
     ],
     description:
-      'Transporttjenester med krav til sjåførens kompetanse, politiattest og kjøretøy med lave utslipp. Leverandøren skal ha løyve.',
-    cpv: ['60130000-8', '60140000-1', '60100000-9'],
+      'Persontransport med krav til sjåførens kompetanse, politiattest og kjøretøy med lave utslipp. Leverandøren skal ha løyve.',
     type: 'services',
     sector: PAY_SECTORS.touristBus,
-    supplierWords: ['Transport', 'Taxi', 'Buss', 'Logistikk'],
-    units: ['u-skole', 'u-hjemmetjenester', 'u-innkjop'],
+    supplierWords: ['Transport', 'Taxi', 'Buss', 'Skyss'],
+    units: ['u-skole', 'u-hjemmetjenester'],
     valueNok: [800_000, 40_000_000],
     framework: true,
     terms: ['Pris per tur etter sone', 'Ventetid inntil 15 minutter inkludert'],
@@ -490,13 +566,16 @@ export const TEMPLATES: readonly AgreementTemplate[] = [
   }),
   t({
     key: 'gods',
-    titles: ['Budtjenester og varetransport', 'Transport av avfall til mottak'],
+    titles: [
+      T('Budtjenester og varetransport', '60161000-4', '60100000-9'),
+      T('Varetransport mellom kommunale lager', '60100000-9'),
+      T('Transport av avfall til mottak', '90512000-9', '60100000-9'),
+    ],
     description:
       'Godstransport på vei mellom kommunale enheter og mottaksanlegg, med krav til lastsikring.',
-    cpv: ['60100000-9', '90511000-2'],
     type: 'services',
     sector: PAY_SECTORS.roadFreight,
-    supplierWords: ['Frakt', 'Transport', 'Gods'],
+    supplierWords: ['Frakt', 'Transport', 'Gods', 'Logistikk'],
     units: ['u-bymiljo', 'u-innkjop'],
     valueNok: [600_000, 20_000_000],
     framework: false,
@@ -506,17 +585,16 @@ export const TEMPLATES: readonly AgreementTemplate[] = [
   t({
     key: 'uteomrader',
     titles: [
-      'Vintervedlikehold og brøyting i {sted}',
-      'Skjøtsel av parker og grøntanlegg i {sted}',
-      'Asfaltering av kommunale veier',
-      'Drift av gatelys',
+      T('Vintervedlikehold og brøyting i {sted}', '90620000-9', '90630000-2'),
+      T('Skjøtsel av parker og grøntanlegg i {sted}', '77310000-6'),
+      T('Drift av kunstgressbaner', '77320000-9'),
+      T('Drift av gatelys', '50232100-1'),
     ],
     description:
       'Drift og vedlikehold av kommunale uteområder, veier og grøntanlegg etter funksjonskrav, med beredskap i vintersesongen.',
-    cpv: ['90620000-9', '77310000-6', '45233222-1', '50232100-1'],
     type: 'services',
     sector: PAY_SECTORS.horticulture,
-    supplierWords: ['Anlegg', 'Grønt', 'Maskin', 'Vei'],
+    supplierWords: ['Anlegg', 'Maskin', 'Entreprenør', 'Park og Anlegg'],
     units: ['u-bymiljo', 'u-idrett'],
     valueNok: [1_000_000, 55_000_000],
     framework: false,
@@ -526,16 +604,15 @@ export const TEMPLATES: readonly AgreementTemplate[] = [
   t({
     key: 'vann',
     titles: [
-      'Fornyelse av vann- og avløpsledninger i {sted}',
-      'Kjemikalier til vannbehandling',
-      'Drift av renseanlegg',
+      T('Fornyelse av vann- og avløpsledninger i {sted}', '45232150-8', '45232410-9'),
+      T('Separering av avløp i {sted}', '45232410-9'),
+      T('Asfaltering etter graving i {sted}', '45233222-1'),
     ],
     description:
-      'Arbeider og leveranser til vannforsyning og avløp, med krav til hygiene ved arbeid på drikkevannsanlegg.',
-    cpv: ['45232150-8', '24962000-5', '90481000-2'],
+      'Graving og rørarbeider for vannforsyning og avløp, med krav til hygiene ved arbeid på drikkevannsanlegg og reasfaltering.',
     type: 'construction',
     sector: PAY_SECTORS.construction,
-    supplierWords: ['VA', 'Rør', 'Anlegg', 'Vann'],
+    supplierWords: ['VA', 'VA-Entreprenør', 'Graving', 'Rør og Anlegg'],
     units: ['u-vann-avlop'],
     valueNok: [2_000_000, 180_000_000],
     framework: false,
@@ -545,13 +622,12 @@ export const TEMPLATES: readonly AgreementTemplate[] = [
   t({
     key: 'vakt',
     titles: [
-      'Vakt- og sikringstjenester',
-      'Alarmmottak og utrykning',
-      'Adgangskontroll i rådhuskvartalet',
+      T('Vakt- og sikringstjenester', '79710000-4', '79713000-5'),
+      T('Alarmmottak og utrykning', '79711000-1', '79710000-4'),
+      T('Adgangskontroll i rådhuskvartalet', '79713000-5', '79710000-4'),
     ],
     description:
       'Vakthold, alarmmottak og utrykning til kommunale bygg. Vektere skal ha godkjent vekterutdanning og politiattest.',
-    cpv: ['79710000-4', '79711000-1', '79713000-5'],
     type: 'services',
     sector: null,
     supplierWords: ['Sikkerhet', 'Vakt', 'Security'],
@@ -562,99 +638,259 @@ export const TEMPLATES: readonly AgreementTemplate[] = [
     index: 'KPI',
   }),
   t({
-    key: 'konsulent',
+    key: 'ingenior',
     titles: [
-      'Rammeavtale om rådgivende ingeniørtjenester',
-      'Arkitekttjenester for skolebygg',
-      'Juridisk bistand innen offentlige anskaffelser',
-      'Organisasjonsutvikling og lederopplæring',
+      T('Rammeavtale om rådgivende ingeniørtjenester', '71300000-1', '71310000-4'),
+      T('Arkitekttjenester for skolebygg', '71200000-0', '71220000-6'),
     ],
     description:
-      'Rådgivning og konsulentbistand etter avrop, med timepriser per kompetansekategori og krav til navngitte nøkkelpersoner.',
-    cpv: ['71300000-1', '71200000-0', '79110000-8', '79400000-8'],
+      'Prosjektering og rådgivning etter avrop, med timepriser per kompetansekategori og krav til navngitte nøkkelpersoner.',
     type: 'services',
     sector: null,
-    supplierWords: ['Rådgivning', 'Arkitekter', 'Advokatfirma', 'Consulting'],
-    units: ['u-innkjop', 'u-byggeprosjekt', 'u-personal', 'u-plan-bygg'],
+    supplierWords: ['Rådgivende Ingeniører', 'Arkitekter', 'Prosjektering'],
+    units: ['u-byggeprosjekt', 'u-plan-bygg'],
     valueNok: [500_000, 40_000_000],
     framework: true,
     terms: ['Timepris seniorrådgiver kr 1 450', 'Reisetid faktureres ikke'],
     index: 'KPI',
   }),
   t({
-    key: 'personal',
+    key: 'juridisk',
     titles: [
-      'Bedriftshelsetjeneste',
-      'Vikartjenester for helsepersonell',
-      'Tolketjenester',
-      'Arbeidstøy og verneutstyr',
+      T('Juridisk bistand innen offentlige anskaffelser', '79110000-8', '79100000-5'),
+      T('Juridisk bistand innen arbeidsrett', '79110000-8'),
     ],
     description:
-      'Tjenester og varer til kommunens ansatte, med krav til kvalifikasjoner, taushetsplikt og rapportering per enhet.',
-    cpv: ['85147000-1', '79624000-4', '79540000-1', '18100000-0'],
+      'Juridisk rådgivning og prosessbistand etter avrop, med timepriser per kompetansekategori og krav til navngitte advokater.',
     type: 'services',
     sector: null,
-    supplierWords: ['Bemanning', 'Tolk', 'Arbeidsmiljø', 'Verneutstyr'],
-    units: ['u-personal', 'u-sosiale-tjenester', 'u-helsetjenester'],
-    valueNok: [500_000, 60_000_000],
+    supplierWords: ['Advokatfirma', 'Advokater', 'Advokatfirmaet'],
+    units: ['u-innkjop', 'u-personal'],
+    valueNok: [500_000, 15_000_000],
     framework: true,
-    terms: ['Timepris sykepleier kr 845', 'Minuttpris telefontolk kr 16'],
+    terms: ['Timepris partner kr 2 150, advokat kr 1 650', 'Reisetid faktureres ikke'],
     index: 'KPI',
   }),
   t({
-    key: 'energi',
+    key: 'organisasjon',
     titles: [
-      'Kjøp av elektrisk kraft',
-      'Drivstoff til kommunale kjøretøy',
-      'Leasing av elbiler',
-      'Mobiltelefoni og datakommunikasjon',
+      T('Organisasjonsutvikling og lederopplæring', '79400000-8', '79632000-3'),
+      T('Kurs i kontraktsoppfølging', '79632000-3'),
     ],
     description:
-      'Kjøp av energi, kjøretøy og telekommunikasjon for hele kommunen, med krav til rapportering av forbruk og utslipp.',
-    cpv: ['09310000-5', '09134200-9', '34110000-1', '64212000-5'],
+      'Konsulentbistand til organisasjonsutvikling og opplæring, med timepriser per kompetansekategori.',
+    type: 'services',
+    sector: null,
+    supplierWords: ['Consulting', 'Kompetanse', 'Utvikling'],
+    units: ['u-personal', 'u-innkjop'],
+    valueNok: [300_000, 8_000_000],
+    framework: true,
+    terms: ['Dagpris kursholder kr 14 500', 'Timepris rådgiver kr 1 350'],
+    index: 'KPI',
+  }),
+  t({
+    key: 'bedriftshelse',
+    titles: [T('Bedriftshelsetjeneste', '85147000-1')],
+    description:
+      'Godkjent bedriftshelsetjeneste for kommunens ansatte: arbeidsmiljøkartlegging, helseundersøkelser og rådgivning, med rapportering per enhet.',
+    type: 'services',
+    sector: null,
+    supplierWords: ['Bedriftshelse', 'Arbeidsmiljø', 'HMS'],
+    units: ['u-personal'],
+    valueNok: [1_000_000, 20_000_000],
+    framework: true,
+    terms: ['Fast pris per ansatt per år kr 590', 'Timepris yrkeshygieniker kr 1 150'],
+    index: 'KPI',
+  }),
+  t({
+    key: 'vikar',
+    titles: [
+      T('Vikartjenester for helsepersonell', '79624000-4'),
+      T('Vikarer til barnehager', '79620000-6'),
+    ],
+    description:
+      'Innleie av vikarer med krav til kvalifikasjoner, politiattest, taushetsplikt og lik lønn som fast ansatte.',
+    type: 'services',
+    sector: null,
+    supplierWords: ['Bemanning', 'Vikar', 'Helsebemanning'],
+    units: ['u-sykehjem', 'u-helsetjenester', 'u-barnehage'],
+    valueNok: [2_000_000, 60_000_000],
+    framework: true,
+    terms: ['Timepris sykepleier kr 845', 'Timepris helsefagarbeider kr 640'],
+    index: 'KPI',
+  }),
+  t({
+    key: 'tolk',
+    titles: [T('Tolketjenester', '79540000-1'), T('Skriftlig oversettelse', '79530000-8')],
+    description:
+      'Tolking på fremmedspråk og tegnspråk ved oppmøte, telefon og video, og oversettelse av vedtak og informasjon. Tolkene skal stå i Nasjonalt tolkeregister.',
+    type: 'services',
+    sector: null,
+    supplierWords: ['Tolk', 'Tolketjenester', 'Språk'],
+    units: ['u-sosiale-tjenester', 'u-helsetjenester', 'u-barnevern'],
+    valueNok: [500_000, 15_000_000],
+    framework: true,
+    terms: ['Minuttpris telefontolk kr 16', 'Timepris oppmøtetolk kr 720'],
+    index: 'KPI',
+  }),
+  t({
+    key: 'arbeidstoy',
+    titles: [
+      T('Arbeidstøy og verneutstyr', '18100000-0', '18143000-3'),
+      T('Vernesko til drift og renhold', '18830000-6'),
+    ],
+    description:
+      'Levering av arbeidsklær, vernesko og personlig verneutstyr med kommunens profil, med krav til sertifisering og ordning for retur og gjenbruk.',
     type: 'goods',
     sector: null,
-    supplierWords: ['Kraft', 'Energi', 'Bil', 'Tele'],
-    units: ['u-innkjop', 'u-brann'],
-    valueNok: [2_000_000, 160_000_000],
+    supplierWords: ['Verneutstyr', 'Arbeidsklær', 'Workwear'],
+    units: ['u-drift-vedlikehold', 'u-bymiljo', 'u-brann'],
+    valueNok: [500_000, 12_000_000],
     framework: true,
-    terms: ['Spotpris pluss påslag 0,9 øre/kWh', 'Fast månedspris per abonnement'],
+    terms: ['Rabatt 25 % på listepris', 'Logotrykk inkludert'],
+    index: 'KPI',
+  }),
+  t({
+    key: 'kraft',
+    titles: [T('Kjøp av elektrisk kraft', '09310000-5')],
+    description:
+      'Kjøp av elektrisk kraft til alle kommunens målepunkter, med opprinnelsesgarantier og månedlig rapportering av forbruk.',
+    type: 'goods',
+    sector: null,
+    supplierWords: ['Kraft', 'Energi', 'Strøm'],
+    units: ['u-innkjop'],
+    valueNok: [10_000_000, 160_000_000],
+    framework: true,
+    terms: ['Spotpris pluss påslag 0,9 øre/kWh', 'Opprinnelsesgarantier inkludert'],
     index: null,
   }),
   t({
-    key: 'kultur',
+    key: 'drivstoff',
+    titles: [T('Drivstoff til kommunale kjøretøy', '09134200-9', '09132000-3')],
+    description:
+      'Drivstoff på stasjon med kort per kjøretøy, med krav til fornybar andel og rapportering av forbruk og utslipp.',
+    type: 'goods',
+    sector: null,
+    supplierWords: ['Drivstoff', 'Energi', 'Olje'],
+    units: ['u-innkjop', 'u-brann'],
+    valueNok: [2_000_000, 30_000_000],
+    framework: true,
+    terms: ['Rabatt kr 1,10 per liter på pumpepris', 'Samlefaktura per måned'],
+    index: null,
+  }),
+  t({
+    key: 'kjoretoy',
     titles: [
-      'Lyd og lys til kulturarrangementer',
-      'Trykking av kulturkalender',
-      'Drift av kunstgressbaner',
+      T('Leasing av elbiler', '34144900-7', '34110000-1'),
+      T('Kjøp av elektriske varebiler', '34144900-7', '34136000-9'),
     ],
-    description: 'Tjenester til kultur- og idrettsarrangementer, trykksaker og drift av anlegg.',
-    cpv: ['79952000-2', '79800000-2', '45236119-7'],
+    description:
+      'Leasing og kjøp av nullutslippskjøretøy med service, dekkhotell og rapportering av kjørelengde.',
+    type: 'goods',
+    sector: null,
+    supplierWords: ['Bil', 'Bilsenter', 'Auto'],
+    units: ['u-innkjop', 'u-hjemmetjenester'],
+    valueNok: [2_000_000, 60_000_000],
+    framework: true,
+    terms: ['Fast månedsleie per bil', 'Service og dekkskift inkludert'],
+    index: 'KPI',
+  }),
+  t({
+    key: 'tele',
+    titles: [
+      T('Mobiltelefoni og datakommunikasjon', '64212000-5', '64210000-1'),
+      T('Mobilabonnement for ansatte', '64212000-5'),
+    ],
+    description:
+      'Mobil- og datakommunikasjonstjenester for hele kommunen, med felles administrasjonsportal og rapportering per enhet.',
     type: 'services',
     sector: null,
-    supplierWords: ['Produksjon', 'Trykk', 'Event'],
+    supplierWords: ['Tele', 'Telecom', 'Nett'],
+    units: ['u-digitalisering'],
+    valueNok: [2_000_000, 40_000_000],
+    framework: true,
+    terms: ['Fast månedspris per abonnement', 'Fri bruk innenlands'],
+    index: 'KPI',
+  }),
+  t({
+    key: 'arrangement',
+    titles: [
+      T('Lyd og lys til kulturarrangementer', '79952000-2', '79953000-9'),
+      T('Scene og teknikk til 17. mai', '79952000-2'),
+    ],
+    description: 'Lyd, lys, scene og rigg til kommunens kultur- og idrettsarrangementer.',
+    type: 'services',
+    sector: null,
+    supplierWords: ['Produksjon', 'Event', 'Lyd og Lys'],
     units: ['u-kultur', 'u-idrett'],
     valueNok: [200_000, 8_000_000],
     framework: false,
-    terms: ['Fast pris per arrangement'],
+    terms: ['Fast pris per arrangement', 'Rigg og nedrigg inkludert'],
+    index: null,
+  }),
+  t({
+    key: 'trykk',
+    titles: [
+      T('Trykking av kulturkalender', '79810000-5', '79800000-2'),
+      T('Trykksaker og profilmateriell', '79800000-2'),
+    ],
+    description:
+      'Trykk, etterbehandling og distribusjon av trykksaker, med krav til miljømerket produksjon.',
+    type: 'services',
+    sector: null,
+    supplierWords: ['Trykk', 'Grafisk', 'Trykkeri'],
+    units: ['u-kultur', 'u-personal'],
+    valueNok: [200_000, 6_000_000],
+    framework: false,
+    terms: ['Pris per opplag etter prisskjema', 'Levering innen 5 virkedager'],
     index: null,
   }),
   t({
     key: 'vaskeri',
     titles: [
-      'Vask av tøy og linvask for sykehjem',
-      'Skadedyrkontroll',
-      'Avfallshåndtering ved kommunale bygg',
+      T('Vask av tøy og linvask for sykehjem', '98310000-9', '98311000-6'),
+      T('Leie og vask av arbeidstøy', '98310000-9'),
     ],
-    description: 'Vaskeri-, avfalls- og skadedyrtjenester til institusjoner, med faste hentedager.',
-    cpv: ['98310000-9', '90922000-6', '90500000-2'],
+    description:
+      'Vask, leie og levering av tøy og tekstiler til institusjoner, med faste hentedager.',
     type: 'services',
     sector: null,
-    supplierWords: ['Vaskeri', 'Miljø', 'Gjenvinning'],
-    units: ['u-sykehjem', 'u-drift-vedlikehold', 'u-fyllingsdalen-shj'],
+    supplierWords: ['Vaskeri', 'Tekstilservice', 'Renseri'],
+    units: ['u-sykehjem', 'u-fyllingsdalen-shj'],
     valueNok: [400_000, 20_000_000],
     framework: true,
     terms: ['Pris per kilo tøy kr 21', 'Henting to ganger per uke'],
+    index: 'KPI',
+  }),
+  t({
+    key: 'skadedyr',
+    titles: [T('Skadedyrkontroll', '90922000-6')],
+    description:
+      'Forebyggende skadedyrkontroll og bekjempelse i kommunale bygg, med faste inspeksjoner.',
+    type: 'services',
+    sector: null,
+    supplierWords: ['Skadedyrkontroll', 'Hygiene', 'Skadedyr'],
+    units: ['u-drift-vedlikehold', 'u-sykehjem'],
+    valueNok: [200_000, 4_000_000],
+    framework: true,
+    terms: ['Fast årspris per bygg', 'Utrykning innen 24 timer'],
+    index: 'KPI',
+  }),
+  t({
+    key: 'avfall',
+    titles: [
+      T('Avfallshåndtering ved kommunale bygg', '90500000-2', '90511000-2'),
+      T('Henting av farlig avfall', '90524000-6', '90500000-2'),
+    ],
+    description:
+      'Innsamling og behandling av næringsavfall fra kommunale bygg, med faste hentedager og krav til kildesortering.',
+    type: 'services',
+    sector: null,
+    supplierWords: ['Gjenvinning', 'Miljø', 'Renovasjon'],
+    units: ['u-drift-vedlikehold', 'u-sykehjem', 'u-fyllingsdalen-shj'],
+    valueNok: [400_000, 20_000_000],
+    framework: true,
+    terms: ['Pris per tømming etter beholder', 'Henting en gang per uke'],
     index: 'KPI',
   }),
 ];

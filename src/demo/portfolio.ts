@@ -22,6 +22,7 @@ import {
   SUPPLIER_PREFIXES,
   TEMPLATES,
   TERMINATION_REASONS,
+  type Titled,
   UNIT_OWNERS,
 } from './catalogue.ts';
 import { Prng } from './prng.ts';
@@ -169,7 +170,8 @@ function datesFor(
   let currentEnd: IsoDate;
   if (lifecycle === 'expiring') currentEnd = addDays(today, rng.int(7, 175));
   else if (lifecycle === 'expired') currentEnd = addDays(today, -rng.int(1, 400));
-  else currentEnd = addDays(today, rng.int(200, 1400));
+  // An active contract has started: even with no option exercised, its start lies a month back.
+  else currentEnd = addDays(today, rng.int(200, Math.min(1400, baseYears * 365 - 30)));
   // How many options were exercised to reach the current end: each one's deadline must be past.
   let exercised = count === 0 ? 0 : rng.int(0, count);
   while (exercised > 0) {
@@ -253,8 +255,18 @@ function risk(rng: Prng, template: AgreementTemplate, estimatedNok: number, pay:
   ] as const);
 }
 
-const reference = (startDate: IsoDate, i: number) =>
-  `BK-${startDate.slice(0, 4)}-${String(i + 1).padStart(4, '0')}`;
+/** Numbered by the year the case was opened: the start year, or this year for a later start. */
+const reference = (startDate: IsoDate, today: IsoDate, i: number) =>
+  `BK-${(startDate < today ? startDate : today).slice(0, 4)}-${String(i + 1).padStart(4, '0')}`;
+
+/** The title's main CPV code and, now and then, up to `max - 1` of its others. */
+function cpvFor(rng: Prng, titled: Titled, max: number): string[] {
+  const [main, ...rest] = titled.cpv as [string, ...string[]];
+  return [main, ...rng.sample(rest, rng.int(0, Math.min(max - 1, rest.length)))];
+}
+
+/** «Rammeavtale om …» → «rammeavtale om …», keeping acronyms such as «BPA» as they are. */
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
 const caseNumber = (rng: Prng, startDate: IsoDate) =>
   `${Number(startDate.slice(0, 4)) - 1}/${rng.int(1000, 99_999)}`;
@@ -292,17 +304,17 @@ function frameworkAgreement(
         : rng.pick(template.terms),
   }));
   const pay = payControl(template, estimatedNok, true);
-  const plain = template.titles.filter((x) => !x.includes('{'));
-  const title = plain.length > 0 ? rng.pick(plain) : rng.pick(template.titles);
+  const plain = template.titles.filter((x) => !x.title.includes('{'));
+  const titled = plain.length > 0 ? rng.pick(plain) : rng.pick(template.titles);
   const allowed = DEMO_UNITS.filter((u) => u.parentId === 'u-bk').map((u) => u.id);
   const confidential: Confidentiality = {};
   if (rng.chance(0.15)) {
     confidential.supplierTerms = { legalBasis: LEGAL_BASES.businessSecret };
   }
   return {
-    referenceNumber: reference(dates.startDate, i),
+    referenceNumber: reference(dates.startDate, today, i),
     caseNumber: caseNumber(rng, dates.startDate),
-    title: fill(rng, title),
+    title: fill(rng, titled.title),
     description: `${template.description} Avtalen er en rammeavtale med ${
       suppliers.length === 1
         ? 'én leverandør'
@@ -313,7 +325,7 @@ function frameworkAgreement(
     kind: 'framework',
     type: template.type,
     procedure: rng.pick(['open', 'open', 'competition_with_negotiation', 'restricted'] as const),
-    cpvCodes: rng.sample(template.cpv, rng.int(1, Math.min(3, template.cpv.length))),
+    cpvCodes: cpvFor(rng, titled, 3),
     owningUnitId,
     ownerId,
     managerId: rng.pick(['ks.hanne', 'ks.tor', 'ks.nils', null]),
@@ -361,7 +373,8 @@ function singleContract(
   const estimatedNok = valueNok(rng, template.valueNok);
   const supplier = rng.pick(pool.get(template.key) ?? []);
   const pay = payControl(template, estimatedNok, false);
-  const title = fill(rng, rng.pick(template.titles));
+  const titled = rng.pick(template.titles);
+  const title = fill(rng, titled.title);
   const confidential: Confidentiality = {};
   if (rng.chance(0.06)) {
     confidential.estimatedValueOre = { legalBasis: LEGAL_BASES.businessSecret };
@@ -375,17 +388,17 @@ function singleContract(
   }
   const managers = owners.filter((o) => o !== ownerId);
   return {
-    referenceNumber: reference(dates.startDate, i),
+    referenceNumber: reference(dates.startDate, today, i),
     caseNumber: rng.chance(0.9) ? caseNumber(rng, dates.startDate) : null,
     title,
-    description: `${template.description} Kontrakten gjelder ${title.toLowerCase()}.`,
+    description: `${template.description} Kontrakten gjelder ${lowerFirst(title)}.`,
     kind: 'single',
     type: template.type,
     procedure:
       estimatedNok < 1_300_000
         ? rng.pick(['below_threshold', 'below_threshold', 'direct_award'] as const)
         : rng.pick(['open', 'open', 'competition_with_negotiation', 'mini_competition'] as const),
-    cpvCodes: rng.sample(template.cpv, rng.int(1, 2)),
+    cpvCodes: cpvFor(rng, titled, 2),
     owningUnitId,
     ownerId,
     managerId: managers.length > 0 && rng.chance(0.5) ? rng.pick(managers) : null,

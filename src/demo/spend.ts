@@ -89,22 +89,72 @@ const item = (code: string, name: string, unit: string, lo: number, hi: number):
   nok: [lo, hi],
 });
 
-/** What is invoiced in a CPV division (two first digits), with realistic unit prices. */
+/**
+ * What is invoiced under a CPV code, with realistic unit prices, keyed by the code's leading
+ * digits: the longest prefix that is listed wins (`itemsFor`), so cleaning (909…) and snow
+ * clearing (906…) get their own items although both are in division 90.
+ */
 const ITEMS: Readonly<Record<string, readonly Item[]>> = {
-  '90': [
+  '909': [
     item('REN-100', 'Renhold, ordinært (time)', 'HUR', 420, 520),
     item('REN-210', 'Periodisk renhold, gulvbehandling', 'MTK', 28, 46),
     item('REN-300', 'Vindusvask (time)', 'HUR', 480, 580),
     item('REN-410', 'Tørkepapir, kartong', 'C62', 290, 420),
   ],
-  '45': [
+  '9092': [
+    item('SKD-100', 'Inspeksjon, skadedyrkontroll', 'C62', 900, 1600),
+    item('SKD-200', 'Tekniker skadedyr (time)', 'HUR', 750, 950),
+  ],
+  '905': [
+    item('AVF-100', 'Tømming av container', 'C62', 900, 2200),
+    item('AVF-200', 'Restavfall', 'TNE', 1400, 2100),
+    item('AVF-300', 'Farlig avfall', 'KGM', 8, 25),
+  ],
+  '906': [
+    item('VIN-100', 'Brøyting, traktor med fører (time)', 'HUR', 1100, 1450),
+    item('VIN-200', 'Strøsand', 'TNE', 350, 600),
+  ],
+  '7731': [
+    item('GRO-100', 'Gartner (time)', 'HUR', 620, 780),
+    item('GRO-200', 'Gressklipping', 'MTK', 2, 5),
+  ],
+  '7732': [item('GRO-300', 'Vedlikehold kunstgressbane (time)', 'HUR', 850, 1150)],
+  '5023': [
+    item('LYS-100', 'Skifte av lyspunkt, gatelys', 'C62', 1800, 3500),
+    item('LYS-200', 'Lift med montør (time)', 'HUR', 1200, 1500),
+  ],
+  '4531': [
     item('HV-110', 'Elektriker (time)', 'HUR', 690, 890),
-    item('HV-120', 'Tømrer (time)', 'HUR', 650, 820),
-    item('HV-130', 'Rørlegger (time)', 'HUR', 720, 920),
     item('HV-510', 'Installasjonskabel', 'MTR', 18, 45),
     item('HV-520', 'LED-armatur', 'C62', 900, 2400),
   ],
-  '50': [
+  '4542': [
+    item('HV-120', 'Tømrer (time)', 'HUR', 650, 820),
+    item('HV-610', 'Byggmaterialer etter avtale', 'C62', 200, 1800),
+  ],
+  '4544': [
+    item('HV-140', 'Maler (time)', 'HUR', 620, 760),
+    item('HV-710', 'Maling, 10 liter', 'C62', 900, 1600),
+  ],
+  '4533': [
+    item('HV-130', 'Rørlegger (time)', 'HUR', 720, 920),
+    item('HV-810', 'Blandebatteri', 'C62', 1200, 3200),
+  ],
+  '4523': [
+    item('VA-100', 'Gravemaskin med fører (time)', 'HUR', 1150, 1500),
+    item('VA-200', 'PE-rør 110 mm', 'MTR', 180, 320),
+    item('VA-300', 'Asfalt, legging', 'MTK', 220, 380),
+  ],
+  '45': [
+    item('BYG-100', 'Byggearbeider (time)', 'HUR', 680, 860),
+    item('BYG-200', 'Anleggsleder (time)', 'HUR', 950, 1250),
+    item('BYG-300', 'Delbetaling etter fremdriftsplan', 'C62', 150_000, 900_000),
+  ],
+  '5075': [
+    item('HEI-100', 'Heismontør (time)', 'HUR', 950, 1250),
+    item('HEI-200', 'Årlig service, heis', 'C62', 9000, 16_000),
+  ],
+  '507': [
     item('SRV-100', 'Servicetekniker (time)', 'HUR', 850, 1050),
     item('SRV-210', 'Årlig service, ventilasjonsaggregat', 'C62', 4500, 9000),
     item('SRV-300', 'Filtersett', 'C62', 600, 1400),
@@ -116,30 +166,57 @@ const ITEMS: Readonly<Record<string, readonly Item[]>> = {
     item('MAT-400', 'Frukt og grønt, kasse', 'C62', 220, 340),
     item('MAT-510', 'Kaffe, 500 g', 'C62', 60, 89),
   ],
+  '153': [
+    item('MAT-400', 'Frukt og grønt, kasse', 'C62', 220, 340),
+    item('MAT-410', 'Epler', 'KGM', 22, 38),
+    item('MAT-420', 'Poteter', 'KGM', 9, 16),
+  ],
+  '155': [
+    item('MAT-101', 'Lettmelk 1 l', 'C62', 17, 23),
+    item('MAT-110', 'Yoghurt naturell 1 l', 'C62', 28, 42),
+    item('MAT-120', 'Norvegia', 'KGM', 110, 150),
+  ],
   '55': [
     item('KAN-100', 'Lunsjbuffet per person', 'C62', 165, 245),
     item('KAN-200', 'Møtemat per person', 'C62', 85, 140),
     item('KAN-300', 'Middag, porsjon', 'C62', 95, 150),
   ],
-  '33': [
+  '3314': [
     item('MED-110', 'Nitrilhansker, eske à 100', 'C62', 45, 79),
     item('MED-220', 'Sårbandasje', 'C62', 12, 35),
     item('MED-330', 'Inkontinensprodukt, pakke', 'C62', 180, 320),
+  ],
+  '1842': [item('MED-110', 'Nitrilhansker, eske à 100', 'C62', 45, 79)],
+  '3319': [
+    item('MED-510', 'Sykehjemsseng', 'C62', 18_000, 32_000),
+    item('MED-520', 'Trykkavlastende madrass', 'C62', 4500, 9500),
+  ],
+  '336': [
     item('MED-440', 'Legemiddel, pakning', 'C62', 90, 900),
+    item('MED-450', 'Multidose, ukerull', 'C62', 60, 140),
+  ],
+  '85149': [item('FAR-100', 'Farmasøyt (time)', 'HUR', 950, 1250)],
+  '85147': [
+    item('BHT-100', 'Bedriftshelsetjeneste, abonnement per ansatt', 'ANN', 450, 700),
+    item('BHT-200', 'Yrkeshygieniker (time)', 'HUR', 1000, 1300),
   ],
   '85': [
     item('HS-100', 'Tjenestetime', 'HUR', 750, 1100),
     item('HS-200', 'Avlastningsdøgn', 'DAY', 3200, 5200),
   ],
-  '30': [
+  '302': [
     item('IKT-110', 'Bærbar PC', 'C62', 9000, 14_000),
     item('IKT-120', 'Skjerm 27"', 'C62', 2200, 3500),
+    item('IKT-130', 'Nettbrett', 'C62', 4500, 7500),
+  ],
+  '3019': [
     item('KTR-100', 'Kopipapir A4, eske', 'C62', 220, 320),
     item('KTR-200', 'Tonerkassett', 'C62', 700, 1400),
+    item('KTR-300', 'Permer, pakke', 'C62', 90, 180),
   ],
   '48': [
     item('LIS-100', 'Programvarelisens, år', 'C62', 900, 4000),
-    item('IKT-900', 'Konsulent (time)', 'HUR', 1100, 1500),
+    item('IKT-910', 'Drift og forvaltning, måned', 'MON', 25_000, 90_000),
   ],
   '72': [
     item('IKT-900', 'Konsulent (time)', 'HUR', 1100, 1500),
@@ -154,20 +231,68 @@ const ITEMS: Readonly<Record<string, readonly Item[]>> = {
     item('LM-100', 'Lærebok', 'C62', 350, 650),
     item('LM-200', 'Digitalt læremiddel, elevlisens', 'C62', 120, 400),
   ],
+  '4819': [item('LM-200', 'Digitalt læremiddel, elevlisens', 'C62', 120, 400)],
   '37': [item('LM-300', 'Formingsmateriell, sett', 'C62', 250, 900)],
-  '60': [
+  '601': [
     item('TR-100', 'Skoleskyss, tur', 'C62', 850, 1600),
     item('TR-200', 'Drosjetur', 'C62', 250, 700),
     item('TR-300', 'Buss med sjåfør (time)', 'HUR', 900, 1300),
   ],
-  '79': [
-    item('TJ-100', 'Tolketjeneste (time)', 'HUR', 650, 950),
-    item('TJ-200', 'Rådgivning (time)', 'HUR', 1000, 1400),
+  '6010': [
+    item('GOD-100', 'Lastebil med sjåfør (time)', 'HUR', 950, 1300),
+    item('GOD-200', 'Pakke, sone 1', 'C62', 120, 260),
   ],
+  '6016': [item('GOD-200', 'Pakke, sone 1', 'C62', 120, 260)],
+  '9051': [item('AVF-100', 'Tømming av container', 'C62', 900, 2200)],
+  '797': [
+    item('VAK-100', 'Vekter (time)', 'HUR', 560, 720),
+    item('VAK-200', 'Utrykning', 'C62', 700, 1200),
+    item('VAK-300', 'Alarmovervåking, måned', 'MON', 900, 2400),
+  ],
+  '7953': [item('TJ-300', 'Oversettelse, side', 'C62', 600, 950)],
+  '7954': [
+    item('TJ-100', 'Tolketjeneste (time)', 'HUR', 650, 950),
+    item('TJ-110', 'Telefontolk (minutt)', 'MIN', 13, 19),
+  ],
+  '796': [
+    item('VIK-100', 'Vikar sykepleier (time)', 'HUR', 780, 920),
+    item('VIK-200', 'Vikar helsefagarbeider (time)', 'HUR', 580, 700),
+  ],
+  '791': [
+    item('JUR-100', 'Advokat (time)', 'HUR', 1500, 1900),
+    item('JUR-200', 'Partner (time)', 'HUR', 1950, 2400),
+  ],
+  '794': [item('TJ-200', 'Rådgivning (time)', 'HUR', 1000, 1400)],
+  '7963': [item('KUR-100', 'Kursdag', 'C62', 12_000, 17_000)],
+  '798': [
+    item('TRY-100', 'Trykk, opplag 1 000', 'C62', 4000, 9000),
+    item('TRY-200', 'Plakat A2', 'C62', 40, 90),
+  ],
+  '7995': [
+    item('ARR-100', 'Lyd og lys, dagspris', 'C62', 9000, 18_000),
+    item('ARR-200', 'Scenetekniker (time)', 'HUR', 650, 850),
+  ],
+  '712': [item('ARK-100', 'Arkitekt (time)', 'HUR', 1050, 1400)],
   '71': [item('ING-100', 'Rådgivende ingeniør (time)', 'HUR', 1100, 1450)],
   '18': [
     item('TEK-100', 'Arbeidsbukse', 'C62', 600, 1100),
     item('TEK-200', 'Vernesko', 'C62', 900, 1600),
+    item('TEK-300', 'Refleksjakke', 'C62', 450, 900),
+  ],
+  '1883': [item('TEK-200', 'Vernesko', 'C62', 900, 1600)],
+  '0931': [item('ENE-100', 'Elektrisk kraft', 'KWH', 1, 2)],
+  '0913': [item('DRV-100', 'Diesel', 'LTR', 17, 23), item('DRV-200', 'Bensin 95', 'LTR', 18, 24)],
+  '34': [
+    item('BIL-100', 'Leasing elbil, måned', 'MON', 4500, 7500),
+    item('BIL-200', 'Service, elbil', 'C62', 2500, 4500),
+  ],
+  '64': [
+    item('TEL-100', 'Mobilabonnement, måned', 'MON', 150, 350),
+    item('TEL-200', 'Mobilt bredbånd, måned', 'MON', 200, 400),
+  ],
+  '983': [
+    item('VSK-100', 'Vask av tøy', 'KGM', 17, 26),
+    item('VSK-200', 'Leie av arbeidstøy, uke', 'WEE', 35, 70),
   ],
 };
 const OTHER_ITEMS: readonly Item[] = [
@@ -176,7 +301,7 @@ const OTHER_ITEMS: readonly Item[] = [
 ];
 
 /** Categories no demo agreement covers: spend there is "no agreement" (checked by the matcher). */
-const UNCOVERED_CPV = ['80500000', '79340000', '92312000', '79952000', '71300000', '98341000'];
+const UNCOVERED_CPV = ['80500000', '79340000', '92312000', '79341000', '80530000', '98341000'];
 const UNCOVERED_ITEMS: readonly Item[] = [
   item('KURS-1', 'Kurs og opplæring, deltaker', 'C62', 2500, 9500),
   item('ANN-1', 'Annonse, stillingsutlysning', 'C62', 4000, 18_000),
@@ -217,7 +342,13 @@ function businessDay(d: IsoDate, from: IsoDate, to: IsoDate): IsoDate {
 }
 
 const cpv8 = (code: string) => code.replace(/-\d$/, '').slice(0, 8);
-const itemsFor = (cpv: string) => ITEMS[cpv.slice(0, 2)] ?? OTHER_ITEMS;
+function itemsFor(cpv: string): readonly Item[] {
+  for (let n = 5; n >= 2; n--) {
+    const items = ITEMS[cpv.slice(0, n)];
+    if (items) return items;
+  }
+  return OTHER_ITEMS;
+}
 const kroner = (ore: number) => {
   const s = String(Math.abs(ore)).padStart(3, '0');
   return `${ore < 0 ? '-' : ''}${s.slice(0, -2)},${s.slice(-2)}`;

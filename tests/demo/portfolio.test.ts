@@ -13,7 +13,7 @@ import {
   currentEndDate,
   isValidOrgnr,
 } from '../../src/core/index.ts';
-import { DEMO_USERS } from '../../src/demo/catalogue.ts';
+import { DEMO_USERS, TEMPLATES } from '../../src/demo/catalogue.ts';
 import { generateDemoPortfolio } from '../../src/demo/portfolio.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { createServices, type Services } from '../../src/services.ts';
@@ -92,6 +92,31 @@ describe('demo portfolio generator', () => {
       return !c.draft && end !== null && end >= later && end <= addDays(later, 90);
     });
     assert.ok(soon.length >= 5);
+  });
+
+  it('lets contracts in force have started, numbered by a year that has come', () => {
+    for (const c of p.contracts) {
+      if (!c.draft) assert.ok(c.startDate <= TODAY, `${c.referenceNumber} starts ${c.startDate}`);
+      assert.ok(c.referenceNumber.slice(3, 7) <= TODAY.slice(0, 4), c.referenceNumber);
+    }
+  });
+
+  it('keeps title, CPV codes and suppliers of a contract in one line of business', () => {
+    const pattern = (title: string) =>
+      new RegExp(`^${title.replace(/[().]/g, '\\$&').replace(/\{[a-z]+\}/g, '.+')}$`);
+    for (const c of p.contracts) {
+      const template = TEMPLATES.find((x) => x.titles.some((t) => pattern(t.title).test(c.title)));
+      assert.ok(template, c.title);
+      const titled = template.titles.find((t) => pattern(t.title).test(c.title));
+      assert.equal(c.cpvCodes[0], titled?.cpv[0], `${c.title}: ${c.cpvCodes.join(', ')}`);
+      for (const code of c.cpvCodes) assert.ok(titled?.cpv.includes(code), `${c.title}: ${code}`);
+      for (const s of c.suppliers) {
+        assert.ok(
+          template.supplierWords.some((w) => s.name.includes(` ${w} `)),
+          `${c.title}: ${s.name}`,
+        );
+      }
+    }
   });
 
   it('defines the demo users and gives eier1 and eier2 several contracts in different units', () => {
