@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import './core/validation-messages.ts';
 
 /** Every setting comes from the environment; see the README's configuration table. */
 const envSchema = z.object({

@@ -1,3 +1,6 @@
+// Zod's own messages in bokmål for every schema (a side effect: sets zod's global config).
+import './validation-messages.ts';
+
 export * from './access.ts';
 export * from './audit.ts';
 export * from './collation.ts';
