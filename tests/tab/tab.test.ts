@@ -169,9 +169,19 @@ describe('Teams tab in Chromium', () => {
     const list = await api<{ items: ApiContract[] }>('/api/contracts?kind=single&limit=200');
     const c = list.items.find((x) => x.suppliers.length === 1 && !x.terminatedOn);
     assert.ok(c, 'a single-supplier contract in the demo data');
+    // Straight from another contract's form: the form must hold this contract, not the one
+    // before (saving it would write the other contract's values onto this one).
+    const other = list.items.find((x) => x.id !== c.id) as ApiContract;
+    await go(`#/contracts/${other.id}/edit`);
+    await page
+      .getByRole('heading', { level: 2, name: `Endre avtale: ${other.referenceNumber}` })
+      .waitFor();
     await go(`#/contracts/${c.id}/edit`);
     const orgnr = page.getByTestId('supplier-0-orgnr');
-    await orgnr.waitFor();
+    await page
+      .getByRole('heading', { level: 2, name: `Endre avtale: ${c.referenceNumber}` })
+      .waitFor();
+    assert.equal(await orgnr.inputValue(), c.suppliers[0]?.orgnr);
     await orgnr.fill('123456789');
     await page.getByRole('button', { name: 'Lagre' }).click();
     await page.getByTestId('form-errors').waitFor();

@@ -132,7 +132,10 @@ export default function ContractPage({ id, mode }: { id: string | null; mode: st
     );
   }
   if (error) return <ErrorBar error={error} />;
-  if (!contract) return <Spinner label={t('app.loading')} />;
+  // Until the contract of *this* route has loaded (the previous one is still in state after a
+  // move from one contract to another), show nothing of it: an edit form filled from the previous
+  // contract would save its values onto this one.
+  if (!contract || contract.id !== id) return <Spinner label={t('app.loading')} />;
 
   const canEdit =
     session.me.role === 'kontraktservice' ||
@@ -146,6 +149,7 @@ export default function ContractPage({ id, mode }: { id: string | null; mode: st
           {t('form.editTitle')}: {contract.referenceNumber}
         </Title2>
         <ContractForm
+          key={contract.id}
           contract={contract}
           etag={etag}
           onSaved={(c) => {
