@@ -19,12 +19,15 @@ import {
   BarChart,
   CartesianGrid,
   Cell,
+  ReferenceLine,
   ResponsiveContainer,
   Tooltip,
   XAxis,
   YAxis,
 } from 'recharts';
+import { CEILING_THRESHOLDS } from '../../core/followup/ceiling.ts';
 import type { PortfolioSummary } from '../../core/portfolio.ts';
+import { percentTicks } from '../axis.ts';
 import { ErrorBar, HBAR_MARGIN } from '../components/common.tsx';
 import { cpvDivisionName } from '../cpv.ts';
 import { endpoints } from '../endpoints.ts';
@@ -33,6 +36,9 @@ import { useGet } from '../hooks.ts';
 import { contractHref, navigate, registerHref } from '../router.ts';
 import { unitName, useSession } from '../session.tsx';
 import { STATUSES } from '../types.ts';
+
+// The colours follow the ceiling alerts (follow-up tasks at 80 % and 100 % of the maximum value).
+const [WARN_AT, FULL_AT] = CEILING_THRESHOLDS;
 
 const themes = { light: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
 
@@ -122,6 +128,10 @@ export default function Dashboard() {
   const ceiling = data.ceiling
     .filter((c) => c.maxValueOre !== null)
     .sort((a, b) => (b.ratio ?? 0) - (a.ratio ?? 0));
+  const ceilingBars = ceiling
+    .slice(0, 15)
+    .map((c) => ({ ...c, pct: Math.round((c.ratio ?? 0) * 100) }));
+  const ceilingTicks = percentTicks(Math.max(0, ...ceilingBars.map((c) => c.pct)));
   const axis = { fill: colours.text, fontSize: 12 };
   const tooltipStyle = {
     contentStyle: {
@@ -330,13 +340,16 @@ export default function Dashboard() {
         <Card>
           <CardHeader header={<Subtitle1 as="h3">{t('dashboard.ceiling')}</Subtitle1>} />
           {!spendConnected && <Text>{t('dashboard.noSpend')}</Text>}
-          {spendConnected && ceiling.length > 0 && (
-            <div className={styles.chart} role="img" aria-label={t('dashboard.ceiling')}>
+          {spendConnected && ceilingBars.length > 0 && (
+            <div
+              className={styles.chart}
+              style={{ height: `${Math.max(260, ceilingBars.length * 22 + 40)}px` }}
+              role="img"
+              aria-label={t('dashboard.ceiling')}
+            >
               <ResponsiveContainer>
                 <BarChart
-                  data={ceiling
-                    .slice(0, 15)
-                    .map((c) => ({ ...c, pct: Math.round((c.ratio ?? 0) * 100) }))}
+                  data={ceilingBars}
                   layout="vertical"
                   margin={HBAR_MARGIN}
                   accessibilityLayer={false}
@@ -347,7 +360,8 @@ export default function Dashboard() {
                     unit=" %"
                     tick={axis}
                     stroke={colours.grid}
-                    domain={[0, 'dataMax']}
+                    ticks={ceilingTicks}
+                    domain={[0, ceilingTicks.at(-1) ?? 100]}
                   />
                   <YAxis
                     type="category"
@@ -355,8 +369,11 @@ export default function Dashboard() {
                     tick={axis}
                     stroke={colours.grid}
                     width={110}
+                    interval={0}
                   />
                   <Tooltip {...tooltipStyle} cursor={{ fill: colours.grid }} />
+                  <ReferenceLine x={WARN_AT} stroke={colours.warning} strokeDasharray="4 2" />
+                  <ReferenceLine x={FULL_AT} stroke={colours.danger} strokeDasharray="4 2" />
                   <Bar
                     isAnimationActive={false}
                     dataKey="pct"
@@ -366,13 +383,13 @@ export default function Dashboard() {
                       d.payload && navigate(contractHref(d.payload.contractId))
                     }
                   >
-                    {ceiling.slice(0, 15).map((c) => (
+                    {ceilingBars.map((c) => (
                       <Cell
                         key={c.contractId}
                         fill={
-                          (c.ratio ?? 0) >= 0.9
+                          c.pct >= FULL_AT
                             ? colours.danger
-                            : (c.ratio ?? 0) >= 0.75
+                            : c.pct >= WARN_AT
                               ? colours.warning
                               : colours.brand
                         }

@@ -31,6 +31,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { CEILING_THRESHOLDS } from '../../../core/followup/ceiling.ts';
 import type {
   AgreementTurnover,
   LeakageReport,
@@ -38,6 +39,7 @@ import type {
   TurnoverReport,
 } from '../../../spend/reports.ts';
 import { qs } from '../../api.ts';
+import { percentTicks } from '../../axis.ts';
 import { ErrorBar, HBAR_MARGIN } from '../../components/common.tsx';
 import { cpvDivisionName } from '../../cpv.ts';
 import {
@@ -59,6 +61,9 @@ import {
   useChartColours,
   useSpendStyles,
 } from './shared.tsx';
+
+// The reference lines mark the ceiling alerts (follow-up tasks at 80 % and 100 %).
+const [WARN_AT, FULL_AT] = CEILING_THRESHOLDS;
 
 const kr = (ore: number) => Math.round(ore / 100);
 
@@ -108,6 +113,7 @@ export function Turnover({ dataKey }: { dataKey: number }) {
       pct: (a.maxUsedPermille ?? 0) / 10,
       alert: a.alert,
     }));
+  const ticks = percentTicks(Math.max(0, ...chart.map((c) => c.pct)));
   const warn = r.alerts.filter((a) => a.alert === 'warning_80').length;
   const over = r.alerts.filter((a) => a.alert === 'exceeded_100').length;
   const opened = open ? r.agreements.find((a) => a.agreementId === open) : null;
@@ -149,7 +155,14 @@ export function Turnover({ dataKey }: { dataKey: number }) {
               accessibilityLayer={false}
             >
               <CartesianGrid stroke={colours.grid} horizontal={false} />
-              <XAxis type="number" unit=" %" tick={{ fill: colours.text }} stroke={colours.grid} />
+              <XAxis
+                type="number"
+                unit=" %"
+                tick={{ fill: colours.text }}
+                stroke={colours.grid}
+                ticks={ticks}
+                domain={[0, ticks.at(-1) ?? 100]}
+              />
               <YAxis
                 type="category"
                 dataKey="name"
@@ -158,8 +171,8 @@ export function Turnover({ dataKey }: { dataKey: number }) {
                 stroke={colours.grid}
               />
               <Tooltip {...tooltipStyle(colours)} cursor={{ fill: colours.grid }} />
-              <ReferenceLine x={80} stroke={colours.warning} strokeDasharray="4 2" />
-              <ReferenceLine x={100} stroke={colours.danger} strokeDasharray="4 2" />
+              <ReferenceLine x={WARN_AT} stroke={colours.warning} strokeDasharray="4 2" />
+              <ReferenceLine x={FULL_AT} stroke={colours.danger} strokeDasharray="4 2" />
               <Bar
                 dataKey="pct"
                 name={t('spend.used')}
