@@ -70,7 +70,8 @@ export default function Spend({
       {section === 'prices' && <Prices dataKey={dataKey} />}
       {section === 'orders' &&
         (orderId ? (
-          <OrderDetail id={orderId} />
+          // Keyed: another order starts afresh (no data, dialog or notice of the one before).
+          <OrderDetail key={orderId} id={orderId} />
         ) : (
           <Orders agreementId={query.get('agreementId')} />
         ))}
