@@ -104,8 +104,11 @@ export function Turnover({ dataKey }: { dataKey: number }) {
   if (!r) return null;
   const withSpend = r.agreements.filter((a) => a.turnoverOre !== 0);
   if (withSpend.length === 0) return <Text>{t('spend.noData')}</Text>;
+  // The agreements nearest their ceiling (or past it), not the largest: those are what the alerts
+  // are about.
   const chart = withSpend
     .filter((a) => a.maxUsedPermille !== null)
+    .sort((a, b) => (b.maxUsedPermille ?? 0) - (a.maxUsedPermille ?? 0))
     .slice(0, 15)
     .map((a) => ({
       id: a.agreementId,
@@ -142,6 +145,7 @@ export function Turnover({ dataKey }: { dataKey: number }) {
         <Subtitle1 as="h3">{t('spend.chartTurnover')}</Subtitle1>
         <div
           className={styles.chart}
+          style={{ height: `${Math.max(260, chart.length * 22 + 40)}px` }}
           role="img"
           aria-label={t('spend.chartTurnoverText', {
             list: chart.map((c) => `${c.name} ${formatNumber(c.pct, lng, 1)} %`).join(', '),
@@ -167,6 +171,7 @@ export function Turnover({ dataKey }: { dataKey: number }) {
                 type="category"
                 dataKey="name"
                 width={120}
+                interval={0}
                 tick={{ fill: colours.text, fontSize: 12 }}
                 stroke={colours.grid}
               />
