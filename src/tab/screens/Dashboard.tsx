@@ -130,6 +130,7 @@ export default function Dashboard() {
     .sort((a, b) => (b.ratio ?? 0) - (a.ratio ?? 0));
   const ceilingBars = ceiling
     .slice(0, 15)
+    // Rounded for the bar; the colour goes by the exact share, as the alerts do (79.6 % is not 80 %).
     .map((c) => ({ ...c, pct: Math.round((c.ratio ?? 0) * 100) }));
   const ceilingTicks = percentTicks(Math.max(0, ...ceilingBars.map((c) => c.pct)));
   const axis = { fill: colours.text, fontSize: 12 };
@@ -387,9 +388,9 @@ export default function Dashboard() {
                       <Cell
                         key={c.contractId}
                         fill={
-                          c.pct >= FULL_AT
+                          (c.ratio ?? 0) * 100 >= FULL_AT
                             ? colours.danger
-                            : c.pct >= WARN_AT
+                            : (c.ratio ?? 0) * 100 >= WARN_AT
                               ? colours.warning
                               : colours.brand
                         }
