@@ -34,15 +34,21 @@ export interface ContractServiceOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-/** Turns zod's issues into field issues with dotted paths: `suppliers.0.orgnr`. */
+/**
+ * Turns zod's issues into field issues with dotted paths: `suppliers.0.orgnr`. An unknown field is
+ * named itself (`isAdmin: ukjent felt`), not the object that holds it.
+ */
 export function validationError(
-  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  issues: readonly { path: readonly PropertyKey[]; message: string; keys?: readonly string[] }[],
   prefix = '',
 ): DomainError {
-  const fields: FieldIssue[] = issues.map((i) => ({
-    field: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(body)',
-    message: i.message,
-  }));
+  const field = (path: readonly PropertyKey[]) =>
+    [prefix, ...path.map(String)].filter(Boolean).join('.') || '(body)';
+  const fields: FieldIssue[] = issues.flatMap((i) =>
+    i.keys
+      ? i.keys.map((k) => ({ field: field([...i.path, k]), message: 'ukjent felt' }))
+      : [{ field: field(i.path), message: i.message }],
+  );
   const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
   return new DomainError('validation', `Ugyldige felt: ${summary}`, fields);
 }
