@@ -5,6 +5,7 @@ import { documentsOf } from './archive/documents/compose.ts';
 import { teamsBotFor } from './bot/wire.ts';
 import { type AppConfig, isLoopback, loadConfig } from './config.ts';
 import type { Contract } from './core/index.ts';
+import { completeDemoHistory } from './demo/followup-history.ts';
 import { seedDemo } from './demo/seed.ts';
 import { demoSpendLine, loadDemoSpend } from './demo/spend.ts';
 import { followUpFor } from './followup/wire.ts';
@@ -50,8 +51,9 @@ export async function start(config: AppConfig): Promise<{ server: Server; servic
 }
 
 /**
- * On first start (an empty register, DEMO_DATA=on): the demo portfolio, filed documents and a demo
- * year and a half of e-invoices for the spend analysis.
+ * On first start (an empty register, DEMO_DATA=on): the demo portfolio, filed documents, the
+ * follow-up plans with most of their older tasks done, and a demo year and a half of e-invoices
+ * for the spend analysis.
  */
 async function loadDemoData(services: Services): Promise<void> {
   if (services.config.DEMO_DATA !== 'on') return;
@@ -64,9 +66,17 @@ async function loadDemoData(services: Services): Promise<void> {
     if (contracts.length >= 50) break;
   }
   if (admin) await seedDemoDocuments(documentsOf(services), contracts, admin);
+  let done = 0;
+  if (admin) {
+    // The plans now rather than at the scheduler's start, so the demo's older tasks can be done.
+    const followUp = followUpFor(services).service;
+    await followUp.regenerateAll();
+    const users = new Map((await services.store.directory.listUsers()).map((u) => [u.id, u]));
+    done = await completeDemoHistory(followUp, users, admin, services.contracts.today());
+  }
   services.log(
     'info',
-    `Demodata lastet: ${result.created} avtaler, ${result.units} enheter, ${result.users} brukere`,
+    `Demodata lastet: ${result.created} avtaler, ${result.units} enheter, ${result.users} brukere, ${done} oppgaver utført`,
   );
   try {
     services.log('info', demoSpendLine(await loadDemoSpend(services)));

@@ -98,8 +98,22 @@ export class FollowUpService implements TaskService {
 
   // --- routines and settings ---------------------------------------------------------------
 
-  /** Stores the default routines on first start (an empty routine table). */
-  async ensureDefaults(): Promise<void> {
+  /**
+   * Stores the default routines on first start (an empty routine table). Once per service: every
+   * caller (start-up, a plan run right after it) waits for the same run, so no plan is made from
+   * half the defaults and no default is stored twice.
+   */
+  ensureDefaults(): Promise<void> {
+    this.defaults ??= this.storeDefaults().catch((e: unknown) => {
+      this.defaults = undefined;
+      throw e;
+    });
+    return this.defaults;
+  }
+
+  private defaults: Promise<void> | undefined;
+
+  private async storeDefaults(): Promise<void> {
     await this.o.store.refresh?.();
     if (this.o.store.routineCount() > 0) return;
     const at = this.o.clock().toISOString();
@@ -305,6 +319,7 @@ export class FollowUpService implements TaskService {
   ): Promise<{ contracts: number; skipped: number; created: number; changed: number }> {
     const now = this.o.clock();
     const today = osloToday(now);
+    await this.ensureDefaults();
     await this.o.store.refresh?.();
     const routines = this.listRoutines();
     const settings = this.settings();

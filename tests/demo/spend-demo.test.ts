@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.ts';
 import { isEventTask } from '../../src/core/followup/ceiling.ts';
-import type { Contract } from '../../src/core/index.ts';
+import { addDays, type Contract } from '../../src/core/index.ts';
 import { generateDemoPortfolio } from '../../src/demo/portfolio.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { type DemoSpend, generateDemoSpend, loadDemoSpend } from '../../src/demo/spend.ts';
@@ -254,5 +254,25 @@ describe('first start (npm start) loads the demo spend after the portfolio', () 
     const body = (await res.json()) as Dashboard;
     assert.equal(body.spendConnected, true);
     assert.ok(body.ceiling.some((c) => (c.ratio ?? 0) >= 1));
+  });
+
+  it('plans follow-up at once and has most tasks due over a week ago done, by their assignee', async () => {
+    const store = followUpFor(services).store;
+    const weekAgo = addDays(services.contracts.today(), -7);
+    const older = store.query({ dueOnOrBefore: weekAgo, states: ['open', 'snoozed', 'done'] });
+    const done = older.filter((t) => t.state === 'done');
+    assert.ok(older.length > 100, `older tasks: ${older.length}`);
+    // About one in seven is left overdue, so «Forfalt» shows a few, as in a portfolio in use.
+    assert.ok(done.length / older.length > 0.75 && done.length < older.length, `${done.length}`);
+    for (const t of done) {
+      assert.equal(t.completedBy, t.assigneeId ?? 'kontraktservice', t.id);
+      assert.ok(t.comment);
+    }
+    const { port } = server.address() as AddressInfo;
+    const res = await fetch(`http://127.0.0.1:${port}/api/dashboard`, {
+      headers: { 'x-dev-user': 'kontraktservice' },
+    });
+    const overdue = ((await res.json()) as { overdue: { total: number } }).overdue.total;
+    assert.ok(overdue > 0 && overdue < older.length - done.length + 100, String(overdue));
   });
 });
