@@ -551,8 +551,8 @@ function OrderResultView({ result }: { result: OrderResult }) {
             <TableHeader>
               <TableRow>
                 <TableHeaderCell>{t('spend.supplier')}</TableHeaderCell>
-                <TableHeaderCell>{t('spend.amount')}</TableHeaderCell>
-                <TableHeaderCell>{t('spend.matched')}</TableHeaderCell>
+                <TableHeaderCell className={styles.number}>{t('spend.amount')}</TableHeaderCell>
+                <TableHeaderCell className={styles.number}>{t('spend.matched')}</TableHeaderCell>
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -576,8 +576,8 @@ function OrderResultView({ result }: { result: OrderResult }) {
               <TableHeader>
                 <TableRow>
                   <TableHeaderCell>{t('spend.classes')}</TableHeaderCell>
-                  <TableHeaderCell>{t('spend.amount')}</TableHeaderCell>
-                  <TableHeaderCell>{t('spend.lines')}</TableHeaderCell>
+                  <TableHeaderCell className={styles.number}>{t('spend.amount')}</TableHeaderCell>
+                  <TableHeaderCell className={styles.number}>{t('spend.lines')}</TableHeaderCell>
                 </TableRow>
               </TableHeader>
               <TableBody>
@@ -599,7 +599,7 @@ function OrderResultView({ result }: { result: OrderResult }) {
                 <TableRow>
                   <TableHeaderCell>{t('spend.item')}</TableHeaderCell>
                   <TableHeaderCell>{t('spend.supplier')}</TableHeaderCell>
-                  <TableHeaderCell>{t('spend.overpaid')}</TableHeaderCell>
+                  <TableHeaderCell className={styles.number}>{t('spend.overpaid')}</TableHeaderCell>
                 </TableRow>
               </TableHeader>
               <TableBody>

@@ -207,10 +207,12 @@ export function Turnover({ dataKey }: { dataKey: number }) {
           <TableHeader>
             <TableRow>
               <TableHeaderCell>{t('spend.agreement')}</TableHeaderCell>
-              <TableHeaderCell>{t('spend.turnoverAmount')}</TableHeaderCell>
-              <TableHeaderCell>{t('spend.estimated')}</TableHeaderCell>
-              <TableHeaderCell>{t('spend.max')}</TableHeaderCell>
-              <TableHeaderCell>{t('spend.used')}</TableHeaderCell>
+              <TableHeaderCell className={styles.number}>
+                {t('spend.turnoverAmount')}
+              </TableHeaderCell>
+              <TableHeaderCell className={styles.number}>{t('spend.estimated')}</TableHeaderCell>
+              <TableHeaderCell className={styles.number}>{t('spend.max')}</TableHeaderCell>
+              <TableHeaderCell className={styles.number}>{t('spend.used')}</TableHeaderCell>
               <TableHeaderCell>{t('spend.alert')}</TableHeaderCell>
               <TableHeaderCell>{t('spend.drilldown')}</TableHeaderCell>
             </TableRow>
@@ -288,7 +290,7 @@ function TurnoverDetails({
       <TableHeader>
         <TableRow>
           <TableHeaderCell>{label}</TableHeaderCell>
-          <TableHeaderCell>{t('spend.turnoverAmount')}</TableHeaderCell>
+          <TableHeaderCell className={styles.number}>{t('spend.turnoverAmount')}</TableHeaderCell>
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -420,8 +422,8 @@ export function Leakage({ dataKey }: { dataKey: number }) {
           <TableHeader>
             <TableRow>
               <TableHeaderCell>{t('spend.classes')}</TableHeaderCell>
-              <TableHeaderCell>{t('spend.last12')}</TableHeaderCell>
-              <TableHeaderCell>{t('spend.last4y')}</TableHeaderCell>
+              <TableHeaderCell className={styles.number}>{t('spend.last12')}</TableHeaderCell>
+              <TableHeaderCell className={styles.number}>{t('spend.last4y')}</TableHeaderCell>
             </TableRow>
           </TableHeader>
           <TableBody>
@@ -467,8 +469,8 @@ export function Leakage({ dataKey }: { dataKey: number }) {
               <TableHeader>
                 <TableRow>
                   <TableHeaderCell>{t('spend.category')}</TableHeaderCell>
-                  <TableHeaderCell>{t('spend.last12')}</TableHeaderCell>
-                  <TableHeaderCell>{t('spend.last4y')}</TableHeaderCell>
+                  <TableHeaderCell className={styles.number}>{t('spend.last12')}</TableHeaderCell>
+                  <TableHeaderCell className={styles.number}>{t('spend.last4y')}</TableHeaderCell>
                   <TableHeaderCell>{t('spend.threshold')}</TableHeaderCell>
                 </TableRow>
               </TableHeader>
@@ -521,7 +523,9 @@ export function Leakage({ dataKey }: { dataKey: number }) {
                   <TableHeader>
                     <TableRow>
                       <TableHeaderCell>{t('spend.agreement')}</TableHeaderCell>
-                      <TableHeaderCell>{t('spend.amount')}</TableHeaderCell>
+                      <TableHeaderCell className={styles.number}>
+                        {t('spend.amount')}
+                      </TableHeaderCell>
                       <TableHeaderCell>{t('spend.drilldown')}</TableHeaderCell>
                     </TableRow>
                   </TableHeader>
@@ -625,8 +629,8 @@ export function Prices({ dataKey }: { dataKey: number }) {
         <TableHeader>
           <TableRow>
             <TableHeaderCell>{label}</TableHeaderCell>
-            <TableHeaderCell>{t('spend.deviating')}</TableHeaderCell>
-            <TableHeaderCell>{t('spend.overpaid')}</TableHeaderCell>
+            <TableHeaderCell className={styles.number}>{t('spend.deviating')}</TableHeaderCell>
+            <TableHeaderCell className={styles.number}>{t('spend.overpaid')}</TableHeaderCell>
             {what === 'agreement' && <TableHeaderCell>{t('spend.drilldown')}</TableHeaderCell>}
           </TableRow>
         </TableHeader>
@@ -733,8 +737,9 @@ export function Prices({ dataKey }: { dataKey: number }) {
               />
             </Card>
           )}
+          {/* Full width: the agreement's title needs the room; suppliers and items side by side. */}
+          {table(t('spend.byAgreement'), r.byAgreement, 'agreement')}
           <div className={styles.grid}>
-            {table(t('spend.byAgreement'), r.byAgreement, 'agreement')}
             {table(t('spend.bySupplier'), r.bySupplier, 'supplier')}
             {table(t('spend.byItem'), r.byItem, 'item')}
           </div>

@@ -114,7 +114,12 @@ export const useSpendStyles = makeStyles({
     gap: tokens.spacingVerticalL,
   },
   chart: { width: '100%', height: '300px' },
-  number: { textAlign: 'right', fontVariantNumeric: 'tabular-nums' },
+  // On a header cell too: Fluent lays its content out in a flex box, which text-align does not move.
+  number: {
+    textAlign: 'right',
+    fontVariantNumeric: 'tabular-nums',
+    '& .fui-TableHeaderCell__button': { justifyContent: 'flex-end' },
+  },
   scroll: { overflowX: 'auto' },
   figures: { display: 'flex', gap: tokens.spacingHorizontalXXL, flexWrap: 'wrap' },
   figure: { display: 'flex', flexDirection: 'column' },
@@ -219,7 +224,7 @@ export function Drilldown({
                 <TableHeaderCell>{t('spend.supplier')}</TableHeaderCell>
                 <TableHeaderCell>{t('spend.unit')}</TableHeaderCell>
                 <TableHeaderCell>{t('spend.item')}</TableHeaderCell>
-                <TableHeaderCell>{t('spend.amount')}</TableHeaderCell>
+                <TableHeaderCell className={styles.number}>{t('spend.amount')}</TableHeaderCell>
                 <TableHeaderCell>{t('spend.reason')}</TableHeaderCell>
               </TableRow>
             </TableHeader>
