@@ -156,7 +156,7 @@ describe('Tab: Prislister (price lists)', () => {
     const table = page.getByTestId('pricelists-table');
     await table.waitFor();
     for (const h of [
-      'Referansenummer',
+      'Avtalenummer',
       'Tittel',
       'Varer',
       'Første «gyldig fra»',
@@ -167,6 +167,12 @@ describe('Tab: Prislister (price lists)', () => {
     }
     const all = withList.length + withoutList.length;
     assert.equal(await rows().count(), all);
+    // The agreements that have a price list come first.
+    const counts = await rows().getByTestId('pricelists-count').allTextContents();
+    assert.ok(
+      counts.slice(0, withList.length).every((c) => c !== 'Ingen prisliste'),
+      String(counts),
+    );
     await page.getByText(`Viser ${all} av ${all} avtaler.`).waitFor();
     for (const a of withList) {
       const r = row(a.agreementId);

@@ -227,9 +227,9 @@ export const spendStrings = defineStrings({
       intro:
         'Priskontrollen sammenligner fakturerte enhetspriser med avtalens prisliste, justert med avtalens indeks (KPI).',
       filter: 'Søk etter avtale',
-      filterHint: 'Referansenummer eller tittel',
+      filterHint: 'Avtalenummer eller tittel',
       onlyWithList: 'Bare avtaler med prisliste',
-      reference: 'Referansenummer',
+      reference: 'Avtalenummer',
       title: 'Tittel',
       items: 'Varer',
       noList: 'Ingen prisliste',
@@ -541,9 +541,9 @@ export const spendStrings = defineStrings({
       intro:
         'Priskontrollen samanliknar fakturerte einingsprisar med prislista til avtalen, justert med indeksen til avtalen (KPI).',
       filter: 'Søk etter avtale',
-      filterHint: 'Referansenummer eller tittel',
+      filterHint: 'Avtalenummer eller tittel',
       onlyWithList: 'Berre avtalar med prisliste',
-      reference: 'Referansenummer',
+      reference: 'Avtalenummer',
       title: 'Tittel',
       items: 'Varer',
       noList: 'Inga prisliste',

@@ -152,13 +152,16 @@ function AgreementTable({
   const [filter, setFilter] = useState('');
   const [onlyWithList, setOnlyWithList] = useState(false);
   const q = filter.trim().toLocaleLowerCase();
-  const matching = agreements.filter(
-    (a) =>
-      (!onlyWithList || a.items > 0) &&
-      (!q ||
-        a.referenceNumber.toLocaleLowerCase().includes(q) ||
-        (a.title ?? '').toLocaleLowerCase().includes(q)),
-  );
+  // Agreements with a price list first (the sort is stable: by reference number within each group).
+  const matching = [...agreements]
+    .sort((a, b) => Number(b.items > 0) - Number(a.items > 0))
+    .filter(
+      (a) =>
+        (!onlyWithList || a.items > 0) &&
+        (!q ||
+          a.referenceNumber.toLocaleLowerCase().includes(q) ||
+          (a.title ?? '').toLocaleLowerCase().includes(q)),
+    );
   const rows = useFirstRows(matching, FIRST_AGREEMENTS);
   const shown = rows.shown;
   if (agreements.length === 0) return <Text>{t('pricelists.none')}</Text>;
