@@ -62,6 +62,19 @@ export interface PriceListSummary {
   readonly currencies: readonly string[];
 }
 
+/** What the store holds: for the import screen («what is already loaded?»). */
+export interface SpendOverview {
+  readonly invoices: number;
+  readonly creditNotes: number;
+  /** Documents from ledger exports (CSV), of the two counts above. */
+  readonly fromLedger: number;
+  readonly lines: number;
+  readonly suppliers: number;
+  /** First and last invoice date (ISO), null when the store is empty. */
+  readonly firstDate: string | null;
+  readonly lastDate: string | null;
+}
+
 export interface PriceListItem {
   readonly itemNumber: string | null;
   readonly gtin: string | null;
@@ -241,6 +254,34 @@ export class SpendService {
       lastValidFrom: r.l,
       currencies: r.c ? r.c.split(',') : [],
     }));
+  }
+
+  async overview(): Promise<SpendOverview> {
+    const [d] = await this.store.rows<{
+      inv: bigint;
+      cn: bigint;
+      ledger: bigint;
+      suppliers: bigint;
+      f: string | null;
+      l: string | null;
+    }>(
+      `SELECT count(*) FILTER (WHERE doc_type = 'invoice') AS inv,
+              count(*) FILTER (WHERE doc_type = 'creditNote') AS cn,
+              count(*) FILTER (WHERE source = 'ledger') AS ledger,
+              count(DISTINCT supplier_key) AS suppliers,
+              strftime(min(issue_date), '%Y-%m-%d') AS f, strftime(max(issue_date), '%Y-%m-%d') AS l
+         FROM spend_document`,
+    );
+    const [l] = await this.store.rows<{ n: bigint }>('SELECT count(*) AS n FROM spend_line_data');
+    return {
+      invoices: Number(d?.inv ?? 0),
+      creditNotes: Number(d?.cn ?? 0),
+      fromLedger: Number(d?.ledger ?? 0),
+      lines: Number(l?.n ?? 0),
+      suppliers: Number(d?.suppliers ?? 0),
+      firstDate: d?.f ?? null,
+      lastDate: d?.l ?? null,
+    };
   }
 
   /** One agreement's price list (by id or reference number), as imported. */

@@ -136,6 +136,24 @@ describe('demo spend through the real pipeline and the API', () => {
     assert.equal(Number(missing?.n), 0);
   });
 
+  it('GET /api/spend/overview says what the store holds (Kontraktservice only)', async () => {
+    const res = await s.request('kontraktservice', 'GET', '/api/spend/overview');
+    assert.equal(res.status, 200);
+    const o = res.json() as Record<string, number | string | null>;
+    const docs = first.spend.documents;
+    const dates = docs.map((d) => d.issueDate).sort();
+    assert.deepEqual(o, {
+      invoices: docs.filter((d) => d.type === 'invoice').length,
+      creditNotes: docs.filter((d) => d.type === 'creditNote').length,
+      fromLedger: 0,
+      lines: docs.reduce((n, d) => n + d.lines.length, 0),
+      suppliers: new Set(docs.map((d) => d.supplierOrgnr ?? d.supplierName)).size,
+      firstDate: dates[0],
+      lastDate: dates.at(-1),
+    });
+    assert.equal((await s.request('eier1', 'GET', '/api/spend/overview')).status, 403);
+  });
+
   it('GET /api/dashboard as kontraktservice: spend connected, agreements at ≥ 80 % and ≥ 100 %', async () => {
     const res = await s.request('kontraktservice', 'GET', '/api/dashboard');
     assert.equal(res.status, 200);

@@ -180,6 +180,10 @@ describe('Tab: spend analysis (Innkjøpsanalyse)', () => {
   it('imports an EHF zip with progress and shows the summary with per-file errors', async () => {
     await page.goto(`${s.url}/tab/#/spend/upload`);
     await page.getByRole('tab', { name: 'Innkjøpsanalyse' }).waitFor();
+    // What the store holds, before and after (GET /api/spend/overview): empty, then the import.
+    const overview = page.getByTestId('spend-overview');
+    await overview.getByRole('heading', { name: 'I lageret' }).waitFor();
+    await overview.getByText('Ingen fakturaer er lest inn ennå.').waitFor();
     await page.getByLabel('Fakturafil (EHF-XML eller zip)').setInputFiles({
       name: 'fakturaer.zip',
       mimeType: 'application/zip',
@@ -198,6 +202,15 @@ describe('Tab: spend analysis (Innkjøpsanalyse)', () => {
     assert.match(text, /Netto per valuta: NOK[\d\s]+,\d\d\sNOK/);
     const errors = page.getByTestId('spend-errors');
     await errors.getByText(/xxe\.xml/).waitFor();
+    const after = (await s.request('kontraktservice', 'GET', '/api/spend/overview')).json() as {
+      invoices: number;
+      creditNotes: number;
+    };
+    assert.ok(after.invoices > 0 && after.creditNotes > 0);
+    await page.waitForFunction(`(() => {
+      const text = document.querySelector('[data-testid=spend-overview]')?.textContent ?? '';
+      return text.includes('Fakturaer${after.invoices}') && text.includes('Kreditnotaer${after.creditNotes}');
+    })()`);
     await page.screenshot({ path: join(SCREENSHOTS, 'spend-upload-light.png'), fullPage: true });
     violations.push({
       screen: 'spend-upload',

@@ -387,6 +387,11 @@ export function spendRoutes(services: Services, options: SpendRouteOptions = {})
     res.json(job);
   });
 
+  router.get('/spend/overview', async (req, res) => {
+    admin(req);
+    res.json(await (await spend()).overview());
+  });
+
   router.get('/spend/reports/turnover', async (req, res) => {
     admin(req);
     const q = parseWith(turnoverQuery, req.query);
@@ -701,6 +706,14 @@ export const openApi: OpenApiPaths = {
       summary: 'Status for en innlesing (filer, byte, oppsummering)',
       parameters: [pathParameter('id', 'Jobbens id')],
       responses: { 200: ok('Jobben'), ...errors(403, 404) },
+    },
+  },
+  '/api/spend/overview': {
+    get: {
+      tags,
+      summary:
+        'Hva lageret holder: fakturaer, kreditnotaer, linjer, leverandører, første og siste fakturadato',
+      responses: { 200: ok('Oversikten'), ...spendErrors },
     },
   },
   '/api/spend/reports/turnover': {

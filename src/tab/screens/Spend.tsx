@@ -62,7 +62,9 @@ export default function Spend({
           ))}
         </TabList>
       )}
-      {section === 'upload' && <Upload onIngested={() => setDataKey((k) => k + 1)} />}
+      {section === 'upload' && (
+        <Upload dataKey={dataKey} onIngested={() => setDataKey((k) => k + 1)} />
+      )}
       {section === 'rates' && <Rates onChanged={() => setDataKey((k) => k + 1)} />}
       {section === 'pricelists' && <PriceLists onChanged={() => setDataKey((k) => k + 1)} />}
       {section === 'turnover' && <Turnover dataKey={dataKey} />}

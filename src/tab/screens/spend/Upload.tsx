@@ -19,9 +19,11 @@ import {
 } from '@fluentui/react-components';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { SpendOverview } from '../../../spend/service.ts';
 import { get, qs, request, uploadWithProgress } from '../../api.ts';
 import { ErrorBar } from '../../components/common.tsx';
-import { formatCurrency, formatNumber, formatPercent } from '../../format.ts';
+import { formatCurrency, formatDate, formatNumber, formatPercent } from '../../format.ts';
+import { useGet } from '../../hooks.ts';
 import {
   type Delimiter,
   LedgerMappingForm,
@@ -67,7 +69,7 @@ const PREVIEW_BYTES = 64 * 1024;
  * polled until it is done. For CSV the server reads the header first (`ledger-preview`) and the
  * form offers the columns per field, prefilled with its suggestion.
  */
-export function Upload({ onIngested }: { onIngested: () => void }) {
+export function Upload({ onIngested, dataKey }: { onIngested: () => void; dataKey: number }) {
   const { t, i18n } = useTranslation();
   const lng = i18n.language;
   const styles = useSpendStyles();
@@ -176,6 +178,7 @@ export function Upload({ onIngested }: { onIngested: () => void }) {
 
   return (
     <div className={styles.root}>
+      <StoreOverview dataKey={dataKey} />
       <Card>
         <Field label={{ children: t('spend.kind'), id: kindId }}>
           <RadioGroup
@@ -365,5 +368,43 @@ export function Upload({ onIngested }: { onIngested: () => void }) {
         </Card>
       )}
     </div>
+  );
+}
+
+/** What the store already holds, so an import is not made twice by mistake (refreshed after one). */
+function StoreOverview({ dataKey }: { dataKey: number }) {
+  const { t, i18n } = useTranslation();
+  const lng = i18n.language;
+  const styles = useSpendStyles();
+  const { data, error } = useGet<SpendOverview>('/api/spend/overview', dataKey);
+  if (error) return <ErrorBar error={error} />;
+  if (!data) return null;
+  return (
+    <Card data-testid="spend-overview">
+      <Subtitle1 as="h3">{t('spend.overview.heading')}</Subtitle1>
+      {data.invoices + data.creditNotes === 0 ? (
+        <Text>{t('spend.overview.empty')}</Text>
+      ) : (
+        <div className={styles.figures}>
+          <Figure label={t('spend.overview.invoices')} value={formatNumber(data.invoices, lng)} />
+          <Figure
+            label={t('spend.overview.creditNotes')}
+            value={formatNumber(data.creditNotes, lng)}
+          />
+          <Figure label={t('spend.overview.lines')} value={formatNumber(data.lines, lng)} />
+          <Figure label={t('spend.overview.suppliers')} value={formatNumber(data.suppliers, lng)} />
+          <Figure
+            label={t('spend.overview.period')}
+            value={`${formatDate(data.firstDate, lng)}–${formatDate(data.lastDate, lng)}`}
+          />
+          {data.fromLedger > 0 && (
+            <Figure
+              label={t('spend.overview.fromLedger')}
+              value={formatNumber(data.fromLedger, lng)}
+            />
+          )}
+        </div>
+      )}
+    </Card>
   );
 }
