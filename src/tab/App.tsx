@@ -221,7 +221,8 @@ function Shell({ session }: { session: Session }) {
   } else if (section === 'new') {
     screen = <ContractPage id={null} mode="edit" />;
   } else if (section === 'tasks') {
-    screen = <MyTasks focusId={route.segments[1] ?? null} />;
+    const unit = route.query.get('unit');
+    screen = <MyTasks key={unit ?? ''} focusId={route.segments[1] ?? null} overdueUnit={unit} />;
   } else if (section === 'dashboard') {
     screen = <Dashboard />;
   } else if (section === 'spend' && session.me.role !== 'reader') {

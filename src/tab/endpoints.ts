@@ -2,6 +2,7 @@
 const enc = encodeURIComponent;
 export const endpoints = {
   myTasks: '/api/followup/tasks/mine',
+  overdueTasks: '/api/followup/tasks/overdue',
   task: (id: string) => `/api/followup/tasks/${enc(id)}`,
   taskAction: (id: string, action: 'complete' | 'snooze' | 'reassign' | 'skip') =>
     `/api/followup/tasks/${enc(id)}/${action}`,

@@ -52,6 +52,8 @@ export function navigate(hash: string, replace = false): void {
 
 export const contractHref = (id: string) => `#/contracts/${encodeURIComponent(id)}`;
 export const taskHref = (id: string) => `#/tasks/${encodeURIComponent(id)}`;
+/** The overdue tasks of one unit that the user may see (from the dashboard's per-unit count). */
+export const overdueTasksHref = (unitId: string) => `#/tasks?unit=${encodeURIComponent(unitId)}`;
 export function registerHref(params: Record<string, string | undefined>): string {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v) p.set(k, v);

@@ -297,6 +297,30 @@ describe('Teams tab in Chromium', () => {
       .waitFor();
   });
 
+  it("dashboard: a unit's overdue count opens that unit's overdue tasks", async () => {
+    const dash = await api<{ overdue: { byUnit: { unitId: string; count: number }[] } }>(
+      '/api/dashboard',
+    );
+    const unit = dash.overdue.byUnit[0];
+    assert.ok(unit, 'overdue tasks in the demo');
+    await go('#/dashboard');
+    const link = page
+      .getByRole('list', { name: 'Forfalt oppfølging per enhet' })
+      .getByRole('link')
+      .first();
+    const text = (await link.textContent()) ?? '';
+    assert.ok(text.endsWith(`: ${unit.count}`), text);
+    await link.click();
+    await page.waitForFunction(
+      `window.location.hash === ${JSON.stringify(`#/tasks?unit=${unit.unitId}`)}`,
+    );
+    const name = text.slice(0, text.lastIndexOf(':'));
+    await page.getByRole('heading', { level: 2, name: `Forfalte oppgaver – ${name}` }).waitFor();
+    await page.getByRole('heading', { level: 3, name: `Forfalt (${unit.count})` }).waitFor();
+    await page.getByRole('link', { name: 'Tilbake til mine oppgaver' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Mine oppgaver' }).waitFor();
+  });
+
   it('switches language to English and nynorsk, and back', async () => {
     await go('#/register');
     await page.getByRole('combobox', { name: 'Språk' }).selectOption('en');

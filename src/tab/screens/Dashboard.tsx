@@ -33,7 +33,7 @@ import { cpvDivisionName } from '../cpv.ts';
 import { endpoints } from '../endpoints.ts';
 import { formatMoney, formatMonth, formatNumber, formatPercent } from '../format.ts';
 import { useGet } from '../hooks.ts';
-import { contractHref, navigate, registerHref } from '../router.ts';
+import { contractHref, navigate, overdueTasksHref, registerHref } from '../router.ts';
 import { unitName, useSession } from '../session.tsx';
 import { STATUSES } from '../types.ts';
 
@@ -419,7 +419,7 @@ export default function Dashboard() {
             <ul className={styles.links} aria-label={t('dashboard.overdueByUnit')}>
               {data.overdue.byUnit.map((u) => (
                 <li key={u.unitId}>
-                  <Link href={registerHref({ unit: u.unitId })}>
+                  <Link href={overdueTasksHref(u.unitId)}>
                     {unitName(session, u.unitId)}: {u.count}
                   </Link>
                 </li>

@@ -36,7 +36,7 @@ import { endpoints } from '../endpoints.ts';
 import { formatDate } from '../format.ts';
 import { useGet } from '../hooks.ts';
 import { contractHref } from '../router.ts';
-import { userName, useSession } from '../session.tsx';
+import { unitName, userName, useSession } from '../session.tsx';
 import type { TaskView } from '../types.ts';
 
 const GROUPS = ['overdue', 'week', 'month', 'later'] as const;
@@ -83,22 +83,36 @@ const useStyles = makeStyles({
 
 type Action = { kind: 'complete' | 'snooze' | 'reassign'; task: TaskView };
 
-/** My tasks, grouped by due date; done with comment, snooze, reassign. */
-export default function MyTasks({ focusId }: { focusId: string | null }) {
+/**
+ * My tasks, grouped by due date; done with comment, snooze, reassign. With `overdueUnit` (from the
+ * dashboard's overdue count per unit): the overdue tasks of that unit the user may see instead.
+ */
+export default function MyTasks({
+  focusId,
+  overdueUnit = null,
+}: {
+  focusId: string | null;
+  overdueUnit?: string | null;
+}) {
   const { t } = useTranslation();
   const styles = useStyles();
+  const session = useSession();
   const [n, setN] = useState(0);
-  const list = useGet<{ items: TaskView[] }>(endpoints.myTasks, n);
+  const list = useGet<{ items: TaskView[] }>(
+    overdueUnit ? endpoints.overdueTasks : endpoints.myTasks,
+    n,
+  );
   const focused = useGet<TaskView>(focusId ? endpoints.task(focusId) : null);
   const [action, setAction] = useState<Action | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [allLater, setAllLater] = useState(false);
 
   const tasks = useMemo(() => {
-    const items = list.data?.items ?? [];
+    const all = list.data?.items ?? [];
+    const items = overdueUnit ? all.filter((x) => x.unitId === overdueUnit) : all;
     const f = focused.data;
     return f && !items.some((x) => x.id === f.id) ? [f, ...items] : items;
-  }, [list.data, focused.data]);
+  }, [list.data, focused.data, overdueUnit]);
   const grouped = useMemo(() => {
     const g = new Map<Group, TaskView[]>(GROUPS.map((k) => [k, []]));
     for (const task of tasks) {
@@ -111,8 +125,11 @@ export default function MyTasks({ focusId }: { focusId: string | null }) {
   return (
     <section className={styles.root} aria-labelledby="tasks-heading">
       <Title2 as="h2" id="tasks-heading">
-        {t('tasks.heading')}
+        {overdueUnit
+          ? t('tasks.overdueHeading', { unit: unitName(session, overdueUnit) })
+          : t('tasks.heading')}
       </Title2>
+      {overdueUnit && <Link href="#/tasks">{t('tasks.backToMine')}</Link>}
       <div role="status" aria-live="polite">
         {notice && <Text>{notice}</Text>}
       </div>
@@ -123,7 +140,9 @@ export default function MyTasks({ focusId }: { focusId: string | null }) {
         <ErrorBar error={list.error} />
       )}
       <ErrorBar error={focused.error} />
-      {list.data && tasks.length === 0 && <Text>{t('tasks.none')}</Text>}
+      {list.data && tasks.length === 0 && (
+        <Text>{t(overdueUnit ? 'tasks.overdueNone' : 'tasks.none')}</Text>
+      )}
       {GROUPS.map((g) => {
         const items = grouped.get(g) ?? [];
         if (items.length === 0) return null;

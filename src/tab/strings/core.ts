@@ -264,6 +264,9 @@ const nb = {
   tasks: {
     heading: 'Mine oppgaver',
     none: 'Du har ingen åpne oppgaver.',
+    overdueHeading: 'Forfalte oppgaver – {{unit}}',
+    overdueNone: 'Ingen forfalte oppgaver i enheten.',
+    backToMine: 'Tilbake til mine oppgaver',
     missing: 'Oppgavelisten er ikke tilgjengelig.',
     showAll: 'Vis alle ({{count}})',
     group: {
@@ -622,6 +625,9 @@ const nn: Same<typeof nb> = {
   },
   tasks: {
     heading: 'Mine oppgåver',
+    overdueHeading: 'Forfalne oppgåver – {{unit}}',
+    overdueNone: 'Ingen forfalne oppgåver i eininga.',
+    backToMine: 'Tilbake til mine oppgåver',
     none: 'Du har ingen opne oppgåver.',
     missing: 'Oppgåvelista er ikkje tilgjengeleg.',
     showAll: 'Vis alle ({{count}})',
@@ -980,6 +986,9 @@ const en: Same<typeof nb> = {
   },
   tasks: {
     heading: 'My tasks',
+    overdueHeading: 'Overdue tasks – {{unit}}',
+    overdueNone: 'No overdue tasks in the unit.',
+    backToMine: 'Back to my tasks',
     none: 'You have no open tasks.',
     missing: 'The task list is not available.',
     showAll: 'Show all ({{count}})',
