@@ -416,6 +416,13 @@ describe('Tab: spend analysis (Innkjøpsanalyse)', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Kjør analysen' }).click();
     await page.getByTestId('order-detail').getByText('Ferdig', { exact: true }).waitFor();
     await page.getByTestId('order-result').waitFor();
+    // Spend outside agreements and the narrower leakage are two figures, as in the Excel result.
+    const figures = ((await page.getByTestId('order-result').textContent()) ?? '').replace(
+      /\s/g,
+      '',
+    );
+    assert.match(figures, /Utenforavtale0kr/);
+    assert.match(figures, /Lekkasje\(annenleverandør,etterutløp\)0kr/);
     // The agreement's own spend: nothing outside it, said in words rather than an empty table.
     await page
       .getByTestId('order-detail')

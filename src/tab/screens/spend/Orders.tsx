@@ -80,6 +80,7 @@ export interface AnalysisOrder {
 interface OrderSummary {
   readonly totalOre: number;
   readonly matchedOre: number;
+  readonly unmatchedOre: number;
   readonly leakageOre: number;
   readonly overpaymentOre: number;
   readonly invoices: number;
@@ -537,6 +538,7 @@ function OrderResultView({ result }: { result: OrderResult }) {
         <div className={styles.figures}>
           <Figure label={t('orders.totalOre')} value={formatMoney(s.totalOre, lng)} />
           <Figure label={t('orders.matchedOre')} value={formatMoney(s.matchedOre, lng)} />
+          <Figure label={t('orders.unmatchedOre')} value={formatMoney(s.unmatchedOre, lng)} />
           <Figure label={t('orders.leakageOre')} value={formatMoney(s.leakageOre, lng)} />
           <Figure label={t('orders.overpaymentOre')} value={formatMoney(s.overpaymentOre, lng)} />
           <Figure label={t('spend.invoices')} value={formatNumber(s.invoices, lng)} />
