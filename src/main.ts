@@ -68,11 +68,16 @@ async function loadDemoData(services: Services): Promise<void> {
   if (admin) await seedDemoDocuments(documentsOf(services), contracts, admin);
   let done = 0;
   if (admin) {
-    // The plans now rather than at the scheduler's start, so the demo's older tasks can be done.
-    const followUp = followUpFor(services).service;
-    await followUp.regenerateAll();
-    const users = new Map((await services.store.directory.listUsers()).map((u) => [u.id, u]));
-    done = await completeDemoHistory(followUp, users, admin, services.contracts.today());
+    try {
+      // The plans now rather than at the scheduler's start, so the demo's older tasks can be done.
+      const followUp = followUpFor(services).service;
+      await followUp.regenerateAll();
+      const users = new Map((await services.store.directory.listUsers()).map((u) => [u.id, u]));
+      done = await completeDemoHistory(followUp, users, admin, services.contracts.today());
+    } catch (e) {
+      // The product starts all the same; the plans then come with the scheduler's first run.
+      services.log('error', 'Demo-oppfølgingen kunne ikke forberedes', e);
+    }
   }
   services.log(
     'info',
