@@ -7,7 +7,10 @@
  *   price: the number of lines and the sum of each line's own over-payment (rounded per line,
  *   exactly as the line-level check does). Within one row every line has the same invoiced and
  *   allowed price, so whether its lines deviate at a tolerance is decided per row: the report stays
- *   exact to the øre for any tolerance.
+ *   exact to the øre for any tolerance;
+ * - `spend_agg_supplier`: per supplier and update, the latest invoice date and the name on it; the
+ *   reports name a supplier after the latest of its rows (`supplierNames`), without reading every
+ *   document.
  *
  * Every aggregate is additive, so new lines (document numbers above the watermark) are appended as
  * extra rows and the reports sum them; a change to existing lines (re-matching) or to the allowed
@@ -37,6 +40,11 @@ const fill = (docFilter: string) => [
                      ELSE 0 END)
        FROM (${PRICE_CHECK_SQL(0, docFilter)})
       GROUP BY ALL`,
+  `INSERT INTO spend_agg_supplier
+     SELECT supplier_key, max(issue_date), arg_max(supplier_name, issue_date)
+       FROM spend_document l
+      WHERE supplier_name IS NOT NULL AND ${docFilter}
+      GROUP BY 1`,
 ];
 
 const locks = new WeakMap<DuckSpendStore, Promise<unknown>>();
@@ -127,6 +135,7 @@ export function ensureAggregates(store: DuckSpendStore): Promise<AggregateUpdate
         await store.run('DELETE FROM spend_agg_turnover');
         await store.run('DELETE FROM spend_agg_leakage');
         await store.run('DELETE FROM spend_agg_price');
+        await store.run('DELETE FROM spend_agg_supplier');
       }
       const docFilter = rebuild ? 'TRUE' : `l.doc_id > ${from} AND l.doc_id <= ${top}`;
       for (const sql of fill(docFilter)) await store.run(sql);

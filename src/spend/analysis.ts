@@ -4,7 +4,7 @@
  * category, supplier, agreement). SQL over the DuckDB store; amounts are integer øre (NOK) except
  * over-payments, which are in their invoice currency's minor units.
  */
-import { itemNames, PRICE_CHECK_SQL, supplierNames } from './reports.ts';
+import { itemNames, latestSupplierNames, PRICE_CHECK_SQL } from './reports.ts';
 import type { DuckSpendStore } from './store/duckdb-store.ts';
 
 export interface AnalysisScope {
@@ -141,7 +141,7 @@ export async function scopedAnalysis(
       item: r.item === null ? null : String(r.item),
     })),
   );
-  const names = await supplierNames(store, [
+  const names = await latestSupplierNames(store, [
     ...bySupplier.map((r) => String(r.s)),
     ...over.map((r) => String(r.supplier_key)),
   ]);

@@ -27,10 +27,11 @@ const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v)
 const s = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 /**
- * Supplier names for the supplier keys a report shows: the name on the supplier's latest invoice
- * (a supplier may rename). Keys without a name on any invoice are left out.
+ * Supplier names from the documents themselves: the name on each supplier's latest invoice (a
+ * supplier may rename). Exact at any moment, at the price of reading the documents; keys without a
+ * name on any invoice are left out.
  */
-export async function supplierNames(
+export async function latestSupplierNames(
   store: DuckSpendStore,
   keys: Iterable<string | null>,
 ): Promise<Record<string, string>> {
@@ -44,6 +45,28 @@ export async function supplierNames(
     { keys: listValue(list) },
   );
   return Object.fromEntries(rows.map((r) => [r.k, r.n]));
+}
+
+/**
+ * Supplier names for a report, as of its aggregates (`spend_agg_supplier`, a row per supplier and
+ * update): the same names as `latestSupplierNames` without reading every document. A key the
+ * aggregate does not hold yet (an ingest under way) is looked up in the documents.
+ */
+export async function supplierNames(
+  store: DuckSpendStore,
+  keys: Iterable<string | null>,
+): Promise<Record<string, string>> {
+  const list = [...new Set([...keys].filter((k): k is string => k !== null))];
+  if (list.length === 0) return {};
+  const rows = await store.rows<{ k: string; n: string }>(
+    `WITH wanted AS (SELECT unnest($keys) AS k)
+     SELECT a.supplier_key AS k, arg_max(a.name, a.issue_date) AS n
+       FROM spend_agg_supplier a JOIN wanted w ON a.supplier_key = w.k GROUP BY 1`,
+    { keys: listValue(list) },
+  );
+  const names: Record<string, string> = Object.fromEntries(rows.map((r) => [r.k, r.n]));
+  const missing = list.filter((k) => !(k in names));
+  return missing.length > 0 ? { ...(await latestSupplierNames(store, missing)), ...names } : names;
 }
 
 // ---------------------------------------------------------------- turnover per agreement

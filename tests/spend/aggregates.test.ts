@@ -227,6 +227,48 @@ describe('pre-aggregated report tables', () => {
     }
   });
 
+  it('keep the latest supplier name across appends, a late older invoice and a rebuild', async () => {
+    const y = generateYear({ invoices: 200, seed: 37 });
+    const key = y.documents.find((d) => d.contractReference)?.supplierKey as string;
+    const own = y.documents.filter((d) => d.supplierKey === key);
+    const dates = own.map((d) => d.issueDate).sort();
+    const latest = dates.at(-1) as string;
+    const first = y.documents.filter((d) => !(d.supplierKey === key && d.issueDate === latest));
+    const renamed = y.documents
+      .filter((d) => d.supplierKey === key && d.issueDate === latest)
+      .map((d) => ({ ...d, supplierName: 'Nytt Navn' }));
+    // An invoice dated before the renaming, arriving after it, with the name of old.
+    const late = {
+      ...(own[0] as Year['documents'][number]),
+      number: 'SEN-1',
+      supplierName: 'Gammelt Navn',
+    };
+    assert.ok(late.issueDate < latest);
+    const spend = await openWithPrices(y);
+    const name = async () => (await spend.turnover()).supplierNames[key];
+    try {
+      await spend.ingest(files(first), { workers: 1 });
+      assert.equal(await name(), `Leverandør ${key}`);
+      await spend.ingest(files(renamed), { workers: 1 });
+      // Added to the aggregates by appending, not by a rebuild.
+      assert.equal((await ensureAggregates(spend.store)).mode, 'append');
+      assert.equal(await name(), 'Nytt Navn');
+      await spend.ingest(files([late]), { workers: 1 });
+      assert.equal(await name(), 'Nytt Navn');
+      // A store from before the names were aggregated is rebuilt once when opened.
+      await spend.store.run('DELETE FROM spend_agg_supplier');
+      await spend.store.run('UPDATE spend_agg_state SET stale = true');
+      assert.equal(await name(), 'Nytt Navn');
+      const [rows] = await spend.store.rows<{ n: bigint }>(
+        'SELECT count(*) AS n FROM spend_agg_supplier WHERE supplier_key = $k',
+        { k: key },
+      );
+      assert.equal(Number(rows?.n), 1, 'one row per supplier after a rebuild');
+    } finally {
+      spend.close();
+    }
+  });
+
   it('are not updated half-way through an ingest (its chunks commit out of document order)', async () => {
     const spend = await SpendService.open({ file: ':memory:', contracts: contractsOf([]) });
     try {

@@ -76,6 +76,31 @@ describe('Spend store: invoice lines', () => {
     }
   });
 
+  it('a store from before the supplier names were aggregated rebuilds its aggregates once', async () => {
+    const file = join(dir, 'names.duckdb');
+    const first = await DuckSpendStore.open(file);
+    await first.run('INSERT INTO spend_agg_state VALUES (1, 7, false)');
+    await first.run('DROP TABLE spend_agg_supplier');
+    first.close();
+    const state = async () => {
+      const store = await DuckSpendStore.open(file);
+      try {
+        const [r] = await store.rows<{ stale: boolean }>(
+          'SELECT stale FROM spend_agg_state WHERE id = 1',
+        );
+        return r?.stale;
+      } finally {
+        store.close();
+      }
+    };
+    assert.equal(await state(), true, 'marked stale when the table was missing');
+    // The table is there now: opening again leaves the state alone.
+    const store = await DuckSpendStore.open(file);
+    await store.run('UPDATE spend_agg_state SET stale = false');
+    store.close();
+    assert.equal(await state(), false);
+  });
+
   it('lines carry only their own columns; the view adds the document columns', async () => {
     const store = await DuckSpendStore.open(join(dir, 'new.duckdb'));
     try {

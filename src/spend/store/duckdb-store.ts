@@ -142,6 +142,11 @@ CREATE TABLE IF NOT EXISTS spend_agg_leakage (
   issue_date DATE NOT NULL,
   ore HUGEINT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS spend_agg_supplier (
+  supplier_key VARCHAR NOT NULL,
+  issue_date DATE NOT NULL,
+  name VARCHAR NOT NULL
+);
 CREATE TABLE IF NOT EXISTS spend_agg_price (
   agreement_id VARCHAR NOT NULL,
   supplier_key VARCHAR NOT NULL,
@@ -505,7 +510,13 @@ export class DuckSpendStore {
       temp_directory: file === ':memory:' ? join(tmpdir(), 'spend-duckdb-tmp') : `${file}.tmp`,
     });
     const connection = await instance.connect();
+    const names = await connection.runAndReadAll(
+      `SELECT 1 FROM duckdb_tables() WHERE table_name = 'spend_agg_supplier' AND schema_name = 'main'`,
+    );
     await connection.run(SCHEMA);
+    // A store from before the supplier names were aggregated: fill them at the next rebuild.
+    if (names.currentRowCount === 0)
+      await connection.run('UPDATE spend_agg_state SET stale = true');
     const wide = await connection.runAndReadAll(
       `SELECT 1 FROM duckdb_tables() WHERE table_name = 'spend_line' AND schema_name = 'main'`,
     );
