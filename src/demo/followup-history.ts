@@ -23,8 +23,7 @@ export async function completeDemoHistory(
   seed = 20_241_126,
 ): Promise<number> {
   const rng = new Prng(seed);
-  const cutoff = addDays(today, -RECENT_DAYS);
-  const due = (await tasks.overdue(admin)).filter((t) => t.dueDate <= cutoff);
+  const due = await tasks.overdue(admin, { dueOnOrBefore: addDays(today, -RECENT_DAYS) });
   let completed = 0;
   for (const t of due.sort((a, b) => a.id.localeCompare(b.id))) {
     if (rng.chance(LEFT_OPEN)) continue;

@@ -543,11 +543,13 @@ export class FollowUpService implements TaskService {
     return this.views(user, this.o.store.query({ ...q, unitId }), f.limit);
   }
 
+  /** Open or snoozed tasks due before today (and on or before `f.dueOnOrBefore`, if earlier). */
   async overdue(user: User, f: TaskFilter = {}): Promise<TaskView[]> {
+    const yesterday = addDays(this.today(), -1);
     return this.visible(user, {
       ...f,
       states: ['open', 'snoozed'],
-      dueOnOrBefore: addDays(this.today(), -1),
+      dueOnOrBefore: f.dueOnOrBefore && f.dueOnOrBefore < yesterday ? f.dueOnOrBefore : yesterday,
     });
   }
 

@@ -73,6 +73,20 @@ describe('follow-up API over HTTP', () => {
     ).json() as { items: TaskJson[] };
     assert.ok(overdue.items.every((t) => t.dueDate < '2026-03-01'));
     assert.ok(overdue.items.some((t) => t.activityId === 'oppstartsmote'));
+    // `to` narrows the overdue list (an earlier date), it never widens it past yesterday.
+    const dueFeb15 = (
+      await server.request('eier1', 'GET', '/api/followup/tasks/overdue?to=2026-02-15')
+    ).json() as { items: TaskJson[] };
+    assert.ok(dueFeb15.items.some((t) => t.activityId === 'oppstartsmote'));
+    assert.ok(dueFeb15.items.every((t) => t.dueDate <= '2026-02-15'));
+    const before = (
+      await server.request('eier1', 'GET', '/api/followup/tasks/overdue?to=2026-02-14')
+    ).json() as { items: TaskJson[] };
+    assert.ok(!before.items.some((t) => t.activityId === 'oppstartsmote'));
+    const later = (
+      await server.request('eier1', 'GET', '/api/followup/tasks/overdue?to=2027-01-01')
+    ).json() as { items: TaskJson[] };
+    assert.deepEqual(later.items.map((t) => t.id).sort(), overdue.items.map((t) => t.id).sort());
     const upcoming = (
       await server.request('eier1', 'GET', '/api/followup/tasks/upcoming?days=45')
     ).json() as { items: TaskJson[] };
