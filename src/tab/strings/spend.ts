@@ -228,6 +228,9 @@ export const spendStrings = defineStrings({
         valueHint: 'Med én desimal, for eksempel 137,9',
         save: 'Lagre verdien',
         saved: '{{index}} {{period}} = {{value}} er lagret.',
+        fetchHeading: 'Hent fra SSB',
+        fetchIntro:
+          'Henter konsumprisindeksen (KPI, 2015 = 100) per måned fra SSBs statistikkbank (tabell 03013).',
         fetch: 'Hent KPI fra SSB',
         fetched: '{{fetched}} verdier hentet fra SSB, {{stored}} lagret.',
       },
@@ -553,6 +556,9 @@ export const spendStrings = defineStrings({
         valueHint: 'Med éin desimal, til dømes 137,9',
         save: 'Lagre verdien',
         saved: '{{index}} {{period}} = {{value}} er lagra.',
+        fetchHeading: 'Hent frå SSB',
+        fetchIntro:
+          'Hentar konsumprisindeksen (KPI, 2015 = 100) per månad frå statistikkbanken til SSB (tabell 03013).',
         fetch: 'Hent KPI frå SSB',
         fetched: '{{fetched}} verdiar henta frå SSB, {{stored}} lagra.',
       },
@@ -878,6 +884,9 @@ export const spendStrings = defineStrings({
         valueHint: 'With one decimal, for example 137.9',
         save: 'Save the value',
         saved: '{{index}} {{period}} = {{value}} has been saved.',
+        fetchHeading: 'Fetch from Statistics Norway',
+        fetchIntro:
+          'Fetches the consumer price index (CPI, 2015 = 100) per month from the Statistics Norway statistics bank (table 03013).',
         fetch: 'Fetch CPI from Statistics Norway',
         fetched: '{{fetched}} values fetched from Statistics Norway, {{stored}} stored.',
       },

@@ -560,6 +560,8 @@ function FetchKpi({ onChanged }: { onChanged: () => void }) {
   }
   return (
     <div className={styles.root} data-testid="index-fetch">
+      <Subtitle2 as="h4">{t('rates.index.fetchHeading')}</Subtitle2>
+      <Text>{t('rates.index.fetchIntro')}</Text>
       <div>
         <Button disabled={s.busy} onClick={() => void fetchKpi()}>
           {t('rates.index.fetch')}
