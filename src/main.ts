@@ -5,7 +5,7 @@ import { documentsOf } from './archive/documents/compose.ts';
 import { teamsBotFor } from './bot/wire.ts';
 import { type AppConfig, isLoopback, loadConfig } from './config.ts';
 import type { Contract } from './core/index.ts';
-import { completeDemoHistory } from './demo/followup-history.ts';
+import { prepareDemoFollowUp } from './demo/followup-history.ts';
 import { seedDemo } from './demo/seed.ts';
 import { demoSpendLine, loadDemoSpend } from './demo/spend.ts';
 import { followUpFor } from './followup/wire.ts';
@@ -67,17 +67,15 @@ async function loadDemoData(services: Services): Promise<void> {
   }
   if (admin) await seedDemoDocuments(documentsOf(services), contracts, admin);
   let done = 0;
-  if (admin) {
-    try {
-      // The plans now rather than at the scheduler's start, so the demo's older tasks can be done.
-      const followUp = followUpFor(services).service;
-      await followUp.regenerateAll();
-      const users = new Map((await services.store.directory.listUsers()).map((u) => [u.id, u]));
-      done = await completeDemoHistory(followUp, users, admin, services.contracts.today());
-    } catch (e) {
-      // The product starts all the same; the plans then come with the scheduler's first run.
-      services.log('error', 'Demo-oppfølgingen kunne ikke forberedes', e);
-    }
+  try {
+    done = await prepareDemoFollowUp(
+      followUpFor(services).service,
+      services.store.directory,
+      services.contracts.today(),
+    );
+  } catch (e) {
+    // The product starts all the same; the plans then come with the scheduler's first run.
+    services.log('error', 'Demo-oppfølgingen kunne ikke forberedes', e);
   }
   services.log(
     'info',

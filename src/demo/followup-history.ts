@@ -1,5 +1,6 @@
 import { addDays, type IsoDate, type User } from '../core/index.ts';
 import type { TaskService } from '../followup/followup.port.ts';
+import type { DirectoryStore } from '../store/register.port.ts';
 import { Prng } from './prng.ts';
 
 /** Tasks due in the last week stay open: the demo has fresh deadlines to act on. */
@@ -32,4 +33,20 @@ export async function completeDemoHistory(
     completed++;
   }
   return completed;
+}
+
+/**
+ * For a freshly seeded demo (first `npm start`, `cli seed`): the follow-up plans now rather than at
+ * the scheduler's first run, then the history above. Returns the number of tasks completed.
+ */
+export async function prepareDemoFollowUp(
+  followUp: Pick<TaskService, 'overdue' | 'complete'> & { regenerateAll(): Promise<unknown> },
+  directory: Pick<DirectoryStore, 'listUsers'>,
+  today: IsoDate,
+): Promise<number> {
+  const users = new Map((await directory.listUsers()).map((u) => [u.id, u]));
+  const admin = users.get('kontraktservice');
+  if (!admin) return 0;
+  await followUp.regenerateAll();
+  return completeDemoHistory(followUp, users, admin, today);
 }

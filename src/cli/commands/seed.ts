@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
+import { prepareDemoFollowUp } from '../../demo/followup-history.ts';
 import { seedDemo } from '../../demo/seed.ts';
 import { demoSpendLine, loadDemoSpend } from '../../demo/spend.ts';
+import { followUpFor } from '../../followup/wire.ts';
 import { createServices } from '../../services.ts';
 import { spendServiceFor } from '../../spend/wire.ts';
 import type { CliCommand } from '../command.ts';
@@ -45,8 +47,17 @@ const command: CliCommand = {
         `Demodata lagt inn i ${config.dataDir}: ${result.units} enheter, ${result.users} brukere, ` +
           `${result.created} nye og ${result.updated} oppdaterte avtaler (${ms} ms).`,
       );
-      // Demo e-invoices for the spend analysis; a portfolio of many thousand contracts would make
-      // hundreds of thousands of invoices, so only the demo's own size gets them.
+      // Demo e-invoices and the follow-up history; a portfolio of many thousand contracts would
+      // make hundreds of thousands of invoices and tasks, so only the demo's own size gets them.
+      // Only into a register that was empty: never complete tasks of contracts that were there.
+      if (result.updated === 0 && result.created <= MAX_SPEND_CONTRACTS) {
+        const done = await prepareDemoFollowUp(
+          followUpFor(services).service,
+          services.store.directory,
+          services.contracts.today(),
+        );
+        console.log(`Oppfølgingsplaner lagt inn; ${done} eldre oppgaver merket som utført.`);
+      }
       if (values['skip-spend'] || result.created + result.updated > MAX_SPEND_CONTRACTS) {
         console.log('Demofakturaer for innkjøpsanalysen er ikke lagt inn.');
         return 0;
