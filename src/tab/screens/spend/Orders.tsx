@@ -288,12 +288,19 @@ function OrderForm({
         }}
       >
         <Field
+          className={styles.top}
           label={t('orders.question')}
           required
           validationMessage={issue('question')}
           validationState={state('question')}
         >
-          <Textarea value={question} maxLength={2000} onChange={(_e, d) => setQuestion(d.value)} />
+          <Textarea
+            value={question}
+            maxLength={2000}
+            rows={6}
+            resize="vertical"
+            onChange={(_e, d) => setQuestion(d.value)}
+          />
         </Field>
         <div className={styles.bar}>
           <Field

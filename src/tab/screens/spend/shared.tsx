@@ -101,6 +101,8 @@ export function MonthlyKrChart({
 export const useSpendStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
   bar: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'end', flexWrap: 'wrap' },
+  /** A field in a grid row that is taller than it: label and control stay together at the top. */
+  top: { alignSelf: 'start' },
   /** A heading with a badge beside it, centred on the heading's line. */
   headingRow: {
     display: 'flex',
