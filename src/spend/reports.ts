@@ -26,6 +26,10 @@ const monthKey = (v: unknown): string => {
 const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const s = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
+const distinctKeys = (keys: Iterable<string | null>) => [
+  ...new Set([...keys].filter((k): k is string => k !== null)),
+];
+
 /**
  * Supplier names from the documents themselves: the name on each supplier's latest invoice (a
  * supplier may rename). Exact at any moment, at the price of reading the documents; keys without a
@@ -35,7 +39,7 @@ export async function latestSupplierNames(
   store: DuckSpendStore,
   keys: Iterable<string | null>,
 ): Promise<Record<string, string>> {
-  const list = [...new Set([...keys].filter((k): k is string => k !== null))];
+  const list = distinctKeys(keys);
   if (list.length === 0) return {};
   const rows = await store.rows<{ k: string; n: string }>(
     `WITH wanted AS (SELECT unnest($keys) AS k)
@@ -56,7 +60,7 @@ export async function supplierNames(
   store: DuckSpendStore,
   keys: Iterable<string | null>,
 ): Promise<Record<string, string>> {
-  const list = [...new Set([...keys].filter((k): k is string => k !== null))];
+  const list = distinctKeys(keys);
   if (list.length === 0) return {};
   const rows = await store.rows<{ k: string; n: string }>(
     `WITH wanted AS (SELECT unnest($keys) AS k)

@@ -1,7 +1,6 @@
 // `npm run cli -- seed` as a user runs it: a real process and a real data folder, then the
 // follow-up store read back through the services.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,21 +9,14 @@ import { loadConfig } from '../../src/config.ts';
 import { addDays } from '../../src/core/index.ts';
 import { followUpFor } from '../../src/followup/wire.ts';
 import { createServices } from '../../src/services.ts';
-
-const REPO = new URL('../..', import.meta.url).pathname;
-const cli = (args: string[], dataDir: string) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: REPO,
-    env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
-    encoding: 'utf8',
-  });
+import { runCli } from '../support/cli.ts';
 
 describe('CLI: seed', () => {
   const dir = mkdtempSync(join(tmpdir(), 'seed-cli-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('loads the demo with follow-up plans and their older tasks done; never again over it', async () => {
-    const first = cli(['seed', '--contracts', '40', '--skip-spend'], dir);
+    const first = runCli(['seed', '--contracts', '40', '--skip-spend'], dir);
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stdout, /40 nye og 0 oppdaterte avtaler/);
     assert.match(first.stdout, /Oppfølgingsplaner lagt inn; \d+ eldre oppgaver merket som utført/);
@@ -45,11 +37,11 @@ describe('CLI: seed', () => {
       await services.close();
     }
 
-    const again = cli(['seed'], dir);
+    const again = runCli(['seed'], dir);
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stdout, /har allerede 40 avtaler; ingenting lagt inn/);
     // Over contracts that were there (--force), no task is completed on anyone's behalf.
-    const forced = cli(['seed', '--contracts', '40', '--force', '--skip-spend'], dir);
+    const forced = runCli(['seed', '--contracts', '40', '--force', '--skip-spend'], dir);
     assert.equal(forced.status, 0, forced.stderr);
     assert.doesNotMatch(forced.stdout, /Oppfølgingsplaner lagt inn/);
   });

@@ -1,19 +1,11 @@
 // `npm run cli -- ingest <file.csv> --ledger [--mapping m.json] [--json]` as a user runs it: a real
 // process, a real DuckDB file in a temp data folder.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-
-const REPO = new URL('../..', import.meta.url).pathname;
-const cli = (args: string[], dataDir: string) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: REPO,
-    env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
-    encoding: 'utf8',
-  });
+import { runCli } from '../support/cli.ts';
 
 describe('CLI: ingest --ledger', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-cli-'));
@@ -31,7 +23,7 @@ describe('CLI: ingest --ledger', () => {
         '974760673;Leverandør AS;2024-03-01;1000,50;B1;4100',
       ].join('\n'),
     );
-    const r = cli(['ingest', file, '--ledger', '--json'], join(dir, 'a'));
+    const r = runCli(['ingest', file, '--ledger', '--json'], join(dir, 'a'));
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.equal(out.files, 4);
@@ -56,12 +48,12 @@ describe('CLI: ingest --ledger', () => {
         delimiter: ',',
       }),
     );
-    const ok = cli(['ingest', file, '--ledger', '--mapping', mapping, '--json'], join(dir, 'b'));
+    const ok = runCli(['ingest', file, '--ledger', '--mapping', mapping, '--json'], join(dir, 'b'));
     assert.equal(ok.status, 0, ok.stderr);
     assert.deepEqual(JSON.parse(ok.stdout).totals, { NOK: 250 });
 
     writeFileSync(mapping, JSON.stringify({ supplierOrgnr: 'Org.nr', date: 'Dato' }));
-    const bad = cli(['ingest', file, '--ledger', '--mapping', mapping], join(dir, 'c'));
+    const bad = runCli(['ingest', file, '--ledger', '--mapping', mapping], join(dir, 'c'));
     assert.notEqual(bad.status, 0);
     assert.match(bad.stderr, /Feil i koblingsfilen .*mapping\.json:\n {2}amount: påkrevd/);
   });
