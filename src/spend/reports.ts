@@ -30,25 +30,34 @@ const distinctKeys = (keys: Iterable<string | null>) => [
   ...new Set([...keys].filter((k): k is string => k !== null)),
 ];
 
+/** Runs a name lookup (`k`, `n` per key) over the keys in `wanted`. */
+async function namesOf(
+  store: DuckSpendStore,
+  keys: readonly string[],
+  select: string,
+): Promise<Record<string, string>> {
+  if (keys.length === 0) return {};
+  const rows = await store.rows<{ k: string; n: string }>(
+    `WITH wanted AS (SELECT unnest($keys) AS k) ${select}`,
+    { keys: listValue([...keys]) },
+  );
+  return Object.fromEntries(rows.map((r) => [r.k, r.n]));
+}
+
+const FROM_DOCUMENTS = `SELECT d.supplier_key AS k, arg_max(d.supplier_name, d.issue_date) AS n
+    FROM spend_document d JOIN wanted w ON d.supplier_key = w.k
+   WHERE d.supplier_name IS NOT NULL GROUP BY 1`;
+
 /**
  * Supplier names from the documents themselves: the name on each supplier's latest invoice (a
  * supplier may rename). Exact at any moment, at the price of reading the documents; keys without a
  * name on any invoice are left out.
  */
-export async function latestSupplierNames(
+export function latestSupplierNames(
   store: DuckSpendStore,
   keys: Iterable<string | null>,
 ): Promise<Record<string, string>> {
-  const list = distinctKeys(keys);
-  if (list.length === 0) return {};
-  const rows = await store.rows<{ k: string; n: string }>(
-    `WITH wanted AS (SELECT unnest($keys) AS k)
-     SELECT d.supplier_key AS k, arg_max(d.supplier_name, d.issue_date) AS n
-       FROM spend_document d JOIN wanted w ON d.supplier_key = w.k
-      WHERE d.supplier_name IS NOT NULL GROUP BY 1`,
-    { keys: listValue(list) },
-  );
-  return Object.fromEntries(rows.map((r) => [r.k, r.n]));
+  return namesOf(store, distinctKeys(keys), FROM_DOCUMENTS);
 }
 
 /**
@@ -61,16 +70,14 @@ export async function supplierNames(
   keys: Iterable<string | null>,
 ): Promise<Record<string, string>> {
   const list = distinctKeys(keys);
-  if (list.length === 0) return {};
-  const rows = await store.rows<{ k: string; n: string }>(
-    `WITH wanted AS (SELECT unnest($keys) AS k)
-     SELECT a.supplier_key AS k, arg_max(a.name, a.issue_date) AS n
+  const names = await namesOf(
+    store,
+    list,
+    `SELECT a.supplier_key AS k, arg_max(a.name, a.issue_date) AS n
        FROM spend_agg_supplier a JOIN wanted w ON a.supplier_key = w.k GROUP BY 1`,
-    { keys: listValue(list) },
   );
-  const names: Record<string, string> = Object.fromEntries(rows.map((r) => [r.k, r.n]));
   const missing = list.filter((k) => !(k in names));
-  return missing.length > 0 ? { ...(await latestSupplierNames(store, missing)), ...names } : names;
+  return { ...(await namesOf(store, missing, FROM_DOCUMENTS)), ...names };
 }
 
 // ---------------------------------------------------------------- turnover per agreement
