@@ -84,25 +84,33 @@ function serialised<T>(store: DuckSpendStore, fn: () => Promise<T>): Promise<T> 
  * (they share the connection, so their transactions must not interleave).
  */
 export function inTransaction<T>(store: DuckSpendStore, fn: () => Promise<T>): Promise<T> {
-  return serialised(store, async () => {
-    await store.run('BEGIN TRANSACTION');
-    try {
-      const result = await fn();
-      await store.run('COMMIT');
-      return result;
-    } catch (e) {
-      await store.run('ROLLBACK');
-      throw e;
-    }
-  });
+  return serialised(store, () => transaction(store, fn));
 }
 
-/** `inTransaction` for changes to stored documents or lines: the aggregates become stale with them. */
-export function changingSpendData<T>(store: DuckSpendStore, fn: () => Promise<T>): Promise<T> {
-  return inTransaction(store, async () => {
+async function transaction<T>(store: DuckSpendStore, fn: () => Promise<T>): Promise<T> {
+  await store.run('BEGIN TRANSACTION');
+  try {
     const result = await fn();
-    await store.run('INSERT OR REPLACE INTO spend_agg_state VALUES (1, 0, true)');
+    await store.run('COMMIT');
     return result;
+  } catch (e) {
+    await store.run('ROLLBACK');
+    throw e;
+  }
+}
+
+/**
+ * `inTransaction` for changes to stored documents or lines: the aggregates become stale with them.
+ * Line segments are absorbed first (in the same turn), since only `spend_line_data` can be updated.
+ */
+export function changingSpendData<T>(store: DuckSpendStore, fn: () => Promise<T>): Promise<T> {
+  return serialised(store, async () => {
+    await store.absorbSegments();
+    return transaction(store, async () => {
+      const result = await fn();
+      await store.run('INSERT OR REPLACE INTO spend_agg_state VALUES (1, 0, true)');
+      return result;
+    });
   });
 }
 
@@ -122,8 +130,10 @@ export function ensureAggregates(store: DuckSpendStore): Promise<AggregateUpdate
     const [state] = await store.rows<{ upto: bigint | number; stale: boolean }>(
       'SELECT upto_doc_id AS upto, stale FROM spend_agg_state WHERE id = 1',
     );
+    // Documents and their lines are committed together; lines of a document removed as a
+    // duplicate may wait in a segment, but never under a number a stored document has.
     const [max] = await store.rows<{ m: number | null }>(
-      'SELECT max(doc_id) AS m FROM spend_line_data',
+      'SELECT max(doc_id) AS m FROM spend_document',
     );
     const top = Number(max?.m ?? 0);
     const rebuild = !state || state.stale;

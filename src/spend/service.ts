@@ -44,6 +44,9 @@ import type { IndexSeriesSource } from './rates/ssb-kpi.ts';
 import { leakageReport, priceControlReport, turnoverReport } from './reports.ts';
 import { DuckSpendStore } from './store/duckdb-store.ts';
 
+/** Line segments an open store keeps before absorbing them (≈ 8,000 lines each). */
+const MAX_SEGMENTS = 64;
+
 export interface SpendServiceOptions {
   /** DuckDB file (default `<dataDir>/spend.duckdb`); ':memory:' for tests. */
   readonly file: string;
@@ -150,13 +153,17 @@ export class SpendService {
     options: { workers?: number; onProgress?: (p: IngestProgress) => void } = {},
   ): Promise<IngestDetails> {
     await this.refreshAgreements();
-    return ingestFiles(source, {
+    const details = await ingestFiles(source, {
       workers: options.workers ?? 2,
       rates: await this.rates(),
       matcher: await this.matcher(),
       store: this.store,
       onProgress: options.onProgress,
     });
+    // A store that stays open (the server) absorbs its line segments once they are many; others
+    // do when they next open.
+    if ((await this.store.segmentCount()) > MAX_SEGMENTS) await this.store.absorbSegments();
+    return details;
   }
 
   /**
@@ -272,7 +279,7 @@ export class SpendService {
               strftime(min(issue_date), '%Y-%m-%d') AS f, strftime(max(issue_date), '%Y-%m-%d') AS l
          FROM spend_document`,
     );
-    const [l] = await this.store.rows<{ n: bigint }>('SELECT count(*) AS n FROM spend_line_data');
+    const [l] = await this.store.rows<{ n: bigint }>('SELECT count(*) AS n FROM spend_line');
     return {
       invoices: Number(d?.inv ?? 0),
       creditNotes: Number(d?.cn ?? 0),

@@ -62,7 +62,7 @@ describe('Spend store: invoice lines', () => {
       );
       assert.deepEqual(
         tables.map((t) => t.t),
-        ['spend_line_data'],
+        ['spend_line_data', 'spend_line_segment'],
       );
     } finally {
       store.close();

@@ -1,8 +1,9 @@
 /**
  * The work of one parser worker, also run inline (workers = 0): read (for files given by path),
- * parse, convert, match and render rows as CSV with their final document numbers — and write the
- * rows to chunk files the main thread only has to `COPY` into DuckDB. The main thread gets a small
- * outcome per file (key, type, currency, total, line count) for duplicates and the summary.
+ * parse, convert, match and build rows with their final document numbers — and write them to chunk
+ * files: the documents as CSV the main thread `COPY`s into DuckDB, the lines as a Parquet file that
+ * becomes one of the store's line segments as it is. The main thread gets a small outcome per file
+ * (key, type, currency, total, line count) for duplicates and the summary.
  *
  * Document numbers are `docIdBase + seq`, `seq` being the file's position in the input, so no
  * numbering is left for the main thread; gaps (bad files, duplicates) are harmless.
@@ -14,13 +15,15 @@ import type { SpendDocument } from '../../core/spend/model.ts';
 import type { RateTable } from '../../core/spend/rates.ts';
 import { parseEhf } from '../ehf/parser.ts';
 import { EhfError } from '../ehf/xml-errors.ts';
-import { CsvBytes, documentValues, lineValues } from '../store/duckdb-store.ts';
+import { CsvBytes, documentValues } from '../store/duckdb-store.ts';
+import { LineColumns } from '../store/line-parquet.ts';
 import { RowBuilder } from './rows.ts';
 
 /** Largest file read (the parser refuses larger ones too). */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
-/** Rows are written to a chunk file once this many bytes of CSV are pending. */
+/** A chunk is written once this many bytes of document CSV, or this many lines, are pending. */
 export const CHUNK_CSV_BYTES = 1 << 20;
+export const CHUNK_LINES = 8192;
 
 export interface BatchFile {
   readonly seq: number;
@@ -57,10 +60,11 @@ export type DocOutcome =
       readonly rateMissing: boolean;
     };
 
-/** A pair of CSV files ready for `COPY`, with the input positions they cover. */
+/** The documents' CSV file and the lines' Parquet file of a chunk, with the input positions they cover. */
 export interface Chunk {
   readonly documentFile: string;
-  readonly lineFile: string;
+  /** Null when the chunk's documents have no lines. */
+  readonly lineFile: string | null;
   readonly minSeq: number;
   readonly maxSeq: number;
   readonly documents: number;
@@ -107,7 +111,7 @@ export class BatchProcessor {
   private readonly builder: RowBuilder;
   private runId = '';
   private readonly docCsv = new CsvBytes(1 << 18);
-  private readonly lineCsv = new CsvBytes(CHUNK_CSV_BYTES + (1 << 18));
+  private readonly lineColumns = new LineColumns();
   private documents = 0;
   private minSeq = Number.POSITIVE_INFINITY;
   private maxSeq = 0;
@@ -145,7 +149,8 @@ export class BatchProcessor {
       }
     }
     const chunk =
-      req.dir !== null && (req.flush || this.docCsv.length + this.lineCsv.length >= CHUNK_CSV_BYTES)
+      req.dir !== null &&
+      (req.flush || this.docCsv.length >= CHUNK_CSV_BYTES || this.lineColumns.length >= CHUNK_LINES)
         ? this.writeChunk(req.dir)
         : null;
     return { id: req.id, docs, chunk };
@@ -156,7 +161,7 @@ export class BatchProcessor {
     const rows = this.builder.build(doc, docId, 'ehf', f.name);
     if (req.dir !== null) {
       this.docCsv.row(docId, documentValues(rows.doc));
-      for (const l of rows.lines) this.lineCsv.row(docId, lineValues(l));
+      for (const l of rows.lines) this.lineColumns.add(docId, l);
       this.documents++;
       this.lines += rows.lines.length;
       if (f.seq < this.minSeq) this.minSeq = f.seq;
@@ -174,14 +179,20 @@ export class BatchProcessor {
     };
   }
 
-  /** Writes the pending rows as a chunk: two CSV files the main thread `COPY`s. */
+  /** Writes the pending rows as a chunk: the documents' CSV and the lines' Parquet file. */
   private writeChunk(dir: string): Chunk | null {
     if (this.documents === 0) return null;
     const n = ++this.chunkNo;
     const documentFile = join(dir, `${this.tag}-${n}-d.csv`);
-    const lineFile = join(dir, `${this.tag}-${n}-l.csv`);
     writeFileSync(documentFile, this.docCsv.bytes());
-    writeFileSync(lineFile, this.lineCsv.bytes());
+    let lineFile: string | null = null;
+    let lineBytes = 0;
+    if (this.lineColumns.length > 0) {
+      const parquet = this.lineColumns.toParquet();
+      lineFile = join(dir, `${this.tag}-${n}-l.parquet`);
+      writeFileSync(lineFile, parquet);
+      lineBytes = parquet.length;
+    }
     const chunk: Chunk = {
       documentFile,
       lineFile,
@@ -189,7 +200,7 @@ export class BatchProcessor {
       maxSeq: this.maxSeq,
       documents: this.documents,
       lines: this.lines,
-      bytes: this.docCsv.length + this.lineCsv.length,
+      bytes: this.docCsv.length + lineBytes,
     };
     this.reset();
     return chunk;
@@ -197,7 +208,7 @@ export class BatchProcessor {
 
   private reset(): void {
     this.docCsv.clear();
-    this.lineCsv.clear();
+    this.lineColumns.clear();
     this.documents = 0;
     this.minSeq = Number.POSITIVE_INFINITY;
     this.maxSeq = 0;

@@ -1,13 +1,12 @@
 /**
- * Ingest: files → parser workers (parse, NOK conversion, agreement matching, rows as CSV chunk
- * files) → duplicate check on the main thread → COPY into the store. Results are taken in input
+ * Ingest: files → parser workers (parse, NOK conversion, agreement matching, documents as CSV and
+ * lines as Parquet chunk files) → duplicate check on the main thread → documents `COPY`d into the
+ * store, lines kept as the store's line segments. Results are taken in input
  * order (a bounded window of batches in flight), so the first copy of a duplicated invoice is the
  * one stored whatever the worker timing.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { formatScaled, minorDigits } from '../../core/spend/decimal.ts';
 import type { AgreementMatcher } from '../../core/spend/matching.ts';
 import { documentKey, type SpendDocument, spendSign } from '../../core/spend/model.ts';
@@ -185,12 +184,12 @@ const BATCH_BYTES = 1 << 20;
 /**
  * Ingests every file of a source. A bad file is recorded with its reason; the batch goes on.
  *
- * The workers do nearly everything (read, parse, convert, match, render rows as CSV with their final
+ * The workers do nearly everything (read, parse, convert, match, build rows with their final
  * document numbers, write chunk files); the main thread walks the source, keeps the duplicate keys
- * and the summary from small per-file outcomes taken in input order, and `COPY`s each finished chunk
- * into DuckDB while the workers go on (one write at a time). A chunk's duplicates — decided in input
- * order, so the first copy wins whatever the timing — are removed in the same transaction as its
- * `COPY`.
+ * and the summary from small per-file outcomes taken in input order, and stores each finished chunk
+ * while the workers go on (one write at a time): its documents by `COPY`, its lines' Parquet file
+ * as a segment. A chunk's duplicates — decided in input order, so the first copy wins whatever the
+ * timing — are removed in the same transaction.
  */
 export async function ingestFiles(
   source: AsyncIterable<SourceFile>,
@@ -220,7 +219,7 @@ async function ingestInto(
   const missingRates: Record<string, number> = {};
   const keys = store ? await store.documentKeys() : new Set<string>();
   const docIdBase = store ? (await store.nextDocId()) - 1 : 0;
-  const dir = store ? mkdtempSync(join(tmpdir(), 'spend-ingest-')) : null;
+  const dir = store ? store.stagingDir() : null;
   const runId = randomUUID();
   const pool =
     options.pool ??
@@ -243,9 +242,8 @@ async function ingestInto(
     const previous = writing;
     writing = (async () => {
       await previous;
-      await (writer as ChunkWriter).append(chunk.documentFile, chunk.lineFile, chunk.bytes, dups);
+      await (writer as ChunkWriter).append(chunk, dups);
       rmSync(chunk.documentFile, { force: true });
-      rmSync(chunk.lineFile, { force: true });
     })();
     // Marked handled here; the error still surfaces at the next write or at the end.
     writing.catch(() => {});

@@ -6,7 +6,16 @@
  */
 
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -19,19 +28,38 @@ import {
 import type { AllowedPrice } from '../../core/spend/pricing.ts';
 
 /**
- * Invoice lines as the reports read them: the line's own columns joined with its document's.
+ * Line segments: an ingest's lines stay the Parquet files the parser workers wrote (`*.parquet` in
+ * the folder beside the DuckDB file), read in place through `spend_line_all`, until they are
+ * absorbed into `spend_line_data` (when the store opens, and before stored lines are changed).
+ * Loading them into a table during the ingest was DuckDB CPU beside the workers, which kept two
+ * workers from being faster than one by more than ≈ 1.5× (docs/spend.md). A segment counts once
+ * its name is in `spend_line_segment`, committed with its documents; any other file in the folder
+ * is left over from an ingest that did not finish and is removed when the store opens.
+ * `SCHEMA_FILE` is an empty segment that keeps the glob from ever matching nothing.
+ */
+const SCHEMA_FILE = '0-schema.parquet';
+const SEGMENT_GLOB = '*.parquet';
+const ABSORBED = '.absorbed';
+
+/**
+ * Invoice lines as the reports read them: the line's own columns joined with its document's (which
+ * also hides the lines of a document removed as a duplicate, until they are absorbed).
  * Lines are stored without the document-level columns (type, date, supplier, unit, references,
  * currency): repeating them on every line made storing a line cost about twice as much DuckDB CPU
  * (measured: `docs/spend.md`, "Ingest on two workers"), and the join on doc_id is cheap.
  */
-const LINE_VIEW = `
+const lineViews = (segmentDir: string) => `
+CREATE OR REPLACE VIEW spend_line_all AS
+SELECT * FROM spend_line_data
+UNION ALL BY NAME
+SELECT * FROM read_parquet('${sqlPath(join(segmentDir, SEGMENT_GLOB))}');
 CREATE OR REPLACE VIEW spend_line AS
 SELECT l.doc_id, l.line_no, d.doc_type, d.issue_date, d.supplier_key, d.supplier_orgnr,
        d.buyer_reference AS unit, d.contract_reference, d.order_reference, d.currency,
        l.net_minor, l.net_nok_ore, l.quantity_micro, l.unit_code, l.base_unit, l.qty_base_micro,
        l.unit_price_micro, l.item_name, l.seller_item_id, l.gtin, l.cpv, l.accounting_cost,
        l.agreement_id, l.match_reason, l.unmatched_class, l.related_agreement_id
-  FROM spend_line_data l JOIN spend_document d USING (doc_id);
+  FROM spend_line_all l JOIN spend_document d USING (doc_id);
 `;
 
 /**
@@ -87,6 +115,10 @@ CREATE TABLE IF NOT EXISTS spend_line_data (
   match_reason VARCHAR,
   unmatched_class VARCHAR,
   related_agreement_id VARCHAR
+);
+CREATE TABLE IF NOT EXISTS spend_line_segment (
+  name VARCHAR PRIMARY KEY,
+  lines BIGINT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS spend_agreement (
   agreement_id VARCHAR PRIMARY KEY,
@@ -408,21 +440,26 @@ const str = (a: DuckDBAppender, v: string | null) =>
  */
 export const CSV_OPTIONS = `(FORMAT csv, HEADER false, DELIMITER ',', QUOTE '"', ESCAPE '"', DATEFORMAT '%Y-%m-%d', AUTO_DETECT false)`;
 
-/** Appends worker chunks (CSV files) on its own connection, committing every `commitBytes` and at the end. */
+/**
+ * Stores worker chunks on its own connection: the documents by `COPY`, the lines by moving their
+ * Parquet file into the segment folder and naming it in `spend_line_segment`, in transactions of
+ * up to `commitBytes` (a commit costs a WAL flush), invisible to reports until committed.
+ */
 export class ChunkWriter {
   private open = false;
   private pendingBytes = 0;
+  /** Segment files moved in by the open transaction (removed again if it rolls back). */
+  private moved: string[] = [];
 
   constructor(
     private readonly connection: DuckDBConnection,
+    private readonly segmentDir: string,
     private readonly commitBytes: number,
   ) {}
 
-  /** Appends a chunk and removes the documents found to be duplicates, in the open transaction. */
+  /** Stores a chunk and removes the documents found to be duplicates, in the open transaction. */
   async append(
-    documentFile: string,
-    lineFile: string,
-    bytes: number,
+    chunk: { documentFile: string; lineFile: string | null; lines: number; bytes: number },
     duplicateIds: readonly number[],
   ): Promise<void> {
     if (!this.open) {
@@ -431,19 +468,28 @@ export class ChunkWriter {
     }
     try {
       await this.connection.run(
-        `COPY spend_document FROM '${sqlPath(documentFile)}' ${CSV_OPTIONS}`,
+        `COPY spend_document FROM '${sqlPath(chunk.documentFile)}' ${CSV_OPTIONS}`,
       );
-      await this.connection.run(`COPY spend_line_data FROM '${sqlPath(lineFile)}' ${CSV_OPTIONS}`);
+      if (chunk.lineFile !== null) {
+        const name = `seg-${randomUUID()}.parquet`;
+        renameSync(chunk.lineFile, join(this.segmentDir, name));
+        this.moved.push(name);
+        await this.connection.run('INSERT INTO spend_line_segment VALUES ($name, $lines)', {
+          name,
+          lines: chunk.lines,
+        });
+      }
+      // A duplicate's lines stay in the segment, hidden by `spend_line`'s join with its
+      // document, and are left out when the segment is absorbed.
       if (duplicateIds.length > 0) {
         const ids = duplicateIds.map((id) => String(Math.trunc(id))).join(',');
-        await this.connection.run(`DELETE FROM spend_line_data WHERE doc_id IN (${ids})`);
         await this.connection.run(`DELETE FROM spend_document WHERE doc_id IN (${ids})`);
       }
     } catch (e) {
       await this.rollback();
       throw e;
     }
-    this.pendingBytes += bytes;
+    this.pendingBytes += chunk.bytes;
     if (this.pendingBytes >= this.commitBytes) await this.commit();
   }
 
@@ -452,13 +498,20 @@ export class ChunkWriter {
     this.open = false;
     this.pendingBytes = 0;
     await this.connection.run('COMMIT');
+    this.moved = [];
   }
 
   async rollback(): Promise<void> {
     if (!this.open) return;
     this.open = false;
     this.pendingBytes = 0;
-    await this.connection.run('ROLLBACK');
+    const moved = this.moved;
+    this.moved = [];
+    try {
+      await this.connection.run('ROLLBACK');
+    } finally {
+      for (const name of moved) rmSync(join(this.segmentDir, name), { force: true });
+    }
   }
 
   close(): void {
@@ -478,6 +531,9 @@ export class DuckSpendStore {
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
     private readonly threads: number,
+    /** The line segments' folder; a store in memory has a temporary one, removed at close. */
+    readonly segmentDir: string,
+    private readonly temporarySegments: boolean,
   ) {}
 
   /**
@@ -510,6 +566,11 @@ export class DuckSpendStore {
       temp_directory: file === ':memory:' ? join(tmpdir(), 'spend-duckdb-tmp') : `${file}.tmp`,
     });
     const connection = await instance.connect();
+    const temporarySegments = file === ':memory:';
+    const segmentDir = temporarySegments
+      ? mkdtempSync(join(tmpdir(), 'spend-lines-'))
+      : `${file}.lines`;
+    mkdirSync(segmentDir, { recursive: true });
     const names = await connection.runAndReadAll(
       `SELECT 1 FROM duckdb_tables() WHERE table_name = 'spend_agg_supplier' AND schema_name = 'main'`,
     );
@@ -530,8 +591,87 @@ export class DuckSpendStore {
         throw e;
       }
     }
-    await connection.run(LINE_VIEW);
-    return new DuckSpendStore(instance, connection, threads);
+    const store = new DuckSpendStore(instance, connection, threads, segmentDir, temporarySegments);
+    await store.recoverSegments();
+    await connection.run(lineViews(segmentDir));
+    await store.absorbSegments();
+    return store;
+  }
+
+  async segmentCount(): Promise<number> {
+    const [row] = await this.rows<{ n: bigint }>('SELECT count(*) AS n FROM spend_line_segment');
+    return Number(row?.n ?? 0);
+  }
+
+  private async segmentNames(): Promise<string[]> {
+    const rows = await this.rows<{ name: string }>(
+      'SELECT name FROM spend_line_segment ORDER BY name',
+    );
+    return rows.map((r) => r.name);
+  }
+
+  /**
+   * Brings the segment folder in line with `spend_line_segment` after a run that did not finish:
+   * an absorption that stopped before its commit gets its files back, one that stopped after it
+   * loses them; files of an ingest that never committed, and its staging folders, are removed.
+   */
+  private async recoverSegments(): Promise<void> {
+    const listed = new Set(await this.segmentNames());
+    for (const entry of readdirSync(this.segmentDir, { withFileTypes: true })) {
+      const path = join(this.segmentDir, entry.name);
+      if (entry.isDirectory()) rmSync(path, { recursive: true, force: true });
+      else if (entry.name.endsWith(ABSORBED)) {
+        const name = entry.name.slice(0, -ABSORBED.length);
+        if (listed.has(name)) renameSync(path, join(this.segmentDir, name));
+        else rmSync(path, { force: true });
+      } else if (entry.name !== SCHEMA_FILE && !listed.has(entry.name))
+        rmSync(path, { force: true });
+    }
+    if (!existsSync(join(this.segmentDir, SCHEMA_FILE))) {
+      await this.connection.run(
+        `COPY (SELECT * FROM spend_line_data LIMIT 0) TO '${sqlPath(join(this.segmentDir, SCHEMA_FILE))}' (FORMAT parquet)`,
+      );
+    }
+  }
+
+  /** A folder for one ingest's chunk files, on the segments' file system (they are moved in). */
+  stagingDir(): string {
+    return mkdtempSync(join(this.segmentDir, 'staging-'));
+  }
+
+  /**
+   * Moves the line segments into `spend_line_data` (without the lines of documents removed as
+   * duplicates), in one transaction with the connection to itself: the files leave the folder
+   * (renamed, so a failure can put them back) before the commit and are deleted after it, so no
+   * reader sees a line twice or not at all. Returns the number of segments absorbed.
+   */
+  absorbSegments(): Promise<number> {
+    return this.exclusively(async () => {
+      const names = await this.segmentNames();
+      if (names.length === 0) return 0;
+      const paths = names.map((n) => `'${sqlPath(join(this.segmentDir, n))}'`).join(', ');
+      const renamed: string[] = [];
+      await this.connection.run('BEGIN TRANSACTION');
+      try {
+        await this.connection.run(`INSERT INTO spend_line_data BY NAME
+          SELECT * FROM read_parquet([${paths}])
+           WHERE doc_id IN (SELECT doc_id FROM spend_document)`);
+        const quoted = names.map((n) => `'${sqlPath(n)}'`).join(', ');
+        await this.connection.run(`DELETE FROM spend_line_segment WHERE name IN (${quoted})`);
+        for (const n of names) {
+          renameSync(join(this.segmentDir, n), join(this.segmentDir, n + ABSORBED));
+          renamed.push(n);
+        }
+        await this.connection.run('COMMIT');
+      } catch (e) {
+        await this.connection.run('ROLLBACK');
+        for (const n of renamed)
+          renameSync(join(this.segmentDir, n + ABSORBED), join(this.segmentDir, n));
+        throw e;
+      }
+      for (const n of names) rmSync(join(this.segmentDir, n + ABSORBED), { force: true });
+      return names.length;
+    });
   }
 
   /**
@@ -588,9 +728,14 @@ export class DuckSpendStore {
     return new Set(rows.map((r) => r.doc_key));
   }
 
+  /**
+   * The next free document number: above every stored document and every line still in a segment
+   * (a duplicate's lines wait there until absorbed and must not join a later document).
+   */
   async nextDocId(): Promise<number> {
     const [row] = await this.rows<{ n: number | bigint | null }>(
-      'SELECT max(doc_id) AS n FROM spend_document',
+      `SELECT greatest((SELECT max(doc_id) FROM spend_document),
+                       (SELECT max(doc_id) FROM spend_line_all)) AS n`,
     );
     return Number(row?.n ?? 0) + 1;
   }
@@ -638,7 +783,7 @@ export class DuckSpendStore {
    */
   async chunkWriter(commitBytes = 64 * 1024 * 1024): Promise<ChunkWriter> {
     const connection = await this.instance.connect();
-    return new ChunkWriter(connection, commitBytes);
+    return new ChunkWriter(connection, this.segmentDir, commitBytes);
   }
 
   async appendDocuments(docs: readonly DocumentRow[], lines: readonly LineRow[]): Promise<void> {
@@ -670,5 +815,6 @@ export class DuckSpendStore {
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
+    if (this.temporarySegments) rmSync(this.segmentDir, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,267 @@
+/**
+ * Invoice lines as Parquet, written by the parser workers. An ingest keeps its lines as Parquet
+ * segment files that DuckDB reads in place (`duckdb-store.ts`, "line segments"): loading them into
+ * a table during the ingest was the DuckDB CPU beside the workers that kept two workers from
+ * scaling (docs/spend.md, "Ingest on two workers"). The columns are those of `spend_line_data`.
+ *
+ * The values are encoded here, PLAIN and uncompressed, straight into one byte buffer per column as
+ * the lines arrive; the page headers and the file's metadata are written by hyparquet-writer's own
+ * thrift encoders. Its `parquetWrite` takes arrays of values: measured in the workers it cost
+ * ≈ 2.5× the CPU of rendering the same lines as CSV (text kept in arrays for a whole chunk outlives
+ * the young generation, and the INT64 columns go through bigints), this ≈ the same as CSV.
+ */
+import { ByteWriter } from 'hyparquet-writer';
+import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
+import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
+import type { LineRow } from './duckdb-store.ts';
+
+type Line = Omit<LineRow, 'docId'>;
+type TextKey = {
+  [K in keyof Line]: Line[K] extends string | null ? K : never;
+}[keyof Line];
+type NumberKey = Exclude<keyof Line, TextKey>;
+type FileMetaData = Parameters<typeof writeMetadata>[1];
+type ColumnChunk = FileMetaData['row_groups'][number]['columns'][number];
+
+/** Integer columns after doc_id: store name, field of the row, Parquet type, nullable. */
+const INTEGERS: readonly (readonly [string, NumberKey, 'INT32' | 'INT64', boolean])[] = [
+  ['line_no', 'lineNo', 'INT32', false],
+  ['net_minor', 'netMinor', 'INT64', false],
+  ['net_nok_ore', 'netNokOre', 'INT64', true],
+  ['quantity_micro', 'quantityMicro', 'INT64', false],
+  ['qty_base_micro', 'qtyBaseMicro', 'INT64', true],
+  ['unit_price_micro', 'unitPriceMicro', 'INT64', true],
+];
+/** Text columns (all nullable). */
+const TEXTS: readonly (readonly [string, TextKey])[] = [
+  ['unit_code', 'unitCode'],
+  ['base_unit', 'baseUnit'],
+  ['item_name', 'itemName'],
+  ['seller_item_id', 'sellerItemId'],
+  ['gtin', 'gtin'],
+  ['cpv', 'cpv'],
+  ['accounting_cost', 'accountingCost'],
+  ['agreement_id', 'agreementId'],
+  ['match_reason', 'matchReason'],
+  ['unmatched_class', 'unmatchedClass'],
+  ['related_agreement_id', 'relatedAgreementId'],
+];
+
+const TWO_32 = 2 ** 32;
+
+/** A column's PLAIN values in a growing byte buffer, and for a nullable one its presence bits. */
+class ColumnBytes {
+  buf = Buffer.allocUnsafe(1 << 14);
+  len = 0;
+  /** 1 where the row has a value (nullable columns only). */
+  present: Uint8Array;
+  nulls = 0;
+
+  constructor(readonly nullable: boolean) {
+    this.present = new Uint8Array(nullable ? 1 << 12 : 0);
+  }
+
+  /** Records presence for row `row`; false for a null (nothing more is written). */
+  mark(row: number, isNull: boolean): boolean {
+    if (!this.nullable) return true;
+    if (row >= this.present.length) {
+      const more = new Uint8Array(this.present.length * 2);
+      more.set(this.present);
+      this.present = more;
+    }
+    this.present[row] = isNull ? 0 : 1;
+    if (isNull) this.nulls++;
+    return !isNull;
+  }
+
+  room(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + n));
+    this.buf.copy(bigger, 0, 0, this.len);
+    this.buf = bigger;
+  }
+
+  int32(n: number): void {
+    this.room(4);
+    this.len = this.buf.writeInt32LE(n, this.len);
+  }
+
+  /** A safe integer as a little-endian two's complement 64-bit value, without a bigint. */
+  int64(n: number): void {
+    this.room(8);
+    this.len = this.buf.writeUInt32LE(n >>> 0, this.len);
+    this.len = this.buf.writeInt32LE(Math.floor(n / TWO_32), this.len);
+  }
+
+  /** UTF-8 with its length first; plain ASCII byte by byte (as `CsvBytes`), the rest by `write`. */
+  text(v: string): void {
+    const n = v.length;
+    this.room(n * 3 + 4);
+    const start = this.len;
+    let p = start + 4;
+    const buf = this.buf;
+    let ascii = true;
+    for (let i = 0; i < n; i++) {
+      const c = v.charCodeAt(i);
+      if (c >= 0x80) {
+        ascii = false;
+        break;
+      }
+      buf[p++] = c;
+    }
+    if (!ascii) p = start + 4 + buf.write(v, start + 4, 'utf8');
+    buf.writeUInt32LE(p - start - 4, start);
+    this.len = p;
+  }
+
+  /** Definition levels of `rows` rows: RLE/bit-packed hybrid, one bit-packed run, length first. */
+  levels(rows: number): Uint8Array {
+    const groups = Math.ceil(rows / 8);
+    const header: number[] = [];
+    for (let h = groups * 2 + 1; ; h = Math.floor(h / 128)) {
+      if (h < 128) {
+        header.push(h);
+        break;
+      }
+      header.push((h & 0x7f) | 0x80);
+    }
+    const out = new Uint8Array(4 + header.length + groups);
+    const body = header.length + groups;
+    out[0] = body & 0xff;
+    out[1] = (body >>> 8) & 0xff;
+    out[2] = (body >>> 16) & 0xff;
+    out[3] = body >>> 24;
+    out.set(header, 4);
+    let o = 4 + header.length;
+    for (let g = 0; g < groups; g++) {
+      let byte = 0;
+      for (let k = 0; k < 8; k++) {
+        const r = g * 8 + k;
+        if (r < rows && this.present[r] === 1) byte |= 1 << k;
+      }
+      out[o++] = byte;
+    }
+    return out;
+  }
+}
+
+/** Lines collected column by column until they are written as one Parquet file. */
+export class LineColumns {
+  private rows = 0;
+  private minDoc = 0;
+  private maxDoc = 0;
+  private readonly docIds = new ColumnBytes(false);
+  private readonly integers = INTEGERS.map(([, , , nullable]) => new ColumnBytes(nullable));
+  private readonly texts = TEXTS.map(() => new ColumnBytes(true));
+
+  get length(): number {
+    return this.rows;
+  }
+
+  add(docId: number, line: Line): void {
+    const row = this.rows++;
+    if (row === 0 || docId < this.minDoc) this.minDoc = docId;
+    if (row === 0 || docId > this.maxDoc) this.maxDoc = docId;
+    this.docIds.int32(docId);
+    for (let i = 0; i < INTEGERS.length; i++) {
+      const [, key, type] = INTEGERS[i] as (typeof INTEGERS)[number];
+      const col = this.integers[i] as ColumnBytes;
+      const v = line[key];
+      if (!col.mark(row, v === null)) continue;
+      if (type === 'INT32') col.int32(v as number);
+      else col.int64(v as number);
+    }
+    for (let i = 0; i < TEXTS.length; i++) {
+      const col = this.texts[i] as ColumnBytes;
+      const v = line[(TEXTS[i] as (typeof TEXTS)[number])[1]];
+      // An empty text is stored as NULL, as the CSV rows of the table path read it.
+      if (col.mark(row, v === null || v === '')) col.text(v as string);
+    }
+  }
+
+  /** The lines as a Parquet file: one row group, one PLAIN, uncompressed page per column. */
+  toParquet(): Uint8Array {
+    const w = new ByteWriter();
+    w.appendBytes(new TextEncoder().encode('PAR1'));
+    const columns: ColumnChunk[] = [];
+    const schema: FileMetaData['schema'] = [
+      { name: 'schema', num_children: 1 + INTEGERS.length + TEXTS.length },
+    ];
+    const rows = this.rows;
+    const page = (
+      name: string,
+      type: 'INT32' | 'INT64' | 'BYTE_ARRAY',
+      col: ColumnBytes,
+      statistics?: { min_value: number; max_value: number },
+    ) => {
+      schema.push({
+        name,
+        type,
+        repetition_type: col.nullable ? 'OPTIONAL' : 'REQUIRED',
+        ...(type === 'BYTE_ARRAY' ? { converted_type: 'UTF8' as const } : {}),
+      });
+      const levels = col.nullable ? col.levels(rows) : new Uint8Array(0);
+      const size = levels.length + col.len;
+      const offset = w.offset;
+      writePageHeader(w, {
+        type: 'DATA_PAGE',
+        uncompressed_page_size: size,
+        compressed_page_size: size,
+        data_page_header: {
+          num_values: rows,
+          encoding: 'PLAIN',
+          definition_level_encoding: 'RLE',
+          repetition_level_encoding: 'RLE',
+        },
+      });
+      w.appendBytes(levels);
+      w.appendBytes(col.buf.subarray(0, col.len));
+      const bytes = BigInt(w.offset - offset);
+      columns.push({
+        file_offset: BigInt(offset),
+        meta_data: {
+          type,
+          encodings: ['PLAIN', 'RLE'],
+          path_in_schema: [name],
+          codec: 'UNCOMPRESSED',
+          num_values: BigInt(rows),
+          total_uncompressed_size: bytes,
+          total_compressed_size: bytes,
+          data_page_offset: BigInt(offset),
+          ...(statistics ? { statistics: { ...statistics, null_count: 0n } } : {}),
+        },
+      });
+    };
+    const start = w.offset;
+    // Statistics on the document number only: reports narrow lines by it.
+    page('doc_id', 'INT32', this.docIds, { min_value: this.minDoc, max_value: this.maxDoc });
+    INTEGERS.forEach(([name, , type], i) => page(name, type, this.integers[i] as ColumnBytes));
+    TEXTS.forEach(([name], i) => page(name, 'BYTE_ARRAY', this.texts[i] as ColumnBytes));
+    const metadataStart = w.offset;
+    writeMetadata(w, {
+      version: 1,
+      schema,
+      num_rows: BigInt(rows),
+      row_groups: [
+        {
+          columns,
+          total_byte_size: BigInt(metadataStart - start),
+          num_rows: BigInt(rows),
+        },
+      ],
+      created_by: 'kontraktsoppfolging',
+      metadata_length: 0,
+    });
+    w.appendUint32(w.offset - metadataStart);
+    w.appendBytes(new TextEncoder().encode('PAR1'));
+    return new Uint8Array(w.getBuffer());
+  }
+
+  clear(): void {
+    this.rows = 0;
+    for (const c of [this.docIds, ...this.integers, ...this.texts]) {
+      c.len = 0;
+      c.nulls = 0;
+    }
+  }
+}
