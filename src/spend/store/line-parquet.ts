@@ -235,8 +235,10 @@ export class LineColumns {
     const start = w.offset;
     // Statistics on the document number only: reports narrow lines by it.
     page('doc_id', 'INT32', this.docIds, { min_value: this.minDoc, max_value: this.maxDoc });
-    INTEGERS.forEach(([name, , type], i) => page(name, type, this.integers[i] as ColumnBytes));
-    TEXTS.forEach(([name], i) => page(name, 'BYTE_ARRAY', this.texts[i] as ColumnBytes));
+    for (const [i, [name, , type]] of INTEGERS.entries())
+      page(name, type, this.integers[i] as ColumnBytes);
+    for (const [i, [name]] of TEXTS.entries())
+      page(name, 'BYTE_ARRAY', this.texts[i] as ColumnBytes);
     const metadataStart = w.offset;
     writeMetadata(w, {
       version: 1,
