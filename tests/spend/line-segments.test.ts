@@ -165,6 +165,13 @@ describe('line segments', () => {
     }
   });
 
+  it('refuses a data folder whose name would be read as a file pattern', async () => {
+    const odd = join(dir, 'innkjøp[2026]');
+    mkdirSync(odd);
+    await assert.rejects(DuckSpendStore.open(join(odd, 'spend.duckdb')), /\*, \? eller \[ \]/);
+    assert.deepEqual(readdirSync(odd), []);
+  });
+
   it('a chunk that cannot be stored leaves no segment behind', async () => {
     const store = await DuckSpendStore.open(join(dir, 'd.duckdb'));
     const writer = await store.chunkWriter();

@@ -17,7 +17,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   type DuckDBAppender,
   type DuckDBConnection,
@@ -560,17 +560,22 @@ export class DuckSpendStore {
     options: { threads?: number; memoryLimit?: string } = {},
   ): Promise<DuckSpendStore> {
     const threads = options.threads ?? 2;
+    const temporarySegments = file === ':memory:';
+    const segmentDir = temporarySegments ? null : resolve(`${file}.lines`);
+    // The segments are read by a file pattern, in which these characters would be wildcards.
+    if (segmentDir && /[*?[\]]/.test(segmentDir)) {
+      throw new Error(
+        `Mappen for innkjøpsdata kan ikke ha *, ? eller [ ] i navnet (${segmentDir}): velg en annen DATA_DIR.`,
+      );
+    }
     const instance = await DuckDBInstance.create(file, {
       threads: String(threads),
       memory_limit: options.memoryLimit ?? '1GB',
       temp_directory: file === ':memory:' ? join(tmpdir(), 'spend-duckdb-tmp') : `${file}.tmp`,
     });
     const connection = await instance.connect();
-    const temporarySegments = file === ':memory:';
-    const segmentDir = temporarySegments
-      ? mkdtempSync(join(tmpdir(), 'spend-lines-'))
-      : `${file}.lines`;
-    mkdirSync(segmentDir, { recursive: true });
+    const segments = segmentDir ?? mkdtempSync(join(tmpdir(), 'spend-lines-'));
+    mkdirSync(segments, { recursive: true });
     const names = await connection.runAndReadAll(
       `SELECT 1 FROM duckdb_tables() WHERE table_name = 'spend_agg_supplier' AND schema_name = 'main'`,
     );
@@ -591,9 +596,9 @@ export class DuckSpendStore {
         throw e;
       }
     }
-    const store = new DuckSpendStore(instance, connection, threads, segmentDir, temporarySegments);
+    const store = new DuckSpendStore(instance, connection, threads, segments, temporarySegments);
     await store.recoverSegments();
-    await connection.run(lineViews(segmentDir));
+    await connection.run(lineViews(segments));
     await store.absorbSegments();
     return store;
   }
