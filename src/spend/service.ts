@@ -160,8 +160,8 @@ export class SpendService {
       store: this.store,
       onProgress: options.onProgress,
     });
-    // A store that stays open (the server) absorbs its line segments once they are many; others
-    // do when they next open.
+    // Line segments are absorbed once they are many (a large ingest, or a server that stays
+    // open); fewer wait until the store next opens or lines are changed.
     if ((await this.store.segmentCount()) > MAX_SEGMENTS) await this.store.absorbSegments();
     return details;
   }
