@@ -48,6 +48,8 @@ const ABSORBED = '.absorbed';
  * currency): repeating them on every line made storing a line cost about twice as much DuckDB CPU
  * (measured: `docs/spend.md`, "Ingest on two workers"), and the join on doc_id is cheap.
  */
+// DuckDB matches the files' columns by name (the workers write them in another order than the
+// table's), and `BY NAME` does the same between table and files.
 const lineViews = (segmentDir: string) => `
 CREATE OR REPLACE VIEW spend_line_all AS
 SELECT * FROM spend_line_data
