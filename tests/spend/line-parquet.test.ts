@@ -4,7 +4,7 @@
  * an empty text as NULL, as the CSV path stores it.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -78,7 +78,7 @@ describe('Parquet line files', () => {
     const columns = new LineColumns();
     for (const r of rows) columns.add(r.docId, r);
     const file = join(dir, 'lines.parquet');
-    writeFileSync(file, columns.toParquet());
+    columns.write(file);
     const back = await readBack(file);
     assert.equal(back.length, 3);
     const expected = rows.map((r) => ({
@@ -112,7 +112,7 @@ describe('Parquet line files', () => {
     for (let i = 1; i <= 20_000; i++)
       columns.add(i, line({ docId: i, lineNo: 1, netNokOre: i % 8 === 0 ? null : i }));
     const file = join(dir, 'many.parquet');
-    writeFileSync(file, columns.toParquet());
+    columns.write(file);
     const db = await DuckDBInstance.create(':memory:');
     const c = await db.connect();
     try {

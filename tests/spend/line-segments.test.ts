@@ -198,7 +198,7 @@ describe('line segments', () => {
         relatedAgreementId: null,
       });
       const lineFile = join(staging, 'w0-1-l.parquet');
-      writeFileSync(lineFile, columns.toParquet());
+      columns.write(lineFile);
       const documentFile = join(staging, 'w0-1-d.csv');
       writeFileSync(documentFile, 'not,a,document\n');
       await assert.rejects(writer.append({ documentFile, lineFile, lines: 1, bytes: 100 }, []));

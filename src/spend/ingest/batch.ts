@@ -83,6 +83,13 @@ export function reasonOf(e: unknown): string {
   return e instanceof EhfError ? e.message : `Uventet feil: ${(e as Error).message}`;
 }
 
+/**
+ * The worker's read buffer, reused for every file (a file's bytes are only read while it is
+ * parsed; the parser keeps strings, not views): a fresh buffer per file was garbage of the size of
+ * the whole input.
+ */
+let readBuf = Buffer.allocUnsafe(1 << 16);
+
 /** Reads a file by path, refusing more than MAX_FILE_BYTES without reading it. */
 function readFile(path: string): Uint8Array {
   const fd = openSync(path, 'r');
@@ -94,14 +101,15 @@ function readFile(path: string): Uint8Array {
         `Filen er for stor (${size} byte; grensen er ${MAX_FILE_BYTES} byte).`,
       );
     }
-    const buf = Buffer.allocUnsafe(size);
+    if (readBuf.length < size) readBuf = Buffer.allocUnsafe(Math.max(size, readBuf.length * 2));
+    const buf = readBuf;
     let off = 0;
     while (off < size) {
       const n = readSync(fd, buf, off, size - off, off);
       if (n === 0) break;
       off += n;
     }
-    return off === size ? buf : buf.subarray(0, off);
+    return buf.subarray(0, off);
   } finally {
     closeSync(fd);
   }
@@ -188,10 +196,8 @@ export class BatchProcessor {
     let lineFile: string | null = null;
     let lineBytes = 0;
     if (this.lineColumns.length > 0) {
-      const parquet = this.lineColumns.toParquet();
       lineFile = join(dir, `${this.tag}-${n}-l.parquet`);
-      writeFileSync(lineFile, parquet);
-      lineBytes = parquet.length;
+      lineBytes = this.lineColumns.write(lineFile);
     }
     const chunk: Chunk = {
       documentFile,
