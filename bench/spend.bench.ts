@@ -160,7 +160,7 @@ try {
       if (value.summary.errors.length > 0)
         throw new Error(`ingest errors: ${value.summary.errors[0]?.reason}`);
       // Work an ingest leaves behind, after it has committed and outside its MB/s, printed too:
-      // absorbing the line segments into the table (done when the store next opens, or before
+      // absorbing the segments into the tables (done when the store next opens, or before
       // lines are changed), and the checkpoint at close (from the write-ahead log into the file).
       if (store) {
         const absorbStart = performance.now();
@@ -209,7 +209,7 @@ try {
     );
     const secs = (ms: number[]) =>
       `${fmt(median(ms) / 1000, 3)} s median (${fmt(Math.min(...ms) / 1000, 3)}–${fmt(Math.max(...ms) / 1000, 3)} s)`;
-    line('absorbing the line segments (deferred)', `${secs(absorbMs)}, not in the MB/s above`);
+    line('absorbing the segments (deferred)', `${secs(absorbMs)}, not in the MB/s above`);
     line('checkpoint at close (after the ingest)', `${secs(closeMs)}, not in the MB/s above`);
     line(
       'workers alone (nothing stored)',
@@ -253,7 +253,7 @@ try {
     const copies = Math.ceil(targetLines / seedLines) - 1;
     const setup = await timeAsync(async () => {
       // Copies of the documents (a key of their own) and of their lines, under new numbers.
-      await store.run(`INSERT INTO spend_document
+      await store.run(`INSERT INTO spend_document_data
         SELECT d.* REPLACE (d.doc_id + r.k * 10000000 AS doc_id, d.doc_key || '#' || r.k AS doc_key)
           FROM spend_document d, range(1, ${copies + 1}) AS r(k)`);
       await store.run(`INSERT INTO spend_line_data

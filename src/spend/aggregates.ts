@@ -101,7 +101,7 @@ async function transaction<T>(store: DuckSpendStore, fn: () => Promise<T>): Prom
 
 /**
  * `inTransaction` for changes to stored documents or lines: the aggregates become stale with them.
- * Line segments are absorbed first (in the same turn), since only `spend_line_data` can be updated.
+ * Segments are absorbed first (in the same turn), since only the tables can be updated.
  */
 export function changingSpendData<T>(store: DuckSpendStore, fn: () => Promise<T>): Promise<T> {
   return serialised(store, async () => {

@@ -125,7 +125,7 @@ export function reconvert(
       docRows.endRow();
     }
     docRows.closeSync();
-    await store.run(`UPDATE spend_document AS d SET nok_ore = c.nok_ore, rate_micro = c.rate_micro,
+    await store.run(`UPDATE spend_document_data AS d SET nok_ore = c.nok_ore, rate_micro = c.rate_micro,
         rate_date = c.rate_date FROM conv_doc c WHERE d.doc_id = c.doc_id`);
 
     const lines = await store.rows<{ id: number; n: number; m: bigint }>(

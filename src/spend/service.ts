@@ -44,8 +44,8 @@ import type { IndexSeriesSource } from './rates/ssb-kpi.ts';
 import { leakageReport, priceControlReport, turnoverReport } from './reports.ts';
 import { DuckSpendStore } from './store/duckdb-store.ts';
 
-/** Line segments an open store keeps before absorbing them (≈ 8,000 lines each). */
-const MAX_SEGMENTS = 64;
+/** Segment files an open store keeps before absorbing them (two per chunk of ≈ 8,000 lines). */
+const MAX_SEGMENTS = 128;
 
 export interface SpendServiceOptions {
   /** DuckDB file (default `<dataDir>/spend.duckdb`); ':memory:' for tests. */
@@ -160,8 +160,8 @@ export class SpendService {
       store: this.store,
       onProgress: options.onProgress,
     });
-    // Line segments are absorbed once they are many (a large ingest, or a server that stays
-    // open); fewer wait until the store next opens or lines are changed.
+    // Segments are absorbed once they are many (a large ingest, or a server that stays open);
+    // fewer wait until the store next opens or stored rows are changed.
     if ((await this.store.segmentCount()) > MAX_SEGMENTS) await this.store.absorbSegments();
     return details;
   }

@@ -1,6 +1,7 @@
 /**
  * Invoice lines are stored without their document's columns and read through the view
- * `spend_line`; a store written with the older wide line table is moved over once when opened.
+ * `spend_line`; a store written with the older wide line table, and with its documents in a table
+ * named as today's view `spend_document`, is moved over once when opened.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,24 +24,28 @@ const WIDE_LINE_TABLE = `CREATE TABLE spend_line (
   seller_item_id VARCHAR, gtin VARCHAR, cpv VARCHAR, accounting_cost VARCHAR, agreement_id VARCHAR,
   match_reason VARCHAR, unmatched_class VARCHAR, related_agreement_id VARCHAR)`;
 
-const DOCUMENT = `INSERT INTO spend_document VALUES (7, 'ehf|974760673|invoice|F-1', 'ehf', 'invoice', 'F-1',
+/** A document row, for the table `table`. */
+const document = (
+  table: string,
+) => `INSERT INTO ${table} VALUES (7, 'ehf|974760673|invoice|F-1', 'ehf', 'invoice', 'F-1',
   '974760673', '974760673', 'Leverandør AS', DATE '2025-03-04', 'NOK', 150000, 150000, NULL, NULL,
   'Enhet 12', 'PO-9', 'RA-2024-0001', 'f.xml')`;
 
 describe('Spend store: invoice lines', () => {
   it('a store with the old wide line table is migrated once, every value kept', async () => {
     const file = join(dir, 'wide.duckdb');
-    // Build the old layout with DuckDB directly: documents as today, lines in the wide table.
+    // Build the old layout with DuckDB directly: documents in a table `spend_document` with
+    // today's columns, lines in the wide table.
     const old = await DuckDBInstance.create(file);
     const c = await old.connect();
     const fresh = await DuckSpendStore.open(join(dir, 'schema-source.duckdb'));
     const [ddl] = await fresh.rows<{ sql: string }>(
-      `SELECT sql FROM duckdb_tables() WHERE table_name = 'spend_document'`,
+      `SELECT sql FROM duckdb_tables() WHERE table_name = 'spend_document_data'`,
     );
     fresh.close();
-    await c.run((ddl as { sql: string }).sql);
+    await c.run((ddl as { sql: string }).sql.replace('spend_document_data', 'spend_document'));
     await c.run(WIDE_LINE_TABLE);
-    await c.run(DOCUMENT);
+    await c.run(document('spend_document'));
     await c.run(`INSERT INTO spend_line VALUES
       (7, 1, 'invoice', DATE '2025-03-04', '974760673', '974760673', 'Enhet 12', 'RA-2024-0001',
        'PO-9', 'NOK', 100000, 100000, 2000000, 'EA', 'C62', 2000000, 500000000, 'Ark "A4"', 'A4-1',
@@ -50,6 +55,7 @@ describe('Spend store: invoice lines', () => {
        NULL, '30190000', NULL, 'avt-1', 'contract_reference', NULL, NULL)`);
     const before = await c.runAndReadAll('SELECT * FROM spend_line ORDER BY line_no');
     const wideRows = before.getRowObjectsJS();
+    const documents = (await c.runAndReadAll('SELECT * FROM spend_document')).getRowObjectsJS();
     c.closeSync();
     old.closeSync();
 
@@ -64,6 +70,8 @@ describe('Spend store: invoice lines', () => {
         tables.map((t) => t.t),
         ['spend_line_data', 'spend_line_segment'],
       );
+      assert.deepEqual(await store.rows('SELECT * FROM spend_document'), documents);
+      assert.deepEqual(await store.rows('SELECT * FROM spend_document_data'), documents);
     } finally {
       store.close();
     }
@@ -104,7 +112,7 @@ describe('Spend store: invoice lines', () => {
   it('lines carry only their own columns; the view adds the document columns', async () => {
     const store = await DuckSpendStore.open(join(dir, 'new.duckdb'));
     try {
-      await store.run(DOCUMENT);
+      await store.run(document('spend_document_data'));
       await store.run(`INSERT INTO spend_line_data (doc_id, line_no, net_minor, quantity_micro)
                        VALUES (7, 1, 100000, 1000000)`);
       const cols = await store.rows<{ c: string }>(

@@ -1,28 +1,27 @@
 /**
  * The work of one parser worker, also run inline (workers = 0): read (for files given by path),
  * parse, convert, match and build rows with their final document numbers — and write them to chunk
- * files: the documents as CSV the main thread `COPY`s into DuckDB, the lines as a Parquet file that
- * becomes one of the store's line segments as it is. The main thread gets a small outcome per file
- * (key, type, currency, total, line count) for duplicates and the summary.
+ * files: the documents and the lines as two Parquet files that become the store's segments as they
+ * are. The main thread gets a small outcome per file (key, type, currency, total, line count) for
+ * duplicates and the summary.
  *
  * Document numbers are `docIdBase + seq`, `seq` being the file's position in the input, so no
  * numbering is left for the main thread; gaps (bad files, duplicates) are harmless.
  */
-import { closeSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgreementMatcher } from '../../core/spend/matching.ts';
 import type { SpendDocument } from '../../core/spend/model.ts';
 import type { RateTable } from '../../core/spend/rates.ts';
 import { parseEhf } from '../ehf/parser.ts';
 import { EhfError } from '../ehf/xml-errors.ts';
-import { CsvBytes, documentValues } from '../store/duckdb-store.ts';
-import { LineColumns } from '../store/line-parquet.ts';
+import { DocumentColumns, LineColumns } from '../store/segment-parquet.ts';
 import { RowBuilder } from './rows.ts';
 
 /** Largest file read (the parser refuses larger ones too). */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
-/** A chunk is written once this many bytes of document CSV, or this many lines, are pending. */
-export const CHUNK_CSV_BYTES = 1 << 20;
+/** A chunk is written once this many documents, or this many lines, are pending. */
+export const CHUNK_DOCUMENTS = 4096;
 export const CHUNK_LINES = 8192;
 
 export interface BatchFile {
@@ -60,7 +59,7 @@ export type DocOutcome =
       readonly rateMissing: boolean;
     };
 
-/** The documents' CSV file and the lines' Parquet file of a chunk, with the input positions they cover. */
+/** The Parquet files of a chunk's documents and lines, with the input positions they cover. */
 export interface Chunk {
   readonly documentFile: string;
   /** Null when the chunk's documents have no lines. */
@@ -118,7 +117,7 @@ function readFile(path: string): Uint8Array {
 export class BatchProcessor {
   private readonly builder: RowBuilder;
   private runId = '';
-  private readonly docCsv = new CsvBytes(1 << 18);
+  private readonly docColumns = new DocumentColumns();
   private readonly lineColumns = new LineColumns();
   private documents = 0;
   private minSeq = Number.POSITIVE_INFINITY;
@@ -158,7 +157,9 @@ export class BatchProcessor {
     }
     const chunk =
       req.dir !== null &&
-      (req.flush || this.docCsv.length >= CHUNK_CSV_BYTES || this.lineColumns.length >= CHUNK_LINES)
+      (req.flush ||
+        this.docColumns.length >= CHUNK_DOCUMENTS ||
+        this.lineColumns.length >= CHUNK_LINES)
         ? this.writeChunk(req.dir)
         : null;
     return { id: req.id, docs, chunk };
@@ -168,7 +169,7 @@ export class BatchProcessor {
     const docId = req.docIdBase + f.seq;
     const rows = this.builder.build(doc, docId, 'ehf', f.name);
     if (req.dir !== null) {
-      this.docCsv.row(docId, documentValues(rows.doc));
+      this.docColumns.add(docId, rows.doc);
       for (const l of rows.lines) this.lineColumns.add(docId, l);
       this.documents++;
       this.lines += rows.lines.length;
@@ -187,12 +188,12 @@ export class BatchProcessor {
     };
   }
 
-  /** Writes the pending rows as a chunk: the documents' CSV and the lines' Parquet file. */
+  /** Writes the pending rows as a chunk: the documents' and the lines' Parquet files. */
   private writeChunk(dir: string): Chunk | null {
     if (this.documents === 0) return null;
     const n = ++this.chunkNo;
-    const documentFile = join(dir, `${this.tag}-${n}-d.csv`);
-    writeFileSync(documentFile, this.docCsv.bytes());
+    const documentFile = join(dir, `${this.tag}-${n}-d.parquet`);
+    const documentBytes = this.docColumns.write(documentFile);
     let lineFile: string | null = null;
     let lineBytes = 0;
     if (this.lineColumns.length > 0) {
@@ -206,14 +207,14 @@ export class BatchProcessor {
       maxSeq: this.maxSeq,
       documents: this.documents,
       lines: this.lines,
-      bytes: this.docCsv.length + lineBytes,
+      bytes: documentBytes + lineBytes,
     };
     this.reset();
     return chunk;
   }
 
   private reset(): void {
-    this.docCsv.clear();
+    this.docColumns.clear();
     this.lineColumns.clear();
     this.documents = 0;
     this.minSeq = Number.POSITIVE_INFINITY;

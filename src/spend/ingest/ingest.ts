@@ -1,7 +1,7 @@
 /**
- * Ingest: files → parser workers (parse, NOK conversion, agreement matching, documents as CSV and
- * lines as Parquet chunk files) → duplicate check on the main thread → documents `COPY`d into the
- * store, lines kept as the store's line segments. Results are taken in input
+ * Ingest: files → parser workers (parse, NOK conversion, agreement matching, documents and lines
+ * as Parquet chunk files) → duplicate check on the main thread → the chunk files kept as the
+ * store's segments, duplicates hidden. Results are taken in input
  * order (a bounded window of batches in flight), so the first copy of a duplicated invoice is the
  * one stored whatever the worker timing.
  */
@@ -187,9 +187,9 @@ const BATCH_BYTES = 1 << 20;
  * The workers do nearly everything (read, parse, convert, match, build rows with their final
  * document numbers, write chunk files); the main thread walks the source, keeps the duplicate keys
  * and the summary from small per-file outcomes taken in input order, and stores each finished chunk
- * while the workers go on (one write at a time): its documents by `COPY`, its lines' Parquet file
- * as a segment. A chunk's duplicates — decided in input order, so the first copy wins whatever the
- * timing — are removed in the same transaction.
+ * while the workers go on (one write at a time): its two Parquet files become segments. A chunk's
+ * duplicates — decided in input order, so the first copy wins whatever the timing — are hidden in
+ * the same transaction.
  */
 export async function ingestFiles(
   source: AsyncIterable<SourceFile>,
@@ -229,7 +229,7 @@ async function ingestInto(
     });
   const window = Math.max(2, options.workers * 3);
   const inFlight: { files: SourceFile[]; result: Promise<BatchResult> }[] = [];
-  /** Document numbers of duplicates not yet removed from a written chunk. */
+  /** Document numbers of duplicates, hidden when their chunk is stored. */
   const duplicateIds: number[] = [];
   let writing: Promise<void> = Promise.resolve();
   let bytes = 0;
@@ -243,7 +243,6 @@ async function ingestInto(
     writing = (async () => {
       await previous;
       await (writer as ChunkWriter).append(chunk, dups);
-      rmSync(chunk.documentFile, { force: true });
     })();
     // Marked handled here; the error still surfaces at the next write or at the end.
     writing.catch(() => {});

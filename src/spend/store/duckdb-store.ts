@@ -28,33 +28,59 @@ import {
 import type { AllowedPrice } from '../../core/spend/pricing.ts';
 
 /**
- * Line segments: an ingest's lines stay the Parquet files the parser workers wrote (`*.parquet` in
- * the folder beside the DuckDB file), read in place through `spend_line_all`, until they are
- * absorbed into `spend_line_data` (when the store opens, and before stored lines are changed).
- * Loading them into a table during the ingest was DuckDB CPU beside the workers, which kept two
- * workers from being faster than one by more than ≈ 1.5× (docs/spend.md). A segment counts once
- * its name is in `spend_line_segment`, committed with its documents; any other file in the folder
- * is left over from an ingest that did not finish and is removed when the store opens.
- * `SCHEMA_FILE` is an empty segment that keeps the glob from ever matching nothing.
+ * Segments: an ingest's documents and lines stay the Parquet files the parser workers wrote
+ * (`*.parquet` in the folders `.documents` and `.lines` beside the DuckDB file), read in place
+ * through the views `spend_document` and `spend_line_all`, until they are absorbed into
+ * `spend_document_data` and `spend_line_data` (when the store opens, and before stored rows are
+ * changed). Loading them into tables during the ingest was DuckDB CPU beside the workers, which
+ * kept two workers from being faster than one by more than ≈ 1.5× (docs/spend.md). A segment
+ * counts once its name is in its list (`spend_document_segment`, `spend_line_segment`), committed
+ * with the rest of its chunk; any other file in the folders is left over from an ingest that did
+ * not finish and is removed when the store opens. A document found to be a duplicate after its
+ * segment was written is hidden by its number in `spend_document_hidden` (and its lines by the
+ * join with the documents) until the segment is absorbed without it.
+ * `SCHEMA_FILE` is an empty segment that keeps a folder's glob from ever matching nothing.
  */
 const SCHEMA_FILE = '0-schema.parquet';
 const SEGMENT_GLOB = '*.parquet';
 const ABSORBED = '.absorbed';
 
+/** One kind of segment: its folder, the table that lists it, and the table it is absorbed into. */
+interface SegmentKind {
+  readonly dir: string;
+  readonly list: 'spend_document_segment' | 'spend_line_segment';
+  readonly table: 'spend_document_data' | 'spend_line_data';
+}
+
+export interface SegmentDirs {
+  readonly documents: string;
+  readonly lines: string;
+}
+
+const segmentKinds = (dirs: SegmentDirs): readonly SegmentKind[] => [
+  { dir: dirs.documents, list: 'spend_document_segment', table: 'spend_document_data' },
+  { dir: dirs.lines, list: 'spend_line_segment', table: 'spend_line_data' },
+];
+
 /**
- * Invoice lines as the reports read them: the line's own columns joined with its document's (which
- * also hides the lines of a document removed as a duplicate, until they are absorbed).
+ * Documents and invoice lines as the reports read them, tables and segments together. A line is
+ * read with its own columns joined with its document's (which also hides a duplicate's lines).
  * Lines are stored without the document-level columns (type, date, supplier, unit, references,
  * currency): repeating them on every line made storing a line cost about twice as much DuckDB CPU
  * (measured: `docs/spend.md`, "Ingest on two workers"), and the join on doc_id is cheap.
  */
 // DuckDB matches the files' columns by name (the workers write them in another order than the
 // table's), and `BY NAME` does the same between table and files.
-const lineViews = (segmentDir: string) => `
+const segmentViews = (dirs: SegmentDirs) => `
+CREATE OR REPLACE VIEW spend_document AS
+SELECT * FROM spend_document_data
+UNION ALL BY NAME
+SELECT * FROM read_parquet('${sqlPath(join(dirs.documents, SEGMENT_GLOB))}')
+ WHERE doc_id NOT IN (SELECT doc_id FROM spend_document_hidden);
 CREATE OR REPLACE VIEW spend_line_all AS
 SELECT * FROM spend_line_data
 UNION ALL BY NAME
-SELECT * FROM read_parquet('${sqlPath(join(segmentDir, SEGMENT_GLOB))}');
+SELECT * FROM read_parquet('${sqlPath(join(dirs.lines, SEGMENT_GLOB))}');
 CREATE OR REPLACE VIEW spend_line AS
 SELECT l.doc_id, l.line_no, d.doc_type, d.issue_date, d.supplier_key, d.supplier_orgnr,
        d.buyer_reference AS unit, d.contract_reference, d.order_reference, d.currency,
@@ -78,7 +104,7 @@ const MIGRATE_WIDE_LINES = [
 ];
 
 export const SCHEMA = `
-CREATE TABLE IF NOT EXISTS spend_document (
+CREATE TABLE IF NOT EXISTS spend_document_data (
   doc_id INTEGER NOT NULL,
   doc_key VARCHAR NOT NULL,
   source VARCHAR NOT NULL,
@@ -117,6 +143,13 @@ CREATE TABLE IF NOT EXISTS spend_line_data (
   match_reason VARCHAR,
   unmatched_class VARCHAR,
   related_agreement_id VARCHAR
+);
+CREATE TABLE IF NOT EXISTS spend_document_segment (
+  name VARCHAR PRIMARY KEY,
+  documents BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS spend_document_hidden (
+  doc_id INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS spend_line_segment (
   name VARCHAR PRIMARY KEY,
@@ -252,7 +285,7 @@ export interface DocumentRow {
 type CsvValue = string | number | null;
 
 /** A document row's values in column order, without the leading doc_id. */
-export function documentValues(r: Omit<DocumentRow, 'docId'>): CsvValue[] {
+function documentValues(r: Omit<DocumentRow, 'docId'>): CsvValue[] {
   return [
     r.docKey,
     r.source,
@@ -275,7 +308,7 @@ export function documentValues(r: Omit<DocumentRow, 'docId'>): CsvValue[] {
 }
 
 /** A line row's values in column order, without the leading doc_id. */
-export function lineValues(r: Omit<LineRow, 'docId'>): CsvValue[] {
+function lineValues(r: Omit<LineRow, 'docId'>): CsvValue[] {
   return [
     r.lineNo,
     r.netMinor,
@@ -319,118 +352,6 @@ function csvRow(values: readonly CsvValue[]): string {
   return `${out}\n`;
 }
 
-const COMMA = 0x2c;
-const QUOTE = 0x22;
-const NEWLINE = 0x0a;
-const MINUS = 0x2d;
-const ZERO = 0x30;
-
-/**
- * Rows in the same dialect, written straight into a reusable byte buffer. The parser workers
- * render millions of rows: as JS strings kept until a chunk was written they lived long enough to
- * be promoted, and the old-generation GC they caused (on V8's helper threads, beside the workers)
- * cost about as much CPU as DuckDB's COPY; bytes in a buffer are no garbage at all.
- */
-export class CsvBytes {
-  private buf: Buffer;
-  private len = 0;
-
-  constructor(initialBytes = 1 << 21) {
-    this.buf = Buffer.allocUnsafe(initialBytes);
-  }
-
-  get length(): number {
-    return this.len;
-  }
-
-  /** One record: the document number, then the values. */
-  row(docId: number, values: readonly CsvValue[]): void {
-    this.number(docId);
-    for (let i = 0; i < values.length; i++) {
-      this.room(1);
-      this.buf[this.len++] = COMMA;
-      const v = values[i];
-      if (v === null || v === undefined) continue;
-      if (typeof v === 'number') this.number(v);
-      else this.text(v);
-    }
-    this.room(1);
-    this.buf[this.len++] = NEWLINE;
-  }
-
-  /** The rows written so far (a view, valid until the next write or `clear`). */
-  bytes(): Buffer {
-    return this.buf.subarray(0, this.len);
-  }
-
-  clear(): void {
-    this.len = 0;
-  }
-
-  /**
-   * Integers (every amount is in minor or micro units) are written digit by digit, and plain ASCII
-   * text byte by byte: a call into `Buffer.write` per value cost about as much as the rest of the
-   * row (the bench corpus's 35,801 rows, 5.3 MB: 122–134 ms that way, 56–68 ms this way, the same
-   * bytes). Anything else takes the general path.
-   */
-  private number(n: number): void {
-    if (!Number.isSafeInteger(n)) {
-      const s = String(n);
-      this.room(s.length);
-      this.len += this.buf.write(s, this.len, 'latin1');
-      return;
-    }
-    this.room(17); // a sign and at most 16 digits
-    if (n < 0) {
-      this.buf[this.len++] = MINUS;
-      n = -n;
-    }
-    let last = this.len;
-    for (let m = n; m >= 10; m = Math.floor(m / 10)) last++;
-    this.len = last + 1;
-    do {
-      const q = Math.floor(n / 10);
-      this.buf[last--] = ZERO + (n - q * 10);
-      n = q;
-    } while (n > 0);
-  }
-
-  private text(v: string): void {
-    const n = v.length;
-    this.room(n + 2);
-    const buf = this.buf;
-    let p = this.len;
-    buf[p++] = QUOTE;
-    for (let i = 0; i < n; i++) {
-      const c = v.charCodeAt(i);
-      if (c >= 0x80 || c === QUOTE) {
-        this.generalText(v);
-        return;
-      }
-      buf[p++] = c;
-    }
-    buf[p++] = QUOTE;
-    this.len = p;
-  }
-
-  /** Non-ASCII text or text with quotes: quotes doubled, UTF-8 through `Buffer.write`. */
-  private generalText(v: string): void {
-    const s = v.includes('"') ? v.replace(/"/g, '""') : v;
-    // A UTF-16 unit takes at most 3 bytes in UTF-8 (a surrogate pair: 4 for 2 units).
-    this.room(s.length * 3 + 2);
-    this.buf[this.len++] = QUOTE;
-    this.len += this.buf.write(s, this.len, 'utf8');
-    this.buf[this.len++] = QUOTE;
-  }
-
-  private room(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + n));
-    this.buf.copy(bigger, 0, 0, this.len);
-    this.buf = bigger;
-  }
-}
-
 export const sqlPath = (p: string) => p.replace(/'/g, "''");
 
 const str = (a: DuckDBAppender, v: string | null) =>
@@ -443,9 +364,9 @@ const str = (a: DuckDBAppender, v: string | null) =>
 export const CSV_OPTIONS = `(FORMAT csv, HEADER false, DELIMITER ',', QUOTE '"', ESCAPE '"', DATEFORMAT '%Y-%m-%d', AUTO_DETECT false)`;
 
 /**
- * Stores worker chunks on its own connection: the documents by `COPY`, the lines by moving their
- * Parquet file into the segment folder and naming it in `spend_line_segment`, in transactions of
- * up to `commitBytes` (a commit costs a WAL flush), invisible to reports until committed.
+ * Stores worker chunks on its own connection: moves each chunk's Parquet files into the segment
+ * folders and lists them, in transactions of up to `commitBytes` (a commit costs a WAL flush),
+ * invisible to reports on other connections until committed.
  */
 export class ChunkWriter {
   private open = false;
@@ -455,13 +376,19 @@ export class ChunkWriter {
 
   constructor(
     private readonly connection: DuckDBConnection,
-    private readonly segmentDir: string,
+    private readonly dirs: SegmentDirs,
     private readonly commitBytes: number,
   ) {}
 
-  /** Stores a chunk and removes the documents found to be duplicates, in the open transaction. */
+  /** Stores a chunk and hides the documents found to be duplicates, in the open transaction. */
   async append(
-    chunk: { documentFile: string; lineFile: string | null; lines: number; bytes: number },
+    chunk: {
+      documentFile: string;
+      lineFile: string | null;
+      documents: number;
+      lines: number;
+      bytes: number;
+    },
     duplicateIds: readonly number[],
   ): Promise<void> {
     if (!this.open) {
@@ -469,23 +396,23 @@ export class ChunkWriter {
       this.open = true;
     }
     try {
-      await this.connection.run(
-        `COPY spend_document FROM '${sqlPath(chunk.documentFile)}' ${CSV_OPTIONS}`,
-      );
+      // One name for both files of the chunk, each in its kind's folder.
+      const name = `seg-${randomUUID()}.parquet`;
+      this.moveIn(chunk.documentFile, join(this.dirs.documents, name));
+      await this.connection.run('INSERT INTO spend_document_segment VALUES ($name, $n)', {
+        name,
+        n: chunk.documents,
+      });
       if (chunk.lineFile !== null) {
-        const name = `seg-${randomUUID()}.parquet`;
-        renameSync(chunk.lineFile, join(this.segmentDir, name));
-        this.moved.push(name);
-        await this.connection.run('INSERT INTO spend_line_segment VALUES ($name, $lines)', {
+        this.moveIn(chunk.lineFile, join(this.dirs.lines, name));
+        await this.connection.run('INSERT INTO spend_line_segment VALUES ($name, $n)', {
           name,
-          lines: chunk.lines,
+          n: chunk.lines,
         });
       }
-      // A duplicate's lines stay in the segment, hidden by `spend_line`'s join with its
-      // document, and are left out when the segment is absorbed.
       if (duplicateIds.length > 0) {
-        const ids = duplicateIds.map((id) => String(Math.trunc(id))).join(',');
-        await this.connection.run(`DELETE FROM spend_document WHERE doc_id IN (${ids})`);
+        const ids = duplicateIds.map((id) => `(${Math.trunc(id)})`).join(',');
+        await this.connection.run(`INSERT INTO spend_document_hidden VALUES ${ids}`);
       }
     } catch (e) {
       await this.rollback();
@@ -493,6 +420,11 @@ export class ChunkWriter {
     }
     this.pendingBytes += chunk.bytes;
     if (this.pendingBytes >= this.commitBytes) await this.commit();
+  }
+
+  private moveIn(from: string, to: string): void {
+    renameSync(from, to);
+    this.moved.push(to);
   }
 
   async commit(): Promise<void> {
@@ -512,7 +444,7 @@ export class ChunkWriter {
     try {
       await this.connection.run('ROLLBACK');
     } finally {
-      for (const name of moved) rmSync(join(this.segmentDir, name), { force: true });
+      for (const path of moved) rmSync(path, { force: true });
     }
   }
 
@@ -533,9 +465,10 @@ export class DuckSpendStore {
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
     private readonly threads: number,
-    /** The line segments' folder; a store in memory has a temporary one, removed at close. */
-    readonly segmentDir: string,
-    private readonly temporarySegments: boolean,
+    /** The segments' folders; a store in memory has temporary ones, removed at close. */
+    readonly segmentDirs: SegmentDirs,
+    /** The temporary folder that holds them, for a store in memory. */
+    private readonly temporarySegments: string | null,
   ) {}
 
   /**
@@ -562,12 +495,12 @@ export class DuckSpendStore {
     options: { threads?: number; memoryLimit?: string } = {},
   ): Promise<DuckSpendStore> {
     const threads = options.threads ?? 2;
-    const temporarySegments = file === ':memory:';
-    const segmentDir = temporarySegments ? null : resolve(`${file}.lines`);
+    const inMemory = file === ':memory:';
+    const base = inMemory ? null : resolve(file);
     // The segments are read by a file pattern, in which these characters would be wildcards.
-    if (segmentDir && /[*?[\]]/.test(segmentDir)) {
+    if (base && /[*?[\]]/.test(base)) {
       throw new Error(
-        `Mappen for innkjøpsdata kan ikke ha *, ? eller [ ] i navnet (${segmentDir}): velg en annen DATA_DIR.`,
+        `Mappen for innkjøpsdata kan ikke ha *, ? eller [ ] i navnet (${base}): velg en annen DATA_DIR.`,
       );
     }
     const instance = await DuckDBInstance.create(file, {
@@ -576,19 +509,24 @@ export class DuckSpendStore {
       temp_directory: file === ':memory:' ? join(tmpdir(), 'spend-duckdb-tmp') : `${file}.tmp`,
     });
     const connection = await instance.connect();
-    const segments = segmentDir ?? mkdtempSync(join(tmpdir(), 'spend-lines-'));
-    mkdirSync(segments, { recursive: true });
-    const names = await connection.runAndReadAll(
-      `SELECT 1 FROM duckdb_tables() WHERE table_name = 'spend_agg_supplier' AND schema_name = 'main'`,
-    );
+    const temporary = inMemory ? mkdtempSync(join(tmpdir(), 'spend-segments-')) : null;
+    const prefix = base ?? join(temporary as string, 'spend');
+    const dirs: SegmentDirs = { documents: `${prefix}.documents`, lines: `${prefix}.lines` };
+    for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+    const table = async (name: string) =>
+      (
+        await connection.runAndReadAll(
+          `SELECT 1 FROM duckdb_tables() WHERE table_name = '${name}' AND schema_name = 'main'`,
+        )
+      ).currentRowCount > 0;
+    const names = await table('spend_agg_supplier');
+    // Stores from before the document segments had the documents in a table of the view's name.
+    if (await table('spend_document'))
+      await connection.run('ALTER TABLE spend_document RENAME TO spend_document_data');
     await connection.run(SCHEMA);
     // A store from before the supplier names were aggregated: fill them at the next rebuild.
-    if (names.currentRowCount === 0)
-      await connection.run('UPDATE spend_agg_state SET stale = true');
-    const wide = await connection.runAndReadAll(
-      `SELECT 1 FROM duckdb_tables() WHERE table_name = 'spend_line' AND schema_name = 'main'`,
-    );
-    if (wide.currentRowCount > 0) {
+    if (!names) await connection.run('UPDATE spend_agg_state SET stale = true');
+    if (await table('spend_line')) {
       await connection.run('BEGIN TRANSACTION');
       try {
         for (const sql of MIGRATE_WIDE_LINES) await connection.run(sql);
@@ -598,22 +536,24 @@ export class DuckSpendStore {
         throw e;
       }
     }
-    const store = new DuckSpendStore(instance, connection, threads, segments, temporarySegments);
-    await store.recoverSegments();
-    await connection.run(lineViews(segments));
+    const store = new DuckSpendStore(instance, connection, threads, dirs, temporary);
+    for (const kind of segmentKinds(dirs)) await store.recoverSegments(kind);
+    await connection.run(segmentViews(dirs));
     await store.absorbSegments();
     return store;
   }
 
+  /** Segment files not yet absorbed (a chunk has one of documents and at most one of lines). */
   async segmentCount(): Promise<number> {
-    const [row] = await this.rows<{ n: bigint }>('SELECT count(*) AS n FROM spend_line_segment');
+    const [row] = await this.rows<{ n: bigint }>(
+      `SELECT (SELECT count(*) FROM spend_document_segment) +
+              (SELECT count(*) FROM spend_line_segment) AS n`,
+    );
     return Number(row?.n ?? 0);
   }
 
-  private async segmentNames(): Promise<string[]> {
-    const rows = await this.rows<{ name: string }>(
-      'SELECT name FROM spend_line_segment ORDER BY name',
-    );
+  private async segmentNames(kind: SegmentKind): Promise<string[]> {
+    const rows = await this.rows<{ name: string }>(`SELECT name FROM ${kind.list} ORDER BY name`);
     return rows.map((r) => r.name);
   }
 
@@ -622,62 +562,75 @@ export class DuckSpendStore {
    * an absorption that stopped before its commit gets its files back, one that stopped after it
    * loses them; files of an ingest that never committed, and its staging folders, are removed.
    */
-  private async recoverSegments(): Promise<void> {
-    const listed = new Set(await this.segmentNames());
-    for (const entry of readdirSync(this.segmentDir, { withFileTypes: true })) {
-      const path = join(this.segmentDir, entry.name);
+  private async recoverSegments(kind: SegmentKind): Promise<void> {
+    const listed = new Set(await this.segmentNames(kind));
+    for (const entry of readdirSync(kind.dir, { withFileTypes: true })) {
+      const path = join(kind.dir, entry.name);
       if (entry.isDirectory()) rmSync(path, { recursive: true, force: true });
       else if (entry.name.endsWith(ABSORBED)) {
         const name = entry.name.slice(0, -ABSORBED.length);
-        if (listed.has(name)) renameSync(path, join(this.segmentDir, name));
+        if (listed.has(name)) renameSync(path, join(kind.dir, name));
         else rmSync(path, { force: true });
       } else if (entry.name !== SCHEMA_FILE && !listed.has(entry.name))
         rmSync(path, { force: true });
     }
-    if (!existsSync(join(this.segmentDir, SCHEMA_FILE))) {
+    if (!existsSync(join(kind.dir, SCHEMA_FILE))) {
       await this.connection.run(
-        `COPY (SELECT * FROM spend_line_data LIMIT 0) TO '${sqlPath(join(this.segmentDir, SCHEMA_FILE))}' (FORMAT parquet)`,
+        `COPY (SELECT * FROM ${kind.table} LIMIT 0) TO '${sqlPath(join(kind.dir, SCHEMA_FILE))}' (FORMAT parquet)`,
       );
     }
   }
 
   /** A folder for one ingest's chunk files, on the segments' file system (they are moved in). */
   stagingDir(): string {
-    return mkdtempSync(join(this.segmentDir, 'staging-'));
+    return mkdtempSync(join(this.segmentDirs.lines, 'staging-'));
   }
 
   /**
-   * Moves the line segments into `spend_line_data` (without the lines of documents removed as
-   * duplicates), in one transaction with the connection to itself: the files leave the folder
-   * (renamed, so a failure can put them back) before the commit and are deleted after it, so no
-   * reader sees a line twice or not at all. Returns the number of segments absorbed.
+   * Moves the segments into `spend_document_data` and `spend_line_data`, without the documents
+   * hidden as duplicates or their lines, in one transaction with the connection to itself: the
+   * files leave their folders (renamed, so a failure can put them back) before the commit and are
+   * deleted after it, so no reader sees a row twice or not at all. Returns the number of segment
+   * files absorbed.
    */
   absorbSegments(): Promise<number> {
     return this.exclusively(async () => {
-      const names = await this.segmentNames();
-      if (names.length === 0) return 0;
-      const paths = names.map((n) => `'${sqlPath(join(this.segmentDir, n))}'`).join(', ');
+      const kinds = segmentKinds(this.segmentDirs);
+      const names = await Promise.all(kinds.map((k) => this.segmentNames(k)));
+      if (names.every((n) => n.length === 0)) return 0;
       const renamed: string[] = [];
       await this.connection.run('BEGIN TRANSACTION');
       try {
-        await this.connection.run(`INSERT INTO spend_line_data BY NAME
-          SELECT * FROM read_parquet([${paths}])
-           WHERE doc_id IN (SELECT doc_id FROM spend_document)`);
-        const quoted = names.map((n) => `'${sqlPath(n)}'`).join(', ');
-        await this.connection.run(`DELETE FROM spend_line_segment WHERE name IN (${quoted})`);
-        for (const n of names) {
-          renameSync(join(this.segmentDir, n), join(this.segmentDir, n + ABSORBED));
-          renamed.push(n);
+        for (const [i, kind] of kinds.entries()) {
+          const list = names[i] as string[];
+          if (list.length === 0) continue;
+          const paths = list.map((n) => `'${sqlPath(join(kind.dir, n))}'`).join(', ');
+          // Documents first: the lines keep only those of a document now in the table.
+          const keep =
+            kind.table === 'spend_document_data'
+              ? 'doc_id NOT IN (SELECT doc_id FROM spend_document_hidden)'
+              : 'doc_id IN (SELECT doc_id FROM spend_document_data)';
+          await this.connection.run(`INSERT INTO ${kind.table} BY NAME
+            SELECT * FROM read_parquet([${paths}]) WHERE ${keep}`);
+          const quoted = list.map((n) => `'${sqlPath(n)}'`).join(', ');
+          await this.connection.run(`DELETE FROM ${kind.list} WHERE name IN (${quoted})`);
+        }
+        await this.connection.run('DELETE FROM spend_document_hidden');
+        for (const [i, kind] of kinds.entries()) {
+          for (const n of names[i] as string[]) {
+            const path = join(kind.dir, n);
+            renameSync(path, path + ABSORBED);
+            renamed.push(path);
+          }
         }
         await this.connection.run('COMMIT');
       } catch (e) {
         await this.connection.run('ROLLBACK');
-        for (const n of renamed)
-          renameSync(join(this.segmentDir, n + ABSORBED), join(this.segmentDir, n));
+        for (const path of renamed) renameSync(path + ABSORBED, path);
         throw e;
       }
-      for (const n of names) rmSync(join(this.segmentDir, n + ABSORBED), { force: true });
-      return names.length;
+      for (const path of renamed) rmSync(path + ABSORBED, { force: true });
+      return renamed.length;
     });
   }
 
@@ -740,12 +693,14 @@ export class DuckSpendStore {
   }
 
   /**
-   * The next free document number: above every stored document and every line still in a segment
-   * (a duplicate's lines wait there until absorbed and must not join a later document).
+   * The next free document number: above every stored document and every row still in a segment
+   * (a duplicate and its lines wait there, hidden, until absorbed, and no later document may take
+   * its number).
    */
   async nextDocId(): Promise<number> {
     const [row] = await this.rows<{ n: number | bigint | null }>(
       `SELECT greatest((SELECT max(doc_id) FROM spend_document),
+                       (SELECT max(doc_id) FROM spend_document_hidden),
                        (SELECT max(doc_id) FROM spend_line_all)) AS n`,
     );
     return Number(row?.n ?? 0) + 1;
@@ -769,7 +724,7 @@ export class DuckSpendStore {
         try {
           if (documents.length > 0) {
             await this.connection.run(
-              `COPY spend_document FROM '${sqlPath(docFile)}' ${CSV_OPTIONS}`,
+              `COPY spend_document_data FROM '${sqlPath(docFile)}' ${CSV_OPTIONS}`,
             );
           }
           if (lines.length > 0)
@@ -788,13 +743,13 @@ export class DuckSpendStore {
   }
 
   /**
-   * A separate connection for one ingest: its chunks are appended in transactions of up to
-   * `commitBytes` of CSV (fewer commits; a commit costs a WAL flush), invisible to reports on the
+   * A separate connection for one ingest: its chunks are stored in transactions of up to
+   * `commitBytes` of files (fewer commits; a commit costs a WAL flush), invisible to reports on the
    * main connection until committed.
    */
   async chunkWriter(commitBytes = 64 * 1024 * 1024): Promise<ChunkWriter> {
     const connection = await this.instance.connect();
-    return new ChunkWriter(connection, this.segmentDir, commitBytes);
+    return new ChunkWriter(connection, this.segmentDirs, commitBytes);
   }
 
   async appendDocuments(docs: readonly DocumentRow[], lines: readonly LineRow[]): Promise<void> {
@@ -826,6 +781,6 @@ export class DuckSpendStore {
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
-    if (this.temporarySegments) rmSync(this.segmentDir, { recursive: true, force: true });
+    if (this.temporarySegments) rmSync(this.temporarySegments, { recursive: true, force: true });
   }
 }

@@ -1,18 +1,24 @@
 /**
- * The workers' Parquet line files, read back by DuckDB itself: every value as written — nulls,
- * negative and 64-bit amounts, text with quotes, commas, newlines and letters beyond ASCII — and
- * an empty text as NULL, as the CSV path stores it.
+ * The workers' Parquet segment files (lines and documents), read back by DuckDB itself: every value
+ * as written — nulls, negative and 64-bit amounts, dates, text with quotes, commas, newlines and
+ * letters beyond ASCII — and an empty text as NULL, as the CSV path stores it.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { LineRow } from '../../src/spend/store/duckdb-store.ts';
-import { LineColumns } from '../../src/spend/store/line-parquet.ts';
+import {
+  CSV_OPTIONS,
+  type DocumentRow,
+  documentCsvTail,
+  type LineRow,
+  SCHEMA,
+} from '../../src/spend/store/duckdb-store.ts';
+import { DocumentColumns, LineColumns } from '../../src/spend/store/segment-parquet.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'line-parquet-'));
+const dir = mkdtempSync(join(tmpdir(), 'segment-parquet-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const line = (over: Partial<LineRow>): LineRow => ({
@@ -51,7 +57,7 @@ async function readBack(file: string): Promise<Record<string, unknown>[]> {
   }
 }
 
-describe('Parquet line files', () => {
+describe('Parquet segment files', () => {
   it('DuckDB reads back every value as written', async () => {
     const rows: LineRow[] = [
       line({}),
@@ -123,6 +129,76 @@ describe('Parquet line files', () => {
       let sum = 0n;
       for (let i = 1; i <= 20_000; i++) if (i % 8 !== 0) sum += BigInt(i);
       assert.deepEqual(r, { n: 20_000n, k: 17_500n, s: sum, lo: 1, hi: 20_000 });
+    } finally {
+      c.closeSync();
+      db.closeSync();
+    }
+  });
+
+  it('documents read back as the CSV path stores them, dates and all', async () => {
+    const doc = (over: Partial<DocumentRow>): DocumentRow => ({
+      docId: 1,
+      docKey: 'ehf|974760673|invoice|F-1',
+      source: 'ehf',
+      docType: 'invoice',
+      number: 'F-1',
+      supplierKey: '974760673',
+      supplierOrgnr: '974760673',
+      supplierName: 'Leverandør «Ås» AS',
+      issueDate: '2025-03-04',
+      currency: 'NOK',
+      taxExclusiveMinor: 150_000,
+      nokOre: 150_000,
+      rateMicro: null,
+      rateDate: null,
+      buyerReference: 'Enhet 12',
+      orderReference: 'PO-9',
+      contractReference: 'RA-2024-0001',
+      file: 'f.xml',
+      ...over,
+    });
+    const rows: DocumentRow[] = [
+      doc({}),
+      doc({
+        docId: 2,
+        docKey: 'ehf|SE556677889901|credit_note|K "7"',
+        docType: 'credit_note',
+        number: 'K "7"',
+        supplierKey: 'SE556677889901',
+        supplierOrgnr: null,
+        supplierName: '',
+        issueDate: '1969-12-31', // before 1970: a negative day number
+        currency: 'EUR',
+        taxExclusiveMinor: 4_294_967_296 * 5 + 1,
+        nokOre: null,
+        rateMicro: 11_482_500,
+        rateDate: '2024-12-30',
+        buyerReference: null,
+        orderReference: 'a,b\nc',
+        contractReference: null,
+        file: null,
+      }),
+    ];
+    const columns = new DocumentColumns();
+    for (const r of rows) columns.add(r.docId, r);
+    const file = join(dir, 'documents.parquet');
+    columns.write(file);
+    // The same rows through the CSV path, into the table itself.
+    const csv = join(dir, 'documents.csv');
+    writeFileSync(csv, rows.map((r) => `${r.docId},${documentCsvTail(r)}`).join(''));
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    try {
+      await c.run(SCHEMA);
+      await c.run(`COPY spend_document_data FROM '${csv}' ${CSV_OPTIONS}`);
+      const read = async (sql: string) => (await c.runAndReadAll(sql)).getRowObjectsJS();
+      const viaCsv = await read('SELECT * FROM spend_document_data ORDER BY doc_id');
+      assert.equal(viaCsv.length, 2);
+      assert.deepEqual(await read(`SELECT * FROM read_parquet('${file}') ORDER BY doc_id`), viaCsv);
+      // And into the table by name, as a segment is absorbed: the types fit its columns.
+      await c.run('DELETE FROM spend_document_data');
+      await c.run(`INSERT INTO spend_document_data BY NAME SELECT * FROM read_parquet('${file}')`);
+      assert.deepEqual(await read('SELECT * FROM spend_document_data ORDER BY doc_id'), viaCsv);
     } finally {
       c.closeSync();
       db.closeSync();

@@ -1,11 +1,12 @@
 /**
- * Invoice lines as Parquet, written by the parser workers. An ingest keeps its lines as Parquet
- * segment files that DuckDB reads in place (`duckdb-store.ts`, "line segments"): loading them into
- * a table during the ingest was the DuckDB CPU beside the workers that kept two workers from
- * scaling (docs/spend.md, "Ingest on two workers"). The columns are those of `spend_line_data`.
+ * Documents and invoice lines as Parquet, written by the parser workers. An ingest keeps its rows
+ * as Parquet segment files that DuckDB reads in place (`duckdb-store.ts`, "segments"): loading them
+ * into tables during the ingest was the DuckDB CPU beside the workers that kept two workers from
+ * scaling (docs/spend.md, "Ingest on two workers"). The columns are those of `spend_line_data` and
+ * `spend_document_data`.
  *
  * The values are encoded here, PLAIN and uncompressed, straight into one byte buffer per column as
- * the lines arrive; the page headers and the file's metadata are written by hyparquet-writer's own
+ * the rows arrive; the page headers and the file's metadata are written by hyparquet-writer's own
  * thrift encoders. Its `parquetWrite` takes arrays of values: measured in the workers it cost
  * ≈ 2.5× the CPU of rendering the same lines as CSV (text kept in arrays for a whole chunk outlives
  * the young generation, and the INT64 columns go through bigints), this ≈ the same as CSV.
@@ -14,38 +15,57 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { ByteWriter } from 'hyparquet-writer';
 import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
 import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
-import type { LineRow } from './duckdb-store.ts';
+import { type DocumentRow, type LineRow, toDays } from './duckdb-store.ts';
 
-type Line = Omit<LineRow, 'docId'>;
-type TextKey = {
-  [K in keyof Line]: Line[K] extends string | null ? K : never;
-}[keyof Line];
-type NumberKey = Exclude<keyof Line, TextKey>;
 type FileMetaData = Parameters<typeof writeMetadata>[1];
 type ColumnChunk = FileMetaData['row_groups'][number]['columns'][number];
 
-/** Integer columns after doc_id: store name, field of the row, Parquet type, nullable. */
-const INTEGERS: readonly (readonly [string, NumberKey, 'INT32' | 'INT64', boolean])[] = [
-  ['line_no', 'lineNo', 'INT32', false],
-  ['net_minor', 'netMinor', 'INT64', false],
-  ['net_nok_ore', 'netNokOre', 'INT64', true],
-  ['quantity_micro', 'quantityMicro', 'INT64', false],
-  ['qty_base_micro', 'qtyBaseMicro', 'INT64', true],
-  ['unit_price_micro', 'unitPriceMicro', 'INT64', true],
+/** How a column is stored: integers, a date (`YYYY-MM-DD` as days since 1970), or UTF-8 text. */
+type Kind = 'INT32' | 'INT64' | 'DATE' | 'TEXT';
+/** A column after doc_id: its name in the store, kind, whether it may be NULL, and its value. */
+type Column<R> = readonly [string, Kind, boolean, (row: R) => string | number | null];
+
+type Line = Omit<LineRow, 'docId'>;
+type Doc = Omit<DocumentRow, 'docId'>;
+
+const LINE_COLUMNS: readonly Column<Line>[] = [
+  ['line_no', 'INT32', false, (r) => r.lineNo],
+  ['net_minor', 'INT64', false, (r) => r.netMinor],
+  ['net_nok_ore', 'INT64', true, (r) => r.netNokOre],
+  ['quantity_micro', 'INT64', false, (r) => r.quantityMicro],
+  ['qty_base_micro', 'INT64', true, (r) => r.qtyBaseMicro],
+  ['unit_price_micro', 'INT64', true, (r) => r.unitPriceMicro],
+  ['unit_code', 'TEXT', true, (r) => r.unitCode],
+  ['base_unit', 'TEXT', true, (r) => r.baseUnit],
+  ['item_name', 'TEXT', true, (r) => r.itemName],
+  ['seller_item_id', 'TEXT', true, (r) => r.sellerItemId],
+  ['gtin', 'TEXT', true, (r) => r.gtin],
+  ['cpv', 'TEXT', true, (r) => r.cpv],
+  ['accounting_cost', 'TEXT', true, (r) => r.accountingCost],
+  ['agreement_id', 'TEXT', true, (r) => r.agreementId],
+  ['match_reason', 'TEXT', true, (r) => r.matchReason],
+  ['unmatched_class', 'TEXT', true, (r) => r.unmatchedClass],
+  ['related_agreement_id', 'TEXT', true, (r) => r.relatedAgreementId],
 ];
-/** Text columns (all nullable). */
-const TEXTS: readonly (readonly [string, TextKey])[] = [
-  ['unit_code', 'unitCode'],
-  ['base_unit', 'baseUnit'],
-  ['item_name', 'itemName'],
-  ['seller_item_id', 'sellerItemId'],
-  ['gtin', 'gtin'],
-  ['cpv', 'cpv'],
-  ['accounting_cost', 'accountingCost'],
-  ['agreement_id', 'agreementId'],
-  ['match_reason', 'matchReason'],
-  ['unmatched_class', 'unmatchedClass'],
-  ['related_agreement_id', 'relatedAgreementId'],
+
+const DOCUMENT_COLUMNS: readonly Column<Doc>[] = [
+  ['doc_key', 'TEXT', false, (r) => r.docKey],
+  ['source', 'TEXT', false, (r) => r.source],
+  ['doc_type', 'TEXT', false, (r) => r.docType],
+  ['number', 'TEXT', false, (r) => r.number],
+  ['supplier_key', 'TEXT', false, (r) => r.supplierKey],
+  ['supplier_orgnr', 'TEXT', true, (r) => r.supplierOrgnr],
+  ['supplier_name', 'TEXT', true, (r) => r.supplierName],
+  ['issue_date', 'DATE', false, (r) => r.issueDate],
+  ['currency', 'TEXT', false, (r) => r.currency],
+  ['tax_exclusive_minor', 'INT64', false, (r) => r.taxExclusiveMinor],
+  ['nok_ore', 'INT64', true, (r) => r.nokOre],
+  ['rate_micro', 'INT64', true, (r) => r.rateMicro],
+  ['rate_date', 'DATE', true, (r) => r.rateDate],
+  ['buyer_reference', 'TEXT', true, (r) => r.buyerReference],
+  ['order_reference', 'TEXT', true, (r) => r.orderReference],
+  ['contract_reference', 'TEXT', true, (r) => r.contractReference],
+  ['file', 'TEXT', true, (r) => r.file],
 ];
 
 const TWO_32 = 2 ** 32;
@@ -95,7 +115,7 @@ class ColumnBytes {
     this.len = this.buf.writeInt32LE(Math.floor(n / TWO_32), this.len);
   }
 
-  /** UTF-8 with its length first; plain ASCII byte by byte (as `CsvBytes`), the rest by `write`. */
+  /** UTF-8 with its length first; plain ASCII byte by byte (cheaper than a `write` call per value). */
   text(v: string): void {
     const n = v.length;
     this.room(n * 3 + 4);
@@ -147,42 +167,42 @@ class ColumnBytes {
   }
 }
 
-/** Lines collected column by column until they are written as one Parquet file. */
-export class LineColumns {
+/** Rows collected column by column until they are written as one Parquet file. */
+class SegmentColumns<R> {
   private rows = 0;
   private minDoc = 0;
   private maxDoc = 0;
   private readonly docIds = new ColumnBytes(false);
-  private readonly integers = INTEGERS.map(([, , , nullable]) => new ColumnBytes(nullable));
-  private readonly texts = TEXTS.map(() => new ColumnBytes(true));
+  private readonly bytes: ColumnBytes[];
+
+  constructor(private readonly columns: readonly Column<R>[]) {
+    this.bytes = columns.map(([, , nullable]) => new ColumnBytes(nullable));
+  }
 
   get length(): number {
     return this.rows;
   }
 
-  add(docId: number, line: Line): void {
+  add(docId: number, r: R): void {
     const row = this.rows++;
     if (row === 0 || docId < this.minDoc) this.minDoc = docId;
     if (row === 0 || docId > this.maxDoc) this.maxDoc = docId;
     this.docIds.int32(docId);
-    for (let i = 0; i < INTEGERS.length; i++) {
-      const [, key, type] = INTEGERS[i] as (typeof INTEGERS)[number];
-      const col = this.integers[i] as ColumnBytes;
-      const v = line[key];
-      if (!col.mark(row, v === null)) continue;
-      if (type === 'INT32') col.int32(v as number);
-      else col.int64(v as number);
-    }
-    for (let i = 0; i < TEXTS.length; i++) {
-      const col = this.texts[i] as ColumnBytes;
-      const v = line[(TEXTS[i] as (typeof TEXTS)[number])[1]];
-      // An empty text is stored as NULL, as the CSV rows of the table path read it.
-      if (col.mark(row, v === null || v === '')) col.text(v as string);
+    const columns = this.columns;
+    for (let i = 0; i < columns.length; i++) {
+      const [, kind, , get] = columns[i] as Column<R>;
+      const col = this.bytes[i] as ColumnBytes;
+      const v = get(r);
+      // An empty text in a column that may be NULL is stored as NULL, as the CSV rows read it.
+      if (!col.mark(row, v === null || (kind === 'TEXT' && v === ''))) continue;
+      if (kind === 'TEXT') col.text(v as string);
+      else if (kind === 'INT64') col.int64(v as number);
+      else col.int32(kind === 'DATE' ? toDays(v as string) : (v as number));
     }
   }
 
   /**
-   * Writes the lines to `path` as a Parquet file (one row group, one PLAIN, uncompressed page per
+   * Writes the rows to `path` as a Parquet file (one row group, one PLAIN, uncompressed page per
    * column) and returns its size. The column buffers are written as they are: assembling the file
    * in one growing buffer allocated and copied ≈ 3× its size per chunk, and V8 answers that much
    * external memory with garbage collection beside the workers.
@@ -194,22 +214,24 @@ export class LineColumns {
       parts.push(bytes);
       offset += bytes.length;
     };
-    const columns: ColumnChunk[] = [];
+    const chunks: ColumnChunk[] = [];
     const schema: FileMetaData['schema'] = [
-      { name: 'schema', num_children: 1 + INTEGERS.length + TEXTS.length },
+      { name: 'schema', num_children: 1 + this.columns.length },
     ];
     const rows = this.rows;
     const page = (
       name: string,
-      type: 'INT32' | 'INT64' | 'BYTE_ARRAY',
+      kind: Kind,
       col: ColumnBytes,
       statistics?: { min_value: number; max_value: number },
     ) => {
+      const type = kind === 'TEXT' ? 'BYTE_ARRAY' : kind === 'INT64' ? 'INT64' : 'INT32';
       schema.push({
         name,
         type,
         repetition_type: col.nullable ? 'OPTIONAL' : 'REQUIRED',
-        ...(type === 'BYTE_ARRAY' ? { converted_type: 'UTF8' as const } : {}),
+        ...(kind === 'TEXT' ? { converted_type: 'UTF8' as const } : {}),
+        ...(kind === 'DATE' ? { converted_type: 'DATE' as const } : {}),
       });
       const levels = col.nullable ? col.levels(rows) : new Uint8Array(0);
       const size = levels.length + col.len;
@@ -230,7 +252,7 @@ export class LineColumns {
       add(levels);
       add(col.buf.subarray(0, col.len));
       const bytes = BigInt(offset - start);
-      columns.push({
+      chunks.push({
         file_offset: BigInt(start),
         meta_data: {
           type,
@@ -245,19 +267,17 @@ export class LineColumns {
         },
       });
     };
-    // Statistics on the document number only: reports narrow lines by it.
+    // Statistics on the document number only: reports narrow rows by it.
     page('doc_id', 'INT32', this.docIds, { min_value: this.minDoc, max_value: this.maxDoc });
-    for (const [i, [name, , type]] of INTEGERS.entries())
-      page(name, type, this.integers[i] as ColumnBytes);
-    for (const [i, [name]] of TEXTS.entries())
-      page(name, 'BYTE_ARRAY', this.texts[i] as ColumnBytes);
+    for (const [i, [name, kind]] of this.columns.entries())
+      page(name, kind, this.bytes[i] as ColumnBytes);
     const footer = new ByteWriter(4096);
     writeMetadata(footer, {
       version: 1,
       schema,
       num_rows: BigInt(rows),
       row_groups: [
-        { columns, total_byte_size: BigInt(offset - MAGIC.length), num_rows: BigInt(rows) },
+        { columns: chunks, total_byte_size: BigInt(offset - MAGIC.length), num_rows: BigInt(rows) },
       ],
       created_by: 'kontraktsoppfolging',
       metadata_length: 0,
@@ -280,9 +300,23 @@ export class LineColumns {
 
   clear(): void {
     this.rows = 0;
-    for (const c of [this.docIds, ...this.integers, ...this.texts]) {
+    for (const c of [this.docIds, ...this.bytes]) {
       c.len = 0;
       c.nulls = 0;
     }
+  }
+}
+
+/** A chunk's invoice lines (`spend_line_data`'s columns). */
+export class LineColumns extends SegmentColumns<Line> {
+  constructor() {
+    super(LINE_COLUMNS);
+  }
+}
+
+/** A chunk's documents (`spend_document_data`'s columns). */
+export class DocumentColumns extends SegmentColumns<Doc> {
+  constructor() {
+    super(DOCUMENT_COLUMNS);
   }
 }
