@@ -125,9 +125,11 @@ try {
     // more of it in the two-worker runs, which have no idle core for it). The machine's speed
     // changes from one second to the next (the same run has measured anywhere from 40 to 115 MB/s,
     // for seconds at a time), so the speed-up is taken per round from a one-worker and a
-    // two-worker run made back to back (their order alternates), and the median of the eight
-    // rounds is printed; the MB/s figures are the best of each. Each round also runs the workers
-    // alone (no store: parse, convert, match), which shows what storing the rows costs.
+    // two-worker run made back to back (their order alternates), and the median of the rounds
+    // is printed (16 by default: single pairs ranged from 1.0× to 2.9×, and the median of eight
+    // moved by ±0.1 from one run to the next); the MB/s figures are the best of each. Each round
+    // also runs the workers alone (no store: parse, convert, match), which shows what storing the
+    // rows costs.
     const matcher = new AgreementMatcher(agreements);
     const pools: Record<number, ParsePool> = {};
     type Best = { mbs: number; cpu: string };
@@ -180,7 +182,7 @@ try {
       }
       return corpusMb / secs;
     };
-    for (let r = 0; r < (quick ? 1 : Number(process.env.BENCH_ROUNDS ?? 8)); r++) {
+    for (let r = 0; r < (quick ? 1 : Number(process.env.BENCH_ROUNDS ?? 16)); r++) {
       for (const stored of [true, false]) {
         const order = r % 2 === 0 ? [1, 2] : [2, 1];
         const mbs: Record<number, number> = {};

@@ -17,7 +17,8 @@ import {
 } from '../core/spend/pricing.ts';
 import { parseRate, type RatePoint, RateTable } from '../core/spend/rates.ts';
 import { changingSpendData, inTransaction, markAggregatesStale } from './aggregates.ts';
-import { type DuckSpendStore, toDays } from './store/duckdb-store.ts';
+import type { DuckSpendStore } from './store/duckdb-store.ts';
+import { toDays } from './store/row-format.ts';
 
 /** Agreements of the register, as spend analysis sees them; also written to the store. */
 export async function loadAgreements(contracts: AsyncIterable<Contract>): Promise<Agreement[]> {

@@ -6,7 +6,8 @@ import { dateValue } from '@duckdb/node-api';
 import { type RatePoint, type RateTable, toNokOre } from '../core/spend/rates.ts';
 import { changingSpendData } from './aggregates.ts';
 import { shippedRates } from './context.ts';
-import { type DuckSpendStore, toDays } from './store/duckdb-store.ts';
+import type { DuckSpendStore } from './store/duckdb-store.ts';
+import { toDays } from './store/row-format.ts';
 
 export interface CurrencyCoverage {
   readonly currency: string;

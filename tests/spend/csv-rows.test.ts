@@ -5,13 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import {
-  CSV_OPTIONS,
-  type DocumentRow,
-  DuckSpendStore,
-  documentCsvTail,
-  sqlPath,
-} from '../../src/spend/store/duckdb-store.ts';
+import { CSV_OPTIONS, DuckSpendStore, sqlPath } from '../../src/spend/store/duckdb-store.ts';
+import { type DocumentRow, documentCsvTail } from '../../src/spend/store/row-format.ts';
 
 const doc = (over: Partial<DocumentRow>): DocumentRow => ({
   docId: 1,

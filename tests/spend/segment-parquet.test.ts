@@ -9,13 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { CSV_OPTIONS, SCHEMA } from '../../src/spend/store/duckdb-store.ts';
 import {
-  CSV_OPTIONS,
   type DocumentRow,
   documentCsvTail,
   type LineRow,
-  SCHEMA,
-} from '../../src/spend/store/duckdb-store.ts';
+} from '../../src/spend/store/row-format.ts';
 import { DocumentColumns, LineColumns } from '../../src/spend/store/segment-parquet.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'segment-parquet-'));

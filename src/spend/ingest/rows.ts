@@ -10,7 +10,7 @@ import {
   documentCsvTail,
   type LineRow,
   lineCsvTail,
-} from '../store/duckdb-store.ts';
+} from '../store/row-format.ts';
 
 /** Turns a parsed document into rows (converted, matched) — shared by EHF and ledger ingest. */
 export class RowBuilder {

@@ -15,7 +15,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { ByteWriter } from 'hyparquet-writer';
 import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
 import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
-import { type DocumentRow, type LineRow, toDays } from './duckdb-store.ts';
+import { type DocumentRow, type LineRow, toDays } from './row-format.ts';
 
 type FileMetaData = Parameters<typeof writeMetadata>[1];
 type ColumnChunk = FileMetaData['row_groups'][number]['columns'][number];
