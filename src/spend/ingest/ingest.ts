@@ -197,7 +197,7 @@ export async function ingestFiles(
 ): Promise<IngestDetails> {
   const store = options.store ?? null;
   return store
-    ? whileIngesting(store, () => store.singleThreadedWhile(() => ingestInto(source, options)))
+    ? whileIngesting(store, () => ingestInto(source, options))
     : ingestInto(source, options);
 }
 

@@ -6,7 +6,7 @@
  * (absolute paths, `..`, backslashes, nested archives), each reported as a per-file error.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { basename, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 
@@ -43,18 +43,24 @@ export async function sourceSize(path: string): Promise<number> {
   const s = await stat(path);
   if (!s.isDirectory()) return s.size;
   let total = 0;
-  for await (const f of walk(path)) total += (await stat(f)).size;
+  for await (const f of walk(path)) total += (await stat(f.path)).size;
   return total;
 }
 
-async function* walk(dir: string): AsyncGenerator<string> {
+/**
+ * The XML and zip files under `dir`, sorted, each with its path and its name relative to the
+ * folder walked. Names are built up as the walk descends: `path.relative` and `join` per file
+ * were a quarter of the main thread's CPU in an ingest of a folder of 4,000 invoices.
+ */
+async function* walk(dir: string, prefix = ''): AsyncGenerator<{ path: string; name: string }> {
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const base = dir.endsWith(sep) ? dir : dir + sep;
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
-    const p = join(dir, e.name);
-    if (e.isDirectory()) yield* walk(p);
-    else if (e.isFile() && (isXmlName(e.name) || isZipName(e.name))) yield p;
+    if (e.isDirectory()) yield* walk(base + e.name, `${prefix}${e.name}${sep}`);
+    else if (e.isFile() && (isXmlName(e.name) || isZipName(e.name)))
+      yield { path: base + e.name, name: prefix + e.name };
   }
 }
 
@@ -69,9 +75,8 @@ export async function* pathSource(
 ): AsyncGenerator<SourceFile> {
   const s = await stat(path);
   if (s.isDirectory()) {
-    for await (const file of walk(path)) {
-      const name = relative(path, file);
-      if (isZipName(file)) yield* zipFileSource(file, name, limits);
+    for await (const { path: file, name } of walk(path)) {
+      if (isZipName(name)) yield* zipFileSource(file, name, limits);
       else yield { name, path: file, sourceBytes: 0 };
     }
   } else if (isZipName(path)) {

@@ -256,14 +256,17 @@ export const CSV_OPTIONS = `(FORMAT csv, HEADER false, DELIMITER ',', QUOTE '"',
 
 /**
  * Stores worker chunks on its own connection: moves each chunk's Parquet files into the segment
- * folders and lists them, in transactions of up to `commitBytes` (a commit costs a WAL flush),
- * invisible to reports on other connections until committed.
+ * folders, and lists them (and the duplicates to hide) in one transaction per `commitBytes` of
+ * files, invisible to reports until committed. The statements wait for the commit: run per chunk
+ * they were a DuckDB call each beside the workers, and until the commit nobody could see them.
  */
 export class ChunkWriter {
-  private open = false;
   private pendingBytes = 0;
-  /** Segment files moved in by the open transaction (removed again if it rolls back). */
+  /** Segment files moved in since the last commit (removed again if the run fails). */
   private moved: string[] = [];
+  private documentSegments: string[] = [];
+  private lineSegments: string[] = [];
+  private hidden: number[] = [];
 
   constructor(
     private readonly connection: DuckDBConnection,
@@ -271,7 +274,7 @@ export class ChunkWriter {
     private readonly commitBytes: number,
   ) {}
 
-  /** Stores a chunk and hides the documents found to be duplicates, in the open transaction. */
+  /** Stores a chunk, with the numbers of its documents found to be duplicates. */
   async append(
     chunk: {
       documentFile: string;
@@ -282,29 +285,16 @@ export class ChunkWriter {
     },
     duplicateIds: readonly number[],
   ): Promise<void> {
-    if (!this.open) {
-      await this.connection.run('BEGIN TRANSACTION');
-      this.open = true;
-    }
     try {
       // One name for both files of the chunk, each in its kind's folder.
       const name = `seg-${randomUUID()}.parquet`;
       this.moveIn(chunk.documentFile, join(this.dirs.documents, name));
-      await this.connection.run('INSERT INTO spend_document_segment VALUES ($name, $n)', {
-        name,
-        n: chunk.documents,
-      });
+      this.documentSegments.push(`('${name}', ${Math.trunc(chunk.documents)})`);
       if (chunk.lineFile !== null) {
         this.moveIn(chunk.lineFile, join(this.dirs.lines, name));
-        await this.connection.run('INSERT INTO spend_line_segment VALUES ($name, $n)', {
-          name,
-          n: chunk.lines,
-        });
+        this.lineSegments.push(`('${name}', ${Math.trunc(chunk.lines)})`);
       }
-      if (duplicateIds.length > 0) {
-        const ids = duplicateIds.map((id) => `(${Math.trunc(id)})`).join(',');
-        await this.connection.run(`INSERT INTO spend_document_hidden VALUES ${ids}`);
-      }
+      for (const id of duplicateIds) this.hidden.push(Math.trunc(id));
     } catch (e) {
       await this.rollback();
       throw e;
@@ -318,25 +308,43 @@ export class ChunkWriter {
     this.moved.push(to);
   }
 
+  /** Lists the segments moved in since the last commit, in one transaction. */
   async commit(): Promise<void> {
-    if (!this.open) return;
-    this.open = false;
-    this.pendingBytes = 0;
-    await this.connection.run('COMMIT');
-    this.moved = [];
+    if (this.moved.length === 0) return;
+    const values = (rows: readonly (string | number)[]) =>
+      rows.map((r) => (typeof r === 'number' ? `(${r})` : r)).join(', ');
+    const statements = [
+      'BEGIN TRANSACTION',
+      `INSERT INTO spend_document_segment VALUES ${values(this.documentSegments)}`,
+    ];
+    if (this.lineSegments.length > 0)
+      statements.push(`INSERT INTO spend_line_segment VALUES ${values(this.lineSegments)}`);
+    if (this.hidden.length > 0)
+      statements.push(`INSERT INTO spend_document_hidden VALUES ${values(this.hidden)}`);
+    statements.push('COMMIT');
+    try {
+      await this.connection.run(statements.join(';\n'));
+    } catch (e) {
+      await this.connection.run('ROLLBACK').catch(() => {});
+      await this.rollback();
+      throw e;
+    }
+    this.forget();
   }
 
+  /** Removes the files moved in since the last commit (a run stores whole commits only). */
   async rollback(): Promise<void> {
-    if (!this.open) return;
-    this.open = false;
-    this.pendingBytes = 0;
     const moved = this.moved;
+    this.forget();
+    for (const path of moved) rmSync(path, { force: true });
+  }
+
+  private forget(): void {
+    this.pendingBytes = 0;
     this.moved = [];
-    try {
-      await this.connection.run('ROLLBACK');
-    } finally {
-      for (const path of moved) rmSync(path, { force: true });
-    }
+    this.documentSegments = [];
+    this.lineSegments = [];
+    this.hidden = [];
   }
 
   close(): void {
@@ -345,7 +353,6 @@ export class ChunkWriter {
 }
 
 export class DuckSpendStore {
-  private singleThreaded = 0;
   /** Statements on the main connection run one at a time, in this queue (see `exclusively`). */
   private queue: Promise<void> = Promise.resolve();
   /** The section that has the main connection to itself, if any. */
@@ -355,27 +362,11 @@ export class DuckSpendStore {
   private constructor(
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
-    private readonly threads: number,
     /** The segments' folders; a store in memory has temporary ones, removed at close. */
     readonly segmentDirs: SegmentDirs,
     /** The temporary folder that holds them, for a store in memory. */
     private readonly temporarySegments: string | null,
   ) {}
-
-  /**
-   * Runs `fn` with DuckDB on one thread. During an ingest the parser workers are the parallelism;
-   * a parallel COPY beside them only adds coordination: measured on two cores, COPY with two
-   * DuckDB threads took 1.7–2× the CPU of one thread for the same rows and finished no sooner.
-   */
-  async singleThreadedWhile<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.singleThreaded++ === 0 && this.threads > 1) await this.run('SET threads = 1');
-    try {
-      return await fn();
-    } finally {
-      if (--this.singleThreaded === 0 && this.threads > 1)
-        await this.run(`SET threads = ${this.threads}`);
-    }
-  }
 
   /**
    * Opens (or creates) the store. DuckDB would take up to 80 % of RAM for its buffers; the
@@ -427,7 +418,7 @@ export class DuckSpendStore {
         throw e;
       }
     }
-    const store = new DuckSpendStore(instance, connection, threads, dirs, temporary);
+    const store = new DuckSpendStore(instance, connection, dirs, temporary);
     for (const kind of segmentKinds(dirs)) await store.recoverSegments(kind);
     await connection.run(segmentViews(dirs));
     await store.absorbSegments();
