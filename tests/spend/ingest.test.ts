@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -155,6 +155,36 @@ describe('ingest', () => {
       assert.deepEqual(r.summary.totals, { EUR: -1325, NOK: 1436.5 });
     } finally {
       store.close();
+    }
+  });
+
+  it('names the files of a folder relative to it, subfolders included, sorted, hidden files left out', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'walk-'));
+    try {
+      mkdirSync(join(folder, 'b', 'c'), { recursive: true });
+      mkdirSync(join(folder, '.skjult'));
+      for (const f of [
+        'z.xml',
+        'a.XML',
+        'b/c/d.xml',
+        'b/e.xml',
+        'b/notat.txt',
+        '.x.xml',
+        '.skjult/f.xml',
+      ])
+        writeFileSync(join(folder, f), '<x/>');
+      for (const root of [folder, `${folder}/`]) {
+        const files: { name: string; path?: string }[] = [];
+        for await (const f of pathSource(root)) files.push({ name: f.name, path: f.path });
+        assert.deepEqual(files, [
+          { name: 'a.XML', path: join(folder, 'a.XML') },
+          { name: 'b/c/d.xml', path: join(folder, 'b/c/d.xml') },
+          { name: 'b/e.xml', path: join(folder, 'b/e.xml') },
+          { name: 'z.xml', path: join(folder, 'z.xml') },
+        ]);
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 
