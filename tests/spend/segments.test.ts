@@ -68,6 +68,55 @@ async function ingested(name: string): Promise<{ file: string; lines: number; do
   }
 }
 
+/** A chunk of one document with one line, as a worker writes it into `staging`. */
+const chunk = (staging: string, n: number) => {
+  const docs = new DocumentColumns();
+  docs.add(n, {
+    docKey: `ehf|974760673|invoice|F-${n}`,
+    source: 'ehf',
+    docType: 'invoice',
+    number: `F-${n}`,
+    supplierKey: '974760673',
+    supplierOrgnr: '974760673',
+    supplierName: 'Leverandør AS',
+    issueDate: '2025-03-04',
+    currency: 'NOK',
+    taxExclusiveMinor: 100,
+    nokOre: 100,
+    rateMicro: null,
+    rateDate: null,
+    buyerReference: null,
+    orderReference: null,
+    contractReference: null,
+    file: null,
+  });
+  const lines = new LineColumns();
+  lines.add(n, {
+    lineNo: 1,
+    netMinor: 100,
+    netNokOre: 100,
+    quantityMicro: 1_000_000,
+    unitCode: 'EA',
+    baseUnit: 'EA',
+    qtyBaseMicro: 1_000_000,
+    unitPriceMicro: 100_000_000,
+    itemName: 'x',
+    sellerItemId: null,
+    gtin: null,
+    cpv: null,
+    accountingCost: null,
+    agreementId: null,
+    matchReason: null,
+    unmatchedClass: null,
+    relatedAgreementId: null,
+  });
+  const documentFile = join(staging, `w0-${n}-d.parquet`);
+  const lineFile = join(staging, `w0-${n}-l.parquet`);
+  docs.write(documentFile);
+  lines.write(lineFile);
+  return { documentFile, lineFile, documents: 1, lines: 1, bytes: 100 };
+};
+
 describe('segments', () => {
   it('an ingest keeps its rows as segments; reopening absorbs them, the same rows', async () => {
     const file = join(dir, 'a.duckdb');
@@ -196,62 +245,37 @@ describe('segments', () => {
     assert.deepEqual(readdirSync(odd), []);
   });
 
+  it('a chunk counts for readers only once its commit has listed it', async () => {
+    const store = await DuckSpendStore.open(join(dir, 'e.duckdb'));
+    const writer = await store.chunkWriter();
+    try {
+      const staging = store.stagingDir();
+      await writer.append(chunk(staging, 1), [1]);
+      await writer.append(chunk(staging, 2), []);
+      // Both chunks' files are in the folders, their listing not yet committed.
+      assert.equal(segmentFiles(store).length, 4);
+      assert.equal(await count(store, 'spend_document'), 0);
+      assert.equal(await count(store, 'spend_line_all'), 0);
+      await writer.commit();
+      // The first document was a duplicate: hidden, with its line.
+      assert.deepEqual(await store.rows('SELECT doc_id FROM spend_document'), [{ doc_id: 2 }]);
+      assert.deepEqual(await store.rows('SELECT doc_id FROM spend_line'), [{ doc_id: 2 }]);
+      assert.equal(await count(store, 'spend_line_all'), 2);
+    } finally {
+      writer.close();
+      store.close();
+    }
+  });
+
   it('a chunk that cannot be stored leaves no segment behind, nor does its transaction', async () => {
     const store = await DuckSpendStore.open(join(dir, 'd.duckdb'));
     const writer = await store.chunkWriter();
     try {
       const staging = store.stagingDir();
-      const chunk = (n: number) => {
-        const docs = new DocumentColumns();
-        docs.add(n, {
-          docKey: `ehf|974760673|invoice|F-${n}`,
-          source: 'ehf',
-          docType: 'invoice',
-          number: `F-${n}`,
-          supplierKey: '974760673',
-          supplierOrgnr: '974760673',
-          supplierName: 'Leverandør AS',
-          issueDate: '2025-03-04',
-          currency: 'NOK',
-          taxExclusiveMinor: 100,
-          nokOre: 100,
-          rateMicro: null,
-          rateDate: null,
-          buyerReference: null,
-          orderReference: null,
-          contractReference: null,
-          file: null,
-        });
-        const lines = new LineColumns();
-        lines.add(n, {
-          lineNo: 1,
-          netMinor: 100,
-          netNokOre: 100,
-          quantityMicro: 1_000_000,
-          unitCode: 'EA',
-          baseUnit: 'EA',
-          qtyBaseMicro: 1_000_000,
-          unitPriceMicro: 100_000_000,
-          itemName: 'x',
-          sellerItemId: null,
-          gtin: null,
-          cpv: null,
-          accountingCost: null,
-          agreementId: null,
-          matchReason: null,
-          unmatchedClass: null,
-          relatedAgreementId: null,
-        });
-        const documentFile = join(staging, `w0-${n}-d.parquet`);
-        const lineFile = join(staging, `w0-${n}-l.parquet`);
-        docs.write(documentFile);
-        lines.write(lineFile);
-        return { documentFile, lineFile, documents: 1, lines: 1, bytes: 100 };
-      };
       // The first chunk is stored in the open transaction; the second's lines are gone after its
       // documents were moved in: both chunks are rolled back, and every file they moved removed.
-      await writer.append(chunk(1), []);
-      const second = chunk(2);
+      await writer.append(chunk(staging, 1), []);
+      const second = chunk(staging, 2);
       rmSync(second.lineFile);
       await assert.rejects(writer.append(second, []));
       assert.equal(await store.segmentCount(), 0);

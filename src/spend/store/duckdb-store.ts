@@ -70,6 +70,15 @@ const segmentKinds = (dirs: SegmentDirs): readonly SegmentKind[] => [
 ];
 
 /**
+ * The rows of the segment files in `dir` that are listed: a file an ingest has moved in counts
+ * only once its listing is committed (a report meanwhile must not see a chunk that may still be
+ * rolled back, or a duplicate not yet hidden).
+ */
+const listedSegments = (dir: string, list: string) =>
+  `SELECT * EXCLUDE (filename) FROM read_parquet('${sqlPath(join(dir, SEGMENT_GLOB))}', filename = true)
+ WHERE parse_filename(filename) IN (SELECT name FROM ${list})`;
+
+/**
  * Documents and invoice lines as the reports read them, tables and segments together. A line is
  * read with its own columns joined with its document's (which also hides a duplicate's lines).
  * Lines are stored without the document-level columns (type, date, supplier, unit, references,
@@ -82,12 +91,12 @@ const segmentViews = (dirs: SegmentDirs) => `
 CREATE OR REPLACE VIEW spend_document AS
 SELECT * FROM spend_document_data
 UNION ALL BY NAME
-SELECT * FROM read_parquet('${sqlPath(join(dirs.documents, SEGMENT_GLOB))}')
- WHERE doc_id NOT IN (SELECT doc_id FROM spend_document_hidden);
+${listedSegments(dirs.documents, 'spend_document_segment')}
+   AND doc_id NOT IN (SELECT doc_id FROM spend_document_hidden);
 CREATE OR REPLACE VIEW spend_line_all AS
 SELECT * FROM spend_line_data
 UNION ALL BY NAME
-SELECT * FROM read_parquet('${sqlPath(join(dirs.lines, SEGMENT_GLOB))}');
+${listedSegments(dirs.lines, 'spend_line_segment')};
 CREATE OR REPLACE VIEW spend_line AS
 SELECT l.doc_id, l.line_no, d.doc_type, d.issue_date, d.supplier_key, d.supplier_orgnr,
        d.buyer_reference AS unit, d.contract_reference, d.order_reference, d.currency,
