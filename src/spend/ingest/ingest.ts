@@ -217,8 +217,15 @@ async function ingestInto(
   };
   const totalsMinor: Record<string, number> = {};
   const missingRates: Record<string, number> = {};
-  const keys = store ? await store.documentKeys() : new Set<string>();
-  const docIdBase = store ? (await store.nextDocId()) - 1 : 0;
+  // The store's two reads run while the source is walked: the workers need the first free number
+  // with the first batch, the stored keys are needed when the first results are taken. (Awaited
+  // there; marked handled here so a failure before then is not an unhandled rejection.)
+  const firstId = store ? store.nextDocId() : Promise.resolve(1);
+  const storedKeys = store ? store.documentKeys() : Promise.resolve(new Set<string>());
+  firstId.catch(() => {});
+  storedKeys.catch(() => {});
+  let docIdBase = -1;
+  let keys: Set<string> | null = null;
   const dir = store ? store.stagingDir() : null;
   const runId = randomUUID();
   const pool =
@@ -251,6 +258,7 @@ async function ingestInto(
   const settle = async () => {
     const head = inFlight.shift();
     if (!head) return;
+    keys ??= await storedKeys;
     const result = await head.result;
     let next = 0;
     for (const file of head.files) {
@@ -288,6 +296,7 @@ async function ingestInto(
     const files = batch;
     batch = [];
     batchBytes = 0;
+    if (docIdBase < 0) docIdBase = (await firstId) - 1;
     const toParse: BatchFile[] = [];
     for (const f of files) {
       const s = ++seq;
@@ -311,6 +320,9 @@ async function ingestInto(
     }
     if (batch.length > 0) await dispatch();
     while (inFlight.length > 0) await settle();
+    // An empty source: the reads still have to have succeeded.
+    if (docIdBase < 0) docIdBase = (await firstId) - 1;
+    await storedKeys;
     if (store) {
       for (const r of await pool.flushAll({ runId, dir, docIdBase })) if (r.chunk) write(r.chunk);
       await writing;
