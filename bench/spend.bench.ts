@@ -123,13 +123,14 @@ try {
     // ingests the corpus twice untimed, so V8 has compiled the workers' hot code (measured per
     // thread: in the first rounds V8's compiler threads took ≈ 10 % beside the workers, and
     // more of it in the two-worker runs, which have no idle core for it). The machine's speed
-    // changes from one second to the next (the same run has measured anywhere from 40 to 115 MB/s,
-    // for seconds at a time), so the speed-up is taken per round from a one-worker and a
-    // two-worker run made back to back (their order alternates), and the median of the rounds
-    // is printed (16 by default: single pairs ranged from 1.0× to 2.9×, and the median of eight
-    // moved by ±0.1 from one run to the next); the MB/s figures are the best of each. Each round
-    // also runs the workers alone (no store: parse, convert, match), which shows what storing the
-    // rows costs.
+    // changes from one second to the next (the CPU time of the same one-worker run has measured
+    // anywhere from 0.6 to 1.2 s, with nothing else running in the machine), so the speed-up is
+    // taken per round from four runs back to back, one worker, two, two, one (or the other way
+    // round, alternating): a change of speed that runs through the round weighs the same on
+    // both sides. The median of the rounds is printed (24 by default; single back-to-back pairs
+    // ranged from 1.0× to 2.9×, the median of eight pairs moved by ±0.2 from one bench run to the
+    // next, and that of twelve rounds of four by ±0.15); the MB/s figures are the best of each. Each round also runs the workers alone
+    // (no store: parse, convert, match), which shows what storing the rows costs.
     const matcher = new AgreementMatcher(agreements);
     const pools: Record<number, ParsePool> = {};
     type Best = { mbs: number; cpu: string };
@@ -144,9 +145,10 @@ try {
       for (let i = 0; i < 2; i++)
         await ingestFiles(pathSource(folder), { workers, rates: new RateTable([]), matcher, pool });
     }
-    const run = async (workers: number, stored: boolean, round: number) => {
+    let runs = 0;
+    const run = async (workers: number, stored: boolean) => {
       const store = stored
-        ? await DuckSpendStore.open(join(work, `ingest-${workers}-${round}.duckdb`))
+        ? await DuckSpendStore.open(join(work, `ingest-${workers}-${++runs}.duckdb`))
         : undefined;
       const cpu0 = process.cpuUsage();
       const { secs, value } = await timeAsync(() =>
@@ -182,13 +184,14 @@ try {
       }
       return corpusMb / secs;
     };
-    for (let r = 0; r < (quick ? 1 : Number(process.env.BENCH_ROUNDS ?? 16)); r++) {
+    for (let r = 0; r < (quick ? 1 : Number(process.env.BENCH_ROUNDS ?? 24)); r++) {
       for (const stored of [true, false]) {
-        const order = r % 2 === 0 ? [1, 2] : [2, 1];
-        const mbs: Record<number, number> = {};
-        for (const workers of order) mbs[workers] = await run(workers, stored, r);
+        const order = r % 2 === 0 ? [1, 2, 2, 1] : [2, 1, 1, 2];
+        const secs: Record<number, number> = { 1: 0, 2: 0 };
+        for (const workers of order)
+          secs[workers] = (secs[workers] as number) + corpusMb / (await run(workers, stored));
         (pairs[stored ? 'stored' : 'alone'] as number[]).push(
-          (mbs[2] as number) / (mbs[1] as number),
+          (secs[1] as number) / (secs[2] as number),
         );
       }
     }
@@ -197,7 +200,7 @@ try {
       return ((s[(s.length - 1) >> 1] as number) + (s[s.length >> 1] as number)) / 2;
     };
     const spread = (xs: number[]) =>
-      `${fmt(Math.min(...xs), 2)}–${fmt(Math.max(...xs), 2)}× over ${xs.length} rounds`;
+      `${fmt(Math.min(...xs), 2)}–${fmt(Math.max(...xs), 2)}× over ${xs.length} rounds of four runs`;
     for (const workers of [1, 2]) {
       await (pools[workers] as ParsePool).close();
       const b = best[String(workers)] as Best;
