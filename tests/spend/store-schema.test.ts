@@ -131,4 +131,24 @@ describe('Spend store: invoice lines', () => {
       store.close();
     }
   });
+
+  it('reads back every stored key exactly, also one with a newline or a NUL in it', async () => {
+    const store = await DuckSpendStore.open(join(dir, 'keys.duckdb'));
+    try {
+      assert.deepEqual(await store.documentKeys(), new Set());
+      const keys = ['ehf|974760673|invoice|F-1', 'ledger|x|invoice|a\nb', 'ledger|x|invoice|c\0d'];
+      for (const [i, k] of keys.entries()) {
+        await store.run(document('spend_document_data').replace('(7,', `(${i + 1},`), []);
+        await store.run('UPDATE spend_document_data SET doc_key = $k WHERE doc_id = $i', {
+          k,
+          i: i + 1,
+        });
+      }
+      assert.deepEqual(await store.documentKeys(), new Set(keys));
+      await store.run('DELETE FROM spend_document_data WHERE doc_id = 3');
+      assert.deepEqual(await store.documentKeys(), new Set(keys.slice(0, 2)));
+    } finally {
+      store.close();
+    }
+  });
 });

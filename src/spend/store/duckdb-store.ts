@@ -577,8 +577,17 @@ export class DuckSpendStore {
     await this.inTurn(() => this.connection.run(sql, values));
   }
 
-  /** Keys of every stored document, for duplicate detection across batches. */
+  /**
+   * Keys of every stored document, for duplicate detection across batches. Read as one text joined
+   * by NUL (which XML cannot carry) and split here: a row object per key took ≈ 3 s for 1.2 million
+   * documents, this ≈ 1 s. A key that holds a NUL after all (a ledger row) is read row by row.
+   */
   async documentKeys(): Promise<Set<string>> {
+    const [all] = await this.rows<{ n: bigint; keys: string | null }>(
+      'SELECT count(*) AS n, string_agg(doc_key, chr(0)) AS keys FROM spend_document',
+    );
+    const keys = all?.keys ? all.keys.split('\0') : [];
+    if (keys.length === Number(all?.n ?? 0)) return new Set(keys);
     const rows = await this.rows<{ doc_key: string }>('SELECT doc_key FROM spend_document');
     return new Set(rows.map((r) => r.doc_key));
   }
