@@ -8,9 +8,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import {
+  closeSync,
   existsSync,
+  fsyncSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   renameSync,
   rmSync,
@@ -254,6 +257,16 @@ CREATE TABLE IF NOT EXISTS spend_price_list (
 
 export const sqlPath = (p: string) => p.replace(/'/g, "''");
 
+/** Makes the entries of a folder (files moved in) durable. */
+function syncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 const str = (a: DuckDBAppender, v: string | null) =>
   v === null ? a.appendNull() : a.appendVarchar(v);
 
@@ -320,6 +333,9 @@ export class ChunkWriter {
   /** Lists the segments moved in since the last commit, in one transaction. */
   async commit(): Promise<void> {
     if (this.moved.length === 0) return;
+    // The moves must be on disk before the listing is (the files themselves were synced by the
+    // workers that wrote them).
+    for (const dir of Object.values(this.dirs)) syncDir(dir);
     const values = (rows: readonly (string | number)[]) =>
       rows.map((r) => (typeof r === 'number' ? `(${r})` : r)).join(', ');
     const statements = [
