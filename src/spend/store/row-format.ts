@@ -1,7 +1,7 @@
 /**
- * The stored rows of spend (a document, an invoice line) as the ingest builds them, and their CSV
- * text for `COPY`. Kept apart from the DuckDB store so the parser workers, which build rows and
- * write segment files, do not load DuckDB.
+ * The stored rows of spend (a document, an invoice line) as the ingest builds them, their columns,
+ * and their CSV text for `COPY`. Kept apart from the DuckDB store so the parser workers, which
+ * build rows and write segment files, do not load DuckDB.
  */
 
 const DAY = 86_400_000;
@@ -51,68 +51,71 @@ export interface DocumentRow {
   readonly file: string | null;
 }
 
-type CsvValue = string | number | null;
+type Value = string | number | null;
 
-/** A document row's values in column order, without the leading doc_id. */
-function documentValues(r: Omit<DocumentRow, 'docId'>): CsvValue[] {
-  return [
-    r.docKey,
-    r.source,
-    r.docType,
-    r.number,
-    r.supplierKey,
-    r.supplierOrgnr,
-    r.supplierName,
-    r.issueDate,
-    r.currency,
-    r.taxExclusiveMinor,
-    r.nokOre,
-    r.rateMicro,
-    r.rateDate,
-    r.buyerReference,
-    r.orderReference,
-    r.contractReference,
-    r.file,
-  ];
-}
+/** How a column is stored: integers, a date (`YYYY-MM-DD`), or text. */
+export type ColumnKind = 'INT32' | 'INT64' | 'DATE' | 'TEXT';
+/**
+ * A column after doc_id, in its table's order: its name, kind, whether it may be NULL, and its
+ * value in a row. The CSV rows and the Parquet segments are both written from these lists.
+ */
+export type Column<R> = readonly [string, ColumnKind, boolean, (row: R) => Value];
 
-/** A line row's values in column order, without the leading doc_id. */
-function lineValues(r: Omit<LineRow, 'docId'>): CsvValue[] {
-  return [
-    r.lineNo,
-    r.netMinor,
-    r.netNokOre,
-    r.quantityMicro,
-    r.unitCode,
-    r.baseUnit,
-    r.qtyBaseMicro,
-    r.unitPriceMicro,
-    r.itemName,
-    r.sellerItemId,
-    r.gtin,
-    r.cpv,
-    r.accountingCost,
-    r.agreementId,
-    r.matchReason,
-    r.unmatchedClass,
-    r.relatedAgreementId,
-  ];
-}
+export const DOCUMENT_COLUMNS: readonly Column<Omit<DocumentRow, 'docId'>>[] = [
+  ['doc_key', 'TEXT', false, (r) => r.docKey],
+  ['source', 'TEXT', false, (r) => r.source],
+  ['doc_type', 'TEXT', false, (r) => r.docType],
+  ['number', 'TEXT', false, (r) => r.number],
+  ['supplier_key', 'TEXT', false, (r) => r.supplierKey],
+  ['supplier_orgnr', 'TEXT', true, (r) => r.supplierOrgnr],
+  ['supplier_name', 'TEXT', true, (r) => r.supplierName],
+  ['issue_date', 'DATE', false, (r) => r.issueDate],
+  ['currency', 'TEXT', false, (r) => r.currency],
+  ['tax_exclusive_minor', 'INT64', false, (r) => r.taxExclusiveMinor],
+  ['nok_ore', 'INT64', true, (r) => r.nokOre],
+  ['rate_micro', 'INT64', true, (r) => r.rateMicro],
+  ['rate_date', 'DATE', true, (r) => r.rateDate],
+  ['buyer_reference', 'TEXT', true, (r) => r.buyerReference],
+  ['order_reference', 'TEXT', true, (r) => r.orderReference],
+  ['contract_reference', 'TEXT', true, (r) => r.contractReference],
+  ['file', 'TEXT', true, (r) => r.file],
+];
+
+export const LINE_COLUMNS: readonly Column<Omit<LineRow, 'docId'>>[] = [
+  ['line_no', 'INT32', false, (r) => r.lineNo],
+  ['net_minor', 'INT64', false, (r) => r.netMinor],
+  ['net_nok_ore', 'INT64', true, (r) => r.netNokOre],
+  ['quantity_micro', 'INT64', false, (r) => r.quantityMicro],
+  ['unit_code', 'TEXT', true, (r) => r.unitCode],
+  ['base_unit', 'TEXT', true, (r) => r.baseUnit],
+  ['qty_base_micro', 'INT64', true, (r) => r.qtyBaseMicro],
+  ['unit_price_micro', 'INT64', true, (r) => r.unitPriceMicro],
+  ['item_name', 'TEXT', true, (r) => r.itemName],
+  ['seller_item_id', 'TEXT', true, (r) => r.sellerItemId],
+  ['gtin', 'TEXT', true, (r) => r.gtin],
+  ['cpv', 'TEXT', true, (r) => r.cpv],
+  ['accounting_cost', 'TEXT', true, (r) => r.accountingCost],
+  ['agreement_id', 'TEXT', true, (r) => r.agreementId],
+  ['match_reason', 'TEXT', true, (r) => r.matchReason],
+  ['unmatched_class', 'TEXT', true, (r) => r.unmatchedClass],
+  ['related_agreement_id', 'TEXT', true, (r) => r.relatedAgreementId],
+];
 
 /** A document row as CSV without its leading doc_id (the main thread numbers documents). */
-export const documentCsvTail = (r: Omit<DocumentRow, 'docId'>): string => csvRow(documentValues(r));
+export const documentCsvTail = (r: Omit<DocumentRow, 'docId'>): string =>
+  csvRow(DOCUMENT_COLUMNS, r);
 
 /** A line row as CSV without its leading doc_id. */
-export const lineCsvTail = (r: Omit<LineRow, 'docId'>): string => csvRow(lineValues(r));
+export const lineCsvTail = (r: Omit<LineRow, 'docId'>): string => csvRow(LINE_COLUMNS, r);
 
 /**
  * The dialect of every row (CSV_OPTIONS): null → empty field, text always quoted with quotes
  * doubled (commas, newlines and quotes in text survive), numbers bare.
  */
-function csvRow(values: readonly CsvValue[]): string {
+function csvRow<R>(columns: readonly Column<R>[], r: R): string {
   let out = '';
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
+  for (let i = 0; i < columns.length; i++) {
+    const v = (columns[i] as Column<R>)[3](r);
     if (i > 0) out += ',';
     if (v === null || v === undefined) continue;
     if (typeof v === 'number') out += String(v);

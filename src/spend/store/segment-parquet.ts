@@ -15,58 +15,20 @@ import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { ByteWriter } from 'hyparquet-writer';
 import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
 import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
-import { type DocumentRow, type LineRow, toDays } from './row-format.ts';
+import {
+  type Column,
+  type ColumnKind,
+  DOCUMENT_COLUMNS,
+  type DocumentRow,
+  LINE_COLUMNS,
+  type LineRow,
+  toDays,
+} from './row-format.ts';
 
 type FileMetaData = Parameters<typeof writeMetadata>[1];
 type ColumnChunk = FileMetaData['row_groups'][number]['columns'][number];
-
-/** How a column is stored: integers, a date (`YYYY-MM-DD` as days since 1970), or UTF-8 text. */
-type Kind = 'INT32' | 'INT64' | 'DATE' | 'TEXT';
-/** A column after doc_id: its name in the store, kind, whether it may be NULL, and its value. */
-type Column<R> = readonly [string, Kind, boolean, (row: R) => string | number | null];
-
 type Line = Omit<LineRow, 'docId'>;
 type Doc = Omit<DocumentRow, 'docId'>;
-
-const LINE_COLUMNS: readonly Column<Line>[] = [
-  ['line_no', 'INT32', false, (r) => r.lineNo],
-  ['net_minor', 'INT64', false, (r) => r.netMinor],
-  ['net_nok_ore', 'INT64', true, (r) => r.netNokOre],
-  ['quantity_micro', 'INT64', false, (r) => r.quantityMicro],
-  ['qty_base_micro', 'INT64', true, (r) => r.qtyBaseMicro],
-  ['unit_price_micro', 'INT64', true, (r) => r.unitPriceMicro],
-  ['unit_code', 'TEXT', true, (r) => r.unitCode],
-  ['base_unit', 'TEXT', true, (r) => r.baseUnit],
-  ['item_name', 'TEXT', true, (r) => r.itemName],
-  ['seller_item_id', 'TEXT', true, (r) => r.sellerItemId],
-  ['gtin', 'TEXT', true, (r) => r.gtin],
-  ['cpv', 'TEXT', true, (r) => r.cpv],
-  ['accounting_cost', 'TEXT', true, (r) => r.accountingCost],
-  ['agreement_id', 'TEXT', true, (r) => r.agreementId],
-  ['match_reason', 'TEXT', true, (r) => r.matchReason],
-  ['unmatched_class', 'TEXT', true, (r) => r.unmatchedClass],
-  ['related_agreement_id', 'TEXT', true, (r) => r.relatedAgreementId],
-];
-
-const DOCUMENT_COLUMNS: readonly Column<Doc>[] = [
-  ['doc_key', 'TEXT', false, (r) => r.docKey],
-  ['source', 'TEXT', false, (r) => r.source],
-  ['doc_type', 'TEXT', false, (r) => r.docType],
-  ['number', 'TEXT', false, (r) => r.number],
-  ['supplier_key', 'TEXT', false, (r) => r.supplierKey],
-  ['supplier_orgnr', 'TEXT', true, (r) => r.supplierOrgnr],
-  ['supplier_name', 'TEXT', true, (r) => r.supplierName],
-  ['issue_date', 'DATE', false, (r) => r.issueDate],
-  ['currency', 'TEXT', false, (r) => r.currency],
-  ['tax_exclusive_minor', 'INT64', false, (r) => r.taxExclusiveMinor],
-  ['nok_ore', 'INT64', true, (r) => r.nokOre],
-  ['rate_micro', 'INT64', true, (r) => r.rateMicro],
-  ['rate_date', 'DATE', true, (r) => r.rateDate],
-  ['buyer_reference', 'TEXT', true, (r) => r.buyerReference],
-  ['order_reference', 'TEXT', true, (r) => r.orderReference],
-  ['contract_reference', 'TEXT', true, (r) => r.contractReference],
-  ['file', 'TEXT', true, (r) => r.file],
-];
 
 const TWO_32 = 2 ** 32;
 const MAGIC = new TextEncoder().encode('PAR1');
@@ -221,7 +183,7 @@ class SegmentColumns<R> {
     const rows = this.rows;
     const page = (
       name: string,
-      kind: Kind,
+      kind: ColumnKind,
       col: ColumnBytes,
       statistics?: { min_value: number; max_value: number },
     ) => {
