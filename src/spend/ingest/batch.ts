@@ -119,10 +119,8 @@ export class BatchProcessor {
   private runId = '';
   private readonly docColumns = new DocumentColumns();
   private readonly lineColumns = new LineColumns();
-  private documents = 0;
   private minSeq = Number.POSITIVE_INFINITY;
   private maxSeq = 0;
-  private lines = 0;
   private chunkNo = 0;
 
   constructor(
@@ -171,8 +169,6 @@ export class BatchProcessor {
     if (req.dir !== null) {
       this.docColumns.add(docId, rows.doc);
       for (const l of rows.lines) this.lineColumns.add(docId, l);
-      this.documents++;
-      this.lines += rows.lines.length;
       if (f.seq < this.minSeq) this.minSeq = f.seq;
       if (f.seq > this.maxSeq) this.maxSeq = f.seq;
     }
@@ -190,7 +186,7 @@ export class BatchProcessor {
 
   /** Writes the pending rows as a chunk: the documents' and the lines' Parquet files. */
   private writeChunk(dir: string): Chunk | null {
-    if (this.documents === 0) return null;
+    if (this.docColumns.length === 0) return null;
     const n = ++this.chunkNo;
     const documentFile = join(dir, `${this.tag}-${n}-d.parquet`);
     const documentBytes = this.docColumns.write(documentFile);
@@ -205,8 +201,8 @@ export class BatchProcessor {
       lineFile,
       minSeq: this.minSeq,
       maxSeq: this.maxSeq,
-      documents: this.documents,
-      lines: this.lines,
+      documents: this.docColumns.length,
+      lines: this.lineColumns.length,
       bytes: documentBytes + lineBytes,
     };
     this.reset();
@@ -216,9 +212,7 @@ export class BatchProcessor {
   private reset(): void {
     this.docColumns.clear();
     this.lineColumns.clear();
-    this.documents = 0;
     this.minSeq = Number.POSITIVE_INFINITY;
     this.maxSeq = 0;
-    this.lines = 0;
   }
 }
