@@ -238,6 +238,22 @@ describe('segments', () => {
     }
   });
 
+  it('a listed segment that is gone: the store says so when it opens, and reads again once it is back', async () => {
+    const { file, lines: stored } = await ingested('f');
+    const segDir = `${file}.lines`;
+    const [first] = readdirSync(segDir).filter((f) => f.startsWith('seg-'));
+    assert.ok(first);
+    renameSync(join(segDir, first), join(dir, 'put-aside.parquet'));
+    await assert.rejects(DuckSpendStore.open(file), /ufullstendige: 1 fil\(er\) mangler/);
+    renameSync(join(dir, 'put-aside.parquet'), join(segDir, first));
+    const store = await DuckSpendStore.open(file);
+    try {
+      assert.equal(await count(store, 'spend_line'), stored);
+    } finally {
+      store.close();
+    }
+  });
+
   it('refuses a data folder whose name would be read as a file pattern', async () => {
     const odd = join(dir, 'innkjøp[2026]');
     mkdirSync(odd);

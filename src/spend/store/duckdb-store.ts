@@ -419,6 +419,20 @@ export class DuckSpendStore {
     const temporary = inMemory ? mkdtempSync(join(tmpdir(), 'spend-segments-')) : null;
     const prefix = base ?? join(temporary as string, 'spend');
     const dirs: SegmentDirs = { documents: `${prefix}.documents`, lines: `${prefix}.lines` };
+    const store = new DuckSpendStore(instance, connection, dirs, temporary);
+    try {
+      await store.prepare();
+    } catch (e) {
+      // A store that cannot be opened does not keep the database file open.
+      store.close();
+      throw e;
+    }
+    return store;
+  }
+
+  /** Creates or migrates the schema, brings the segments in order, and absorbs them. */
+  private async prepare(): Promise<void> {
+    const { connection, segmentDirs: dirs } = this;
     for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
     const table = async (name: string) =>
       (
@@ -443,11 +457,9 @@ export class DuckSpendStore {
         throw e;
       }
     }
-    const store = new DuckSpendStore(instance, connection, dirs, temporary);
-    for (const kind of segmentKinds(dirs)) await store.recoverSegments(kind);
+    for (const kind of segmentKinds(dirs)) await this.recoverSegments(kind);
     await connection.run(segmentViews(dirs));
-    await store.absorbSegments();
-    return store;
+    await this.absorbSegments();
   }
 
   /** Segment files not yet absorbed (a chunk has one of documents and at most one of lines). */
@@ -480,6 +492,14 @@ export class DuckSpendStore {
         else rmSync(path, { force: true });
       } else if (entry.name !== SCHEMA_FILE && !listed.has(entry.name))
         rmSync(path, { force: true });
+    }
+    // A listed file that is gone (a folder not restored with the database, a file removed by
+    // hand) would fail every query; say what is wrong instead.
+    const missing = [...listed].filter((name) => !existsSync(join(kind.dir, name)));
+    if (missing.length > 0) {
+      throw new Error(
+        `Innkjøpsdataene er ufullstendige: ${missing.length} fil(er) mangler i ${kind.dir} (f.eks. ${missing[0]}). Legg tilbake mappen fra samme sikkerhetskopi som databasefilen.`,
+      );
     }
     if (!existsSync(join(kind.dir, SCHEMA_FILE))) {
       await this.connection.run(
