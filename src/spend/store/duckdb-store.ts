@@ -286,9 +286,10 @@ export class ChunkWriter {
   private pendingBytes = 0;
   /** Segment files moved in since the last commit (removed again if the run fails). */
   private moved: string[] = [];
+  /** SQL value tuples of the segments and hidden documents to list at the commit. */
   private documentSegments: string[] = [];
   private lineSegments: string[] = [];
-  private hidden: number[] = [];
+  private hidden: string[] = [];
 
   constructor(
     private readonly connection: DuckDBConnection,
@@ -316,7 +317,7 @@ export class ChunkWriter {
         this.moveIn(chunk.lineFile, join(this.dirs.lines, name));
         this.lineSegments.push(`('${name}', ${Math.trunc(chunk.lines)})`);
       }
-      for (const id of duplicateIds) this.hidden.push(Math.trunc(id));
+      for (const id of duplicateIds) this.hidden.push(`(${Math.trunc(id)})`);
     } catch (e) {
       await this.rollback();
       throw e;
@@ -336,16 +337,14 @@ export class ChunkWriter {
     // The moves must be on disk before the listing is (the files themselves were synced by the
     // workers that wrote them).
     for (const dir of Object.values(this.dirs)) syncDir(dir);
-    const values = (rows: readonly (string | number)[]) =>
-      rows.map((r) => (typeof r === 'number' ? `(${r})` : r)).join(', ');
     const statements = [
       'BEGIN TRANSACTION',
-      `INSERT INTO spend_document_segment VALUES ${values(this.documentSegments)}`,
+      `INSERT INTO spend_document_segment VALUES ${this.documentSegments.join(', ')}`,
     ];
     if (this.lineSegments.length > 0)
-      statements.push(`INSERT INTO spend_line_segment VALUES ${values(this.lineSegments)}`);
+      statements.push(`INSERT INTO spend_line_segment VALUES ${this.lineSegments.join(', ')}`);
     if (this.hidden.length > 0)
-      statements.push(`INSERT INTO spend_document_hidden VALUES ${values(this.hidden)}`);
+      statements.push(`INSERT INTO spend_document_hidden VALUES ${this.hidden.join(', ')}`);
     statements.push('COMMIT');
     try {
       await this.connection.run(statements.join(';\n'));

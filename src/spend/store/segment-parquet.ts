@@ -39,7 +39,6 @@ class ColumnBytes {
   len = 0;
   /** 1 where the row has a value (nullable columns only). */
   present: Uint8Array;
-  nulls = 0;
 
   constructor(readonly nullable: boolean) {
     this.present = new Uint8Array(nullable ? 1 << 12 : 0);
@@ -54,7 +53,6 @@ class ColumnBytes {
       this.present = more;
     }
     this.present[row] = isNull ? 0 : 1;
-    if (isNull) this.nulls++;
     return !isNull;
   }
 
@@ -265,10 +263,7 @@ class SegmentColumns<R> {
 
   clear(): void {
     this.rows = 0;
-    for (const c of [this.docIds, ...this.bytes]) {
-      c.len = 0;
-      c.nulls = 0;
-    }
+    for (const c of [this.docIds, ...this.bytes]) c.len = 0;
   }
 }
 
